@@ -1,0 +1,207 @@
+"""The HTTP client: one pooled Session per thread, one `_request`, one retry loop.
+
+Settings are read on every call (not baked into the Session) so a key or
+URL change — or a test's `settings` fixture — takes effect at once, and the
+key never sits in a long-lived object that might be logged or pickled.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+from django.conf import settings
+from requests.adapters import HTTPAdapter
+
+from boxoffice.brightstar import retry
+from boxoffice.brightstar.errors import (
+    BAD_RESPONSE,
+    TIMEOUT,
+    BrightStarError,
+    ConnectionFailed,
+    RateLimited,
+    error_from_response,
+    redact,
+)
+
+logger = logging.getLogger("boxoffice.brightstar")
+
+# Sized to the dashboard server's worker threads; retries are ours, not urllib3's.
+POOL_SIZE = 16
+DEFAULT_TIMEOUT = (3.0, 10.0)
+DEFAULT_MAX_ATTEMPTS = 3
+USER_AGENT = "brightstar-boxoffice/0.1"
+
+_local = threading.local()
+# Indirection so tests can pin time without sleeping.
+_sleep = time.sleep
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    status: int
+    data: Any
+    headers: Mapping[str, str] = field(repr=False)
+    request_id: str | None = None
+    # The API answered from its idempotency record: the change was not made again.
+    replayed: bool = False
+    attempts: int = 1
+
+
+def _session() -> requests.Session:
+    session = getattr(_local, "session", None)
+    if session is None:
+        session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=POOL_SIZE, pool_maxsize=POOL_SIZE, max_retries=0)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        # A proxy picked up from the environment would see our Bearer key.
+        session.trust_env = False
+        _local.session = session
+    return session
+
+
+def new_idempotency_key() -> str:
+    return str(uuid.uuid4())
+
+
+def _url(path: str) -> str:
+    return settings.BRIGHTSTAR_API_URL.rstrip("/") + "/" + path.lstrip("/")
+
+
+def _query(params: Mapping[str, Any] | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, value in (params or {}).items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        out[name] = str(value)
+    return out
+
+
+def _request(
+    method: str,
+    path: str,
+    *,
+    params: Mapping[str, Any] | None = None,
+    json: Any = None,
+    idempotency_key: str | None = None,
+    timeout: tuple[float, float] | None = None,
+) -> ApiResponse:
+    """Exactly one HTTP exchange; every failure leaves here as a BrightStarError."""
+    headers = {
+        "Authorization": f"Bearer {settings.BRIGHTSTAR_API_KEY}",
+        "Accept": "application/json",
+        "User-Agent": USER_AGENT,
+    }
+    if idempotency_key is not None:
+        headers["Idempotency-Key"] = idempotency_key
+    timeout = timeout or tuple(getattr(settings, "BRIGHTSTAR_TIMEOUT", DEFAULT_TIMEOUT))
+    started = time.monotonic()
+    try:
+        response = _session().request(
+            method, _url(path), params=_query(params), json=json, headers=headers, timeout=timeout
+        )
+    except requests.Timeout as exc:
+        # A connect timeout never reached the server; a read timeout may have.
+        reached = not isinstance(exc, requests.ConnectTimeout)
+        raise ConnectionFailed(
+            f"BrightStar did not answer {method} {path} in time", code=TIMEOUT, may_have_reached_server=reached
+        ) from None
+    except requests.RequestException as exc:
+        # `from None`: the chained urllib3 error would carry our headers in locals.
+        raise ConnectionFailed(
+            f"Could not reach BrightStar for {method} {path} ({type(exc).__name__})",
+            may_have_reached_server=not isinstance(exc, requests.ConnectionError),
+        ) from None
+    elapsed_ms = (time.monotonic() - started) * 1000
+    request_id = response.headers.get("X-Request-Id")
+    logger.info("%s %s -> %s in %.0f ms (%s)", method, path, response.status_code, elapsed_ms, request_id)
+
+    if not 200 <= response.status_code < 300:
+        raise error_from_response(response)
+    if response.status_code == 204 or not response.content:
+        data = None
+    else:
+        try:
+            data = response.json()
+        except ValueError:
+            raise ConnectionFailed(
+                f"BrightStar answered {method} {path} with a body that is not JSON",
+                status=response.status_code,
+                code=BAD_RESPONSE,
+                request_id=request_id,
+            ) from None
+    return ApiResponse(
+        status=response.status_code,
+        data=data,
+        headers=response.headers,
+        request_id=request_id,
+        replayed=response.headers.get("Idempotent-Replayed", "").lower() == "true",
+    )
+
+
+def request(
+    method: str,
+    path: str,
+    *,
+    params: Mapping[str, Any] | None = None,
+    json: Any = None,
+    idempotency_key: str | None = None,
+    timeout: tuple[float, float] | None = None,
+    max_attempts: int | None = None,
+    retry_after_cap: float = retry.RETRY_AFTER_CAP,
+) -> ApiResponse:
+    """`_request` under the retry policy of `retry.should_retry`."""
+    method = method.upper()
+    if max_attempts is None:
+        max_attempts = getattr(settings, "BRIGHTSTAR_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS)
+    attempt = 1
+    while True:
+        try:
+            response = _request(
+                method, path, params=params, json=json, idempotency_key=idempotency_key, timeout=timeout
+            )
+        except BrightStarError as exc:
+            # No usable answer (even a garbled one) is judged as a failure to connect.
+            unanswered = isinstance(exc, ConnectionFailed)
+            again = retry.should_retry(
+                method=method,
+                has_idempotency_key=idempotency_key is not None,
+                status=None if unanswered else exc.status,
+                code=exc.code,
+                exc=exc if unanswered else None,
+                attempt=attempt,
+                max_attempts=max_attempts,
+            )
+            if not again:
+                raise
+            delay = retry.backoff(
+                attempt,
+                retry_after=exc.retry_after if isinstance(exc, RateLimited) else None,
+                retry_after_cap=retry_after_cap,
+            )
+            logger.warning(
+                "Retrying %s %s after %r (attempt %d/%d, sleeping %.2f s)",
+                method, path, redact(str(exc)), attempt, max_attempts, delay,
+            )
+            _sleep(delay)
+            attempt += 1
+            continue
+        if attempt > 1:
+            return dataclasses.replace(response, attempts=attempt)
+        return response
+
+
+def get(path: str, **kwargs) -> ApiResponse:
+    return request("GET", path, **kwargs)

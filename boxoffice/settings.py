@@ -1,0 +1,129 @@
+"""Settings for the dashboard and the embedded sandbox.
+
+Everything comes from the environment (or a `.env` file beside manage.py);
+the defaults are what a newcomer on one laptop needs: SQLite files under
+var/, the sandbox on 127.0.0.1:8001, an in-process cache.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+VAR_DIR.mkdir(exist_ok=True)
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env("SECRET_KEY", default="insecure-local-only-key-set-SECRET_KEY-in-production")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "boxoffice.audit",
+    "sandbox",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "boxoffice.urls"
+WSGI_APPLICATION = "boxoffice.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database(var: str, filename: str) -> dict:
+    db = env.db(var, default=f"sqlite:///{VAR_DIR / filename}")
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        # IMMEDIATE takes the write lock at BEGIN, so two check-ins of one
+        # ticket serialize instead of failing with "database is locked"
+        # halfway through; WAL lets readers go on while a writer holds it.
+        db.setdefault("OPTIONS", {}).update(
+            {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            }
+        )
+        # A file (not :memory:) so live-server threads each get a connection.
+        db["TEST"] = {"NAME": str(VAR_DIR / f"test_{filename}")}
+    else:
+        db.setdefault("CONN_MAX_AGE", 60)
+        db.setdefault("CONN_HEALTH_CHECKS", True)
+    return db
+
+
+# The sandbox keeps its data in a database of its own: the dashboard's tables
+# and the API's never mix, exactly as if the API ran somewhere else.
+DATABASES = {
+    "default": _database("DATABASE_URL", "boxoffice.sqlite3"),
+    "sandbox": _database("SANDBOX_DATABASE_URL", "sandbox.sqlite3"),
+}
+DATABASE_ROUTERS = ["sandbox.dbrouter.SandboxRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://boxoffice")}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="BrightStar <tickets@brightstar.invalid>")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+}
+
+# --- The BrightStar API the dashboard talks to -------------------------------
+BRIGHTSTAR_API_URL = env("BRIGHTSTAR_API_URL", default="http://127.0.0.1:8001/v1/test")
+BRIGHTSTAR_API_KEY = env("BRIGHTSTAR_API_KEY", default="")
+# "connect,read" seconds; a request never goes out without both.
+BRIGHTSTAR_TIMEOUT = tuple(env.list("BRIGHTSTAR_TIMEOUT", cast=float, default=[3.0, 10.0]))
+
+# --- The sandbox (the local BrightStar API) ----------------------------------
+SANDBOX_RATE_LIMIT = env("SANDBOX_RATE_LIMIT", default="1200/minute")

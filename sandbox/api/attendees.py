@@ -1,0 +1,45 @@
+from django.http import HttpResponse
+from ninja import Query, Router
+
+from sandbox import errors, selectors
+from sandbox.api.common import CONFLICT, ERRORS, page, scope
+from sandbox.api.schemas import AttendeeFilters, AttendeeOut, CheckInIn
+from sandbox.errors import ApiError
+from sandbox.services import checkins as services
+
+
+def build_router() -> Router:
+    router = Router(tags=["attendees"])
+
+    @router.get(
+        "/events/{event_id}/attendees",
+        response={200: list[AttendeeOut], **ERRORS},
+        summary="List sold tickets (attendees)",
+    )
+    def attendee_list(request, response: HttpResponse, event_id: str, filters: Query[AttendeeFilters]):
+        event = selectors.event_get(**scope(request), event_id=event_id)
+        checked_in = None if filters.checked_in is None else filters.checked_in == "true"
+        qs = selectors.attendee_list(event=event, ticket_type=filters.ticket_type, checked_in=checked_in, q=filters.q)
+        return page(response, qs, limit=filters.limit, offset=filters.offset)
+
+    @router.post(
+        "/events/{event_id}/checkins",
+        response={201: AttendeeOut, **ERRORS, **CONFLICT},
+        summary="Check a ticket in (by barcode or attendee id)",
+    )
+    def check_in(request, event_id: str, payload: CheckInIn):
+        if (payload.barcode is None) == (payload.attendee_id is None):
+            raise ApiError(errors.VALIDATION_ERROR, "Give exactly one of barcode or attendee_id", field="barcode")
+        event = selectors.event_get(**scope(request), event_id=event_id)
+        return 201, services.attendee_check_in(event=event, barcode=payload.barcode, attendee_id=payload.attendee_id)
+
+    @router.delete(
+        "/events/{event_id}/checkins/{attendee_id}",
+        response={200: AttendeeOut, **ERRORS, **CONFLICT},
+        summary="Undo a check-in",
+    )
+    def check_in_undo(request, event_id: str, attendee_id: str):
+        event = selectors.event_get(**scope(request), event_id=event_id)
+        return services.attendee_check_in_undo(event=event, attendee_id=attendee_id)
+
+    return router

@@ -1,0 +1,69 @@
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from ninja import Query, Router
+
+from sandbox import selectors
+from sandbox.api.common import CONFLICT, ERRORS, page, scope
+from sandbox.api.schemas import OrderDetailOut, OrderFilters, OrderOut, RefundIn, RefundOut, ResendOut
+from sandbox.models import Attendee, Order
+from sandbox.services import refunds, resends
+
+
+def _detail(request, order_id: str) -> Order:
+    order = selectors.order_get(**scope(request), order_id=order_id)
+    # Three small queries for the whole page, whatever the order's size.
+    return (
+        Order.objects.filter(pk=order.pk)
+        .prefetch_related("items", "refunds", Prefetch("attendees", queryset=Attendee.objects.order_by("name", "id")))
+        .get()
+    )
+
+
+def _list(request, response, filters: OrderFilters, event=None) -> list:
+    qs = selectors.order_list(
+        **scope(request),
+        event=event,
+        status=filters.status,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        q=filters.q,
+    ).prefetch_related("items")
+    return page(response, qs, limit=filters.limit, offset=filters.offset)
+
+
+def build_router() -> Router:
+    router = Router(tags=["orders"])
+
+    @router.get("/orders", response={200: list[OrderOut], **ERRORS}, summary="Search orders across all events")
+    def order_search(request, response: HttpResponse, filters: Query[OrderFilters]):
+        return _list(request, response, filters)
+
+    @router.get("/events/{event_id}/orders", response={200: list[OrderOut], **ERRORS}, summary="List an event's orders")
+    def order_list(request, response: HttpResponse, event_id: str, filters: Query[OrderFilters]):
+        event = selectors.event_get(**scope(request), event_id=event_id)
+        return _list(request, response, filters, event=event)
+
+    @router.get("/orders/{order_id}", response={200: OrderDetailOut, **ERRORS}, summary="Get an order")
+    def order_get(request, order_id: str):
+        return _detail(request, order_id)
+
+    @router.post(
+        "/orders/{order_id}/refund", response={201: RefundOut, **ERRORS, **CONFLICT}, summary="Refund an order"
+    )
+    def order_refund(request, order_id: str, payload: RefundIn):
+        order = selectors.order_get(**scope(request), order_id=order_id)
+        refund = refunds.order_refund(
+            order=order,
+            amount=payload.amount,
+            reason=payload.reason,
+            expected_amount_refunded=payload.expected_amount_refunded,
+        )
+        refund.order = _detail(request, order_id)
+        return 201, refund
+
+    @router.post("/orders/{order_id}/resend", response={200: ResendOut, **ERRORS}, summary="Resend the confirmation")
+    def order_resend(request, order_id: str):
+        send = resends.order_resend(order=selectors.order_get(**scope(request), order_id=order_id))
+        return {"order_id": send.order_id, "email": send.email, "sent_at": send.sent_at}
+
+    return router

@@ -1,0 +1,83 @@
+"""What every request to the API passes through, whatever the settings.
+
+The sandbox is sometimes served alone (sandbox.settings) and sometimes beside
+the dashboard (the test server), so its cross-cutting rules live here, as a
+wrapper around each of its views, rather than in a MIDDLEWARE setting one of
+those deployments could forget:
+
+- every response carries an `X-Request-Id`;
+- every error, even Django's own 404/405/500, is the seed's JSON envelope;
+- a key's requests are rate-limited (`SANDBOX_RATE_LIMIT`);
+- POSTs with an `Idempotency-Key` are replayed, not repeated.
+"""
+
+import functools
+import json
+import logging
+import secrets
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from sandbox import errors, idempotency, keys, ratelimit
+from sandbox.errors import ApiError
+
+logger = logging.getLogger("sandbox")
+
+_GENERIC = {
+    404: (errors.NOT_FOUND, "No such endpoint"),
+    405: (errors.METHOD_NOT_ALLOWED, "Method not allowed on this endpoint"),
+}
+
+
+def error_response(exc: ApiError) -> JsonResponse:
+    response = JsonResponse(exc.envelope(), status=exc.status)
+    for name, value in exc.headers.items():
+        response[name] = value
+    return response
+
+
+def api_boundary(view):
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        request_id = "req_" + secrets.token_hex(8)
+        try:
+            response = _handle(view, request, *args, **kwargs)
+        except ApiError as exc:
+            response = error_response(exc)
+        except Exception:
+            logger.exception("Unhandled error in %s %s (%s)", request.method, request.path, request_id)
+            response = error_response(ApiError(errors.INTERNAL_ERROR, "Internal error", status=500))
+        response = _as_envelope(response)
+        response["X-Request-Id"] = request_id
+        return response
+
+    return wrapped
+
+
+def _handle(view, request, *args, **kwargs) -> HttpResponse:
+    api_key = keys.resolve(request)
+    if api_key is not None:
+        ratelimit.check(api_key)
+        return idempotency.run(request, api_key, lambda: view(request, *args, **kwargs))
+    return view(request, *args, **kwargs)
+
+
+def _as_envelope(response: HttpResponse) -> HttpResponse:
+    """Turn a non-JSON error from Django or the framework into the envelope."""
+    if response.status_code < 400 or response.get("Content-Type", "").startswith("application/json"):
+        return response
+    code, message = _GENERIC.get(response.status_code, (errors.INTERNAL_ERROR, "Internal error"))
+    body = {"error": {"code": code, "message": message, "field": None}}
+    enveloped = HttpResponse(json.dumps(body), status=response.status_code, content_type="application/json")
+    for header in ("Allow", "Retry-After"):
+        if header in response:
+            enveloped[header] = response[header]
+    return enveloped
+
+
+def wrap_urls(urls):
+    """Apply the boundary to every view of a NinjaAPI's URL patterns."""
+    patterns, app_name, namespace = urls
+    for pattern in patterns:
+        pattern.callback = api_boundary(pattern.callback)
+    return patterns, app_name, namespace

@@ -1,0 +1,104 @@
+"""Idempotency keys: a retried POST replays the first answer, never a second effect.
+
+The first request with a key claims it (a unique row); the answer is stored
+on that row and replayed for 24 h to any request with the same key and the
+same body. 429 and 5xx answers are not stored, so a retry after them runs
+for real. A second request that arrives while the first is still running
+waits for its answer, briefly, then gets 409 IDEMPOTENCY_IN_PROGRESS.
+"""
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from sandbox import errors
+from sandbox.errors import ApiError
+from sandbox.models import ApiKey, IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+TTL = timedelta(hours=24)
+# A claim this old with no answer belongs to a process that died mid-request.
+ABANDONED_AFTER = timedelta(minutes=5)
+WAIT_SECONDS = 5.0
+POLL_SECONDS = 0.02
+MAX_KEY_LENGTH = 255
+
+
+def run(request: HttpRequest, api_key: ApiKey, call: Callable[[], HttpResponse]) -> HttpResponse:
+    key = request.headers.get(HEADER)
+    if request.method != "POST" or key is None:
+        return call()
+    if not 1 <= len(key) <= MAX_KEY_LENGTH:
+        raise ApiError(errors.VALIDATION_ERROR, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters", field=HEADER)
+    fingerprint = _fingerprint(request)
+    scope = {"account_id": api_key.account_id, "livemode": api_key.livemode, "key": key}
+
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        record = _claim(scope, fingerprint)
+        if record is not None:
+            return _execute(record, call)
+        existing = IdempotencyRecord.objects.filter(**scope).first()
+        if existing is None:
+            continue  # released between our claim and our read: claim again
+        if existing.request_hash != fingerprint:
+            raise ApiError(
+                errors.IDEMPOTENCY_KEY_REUSED,
+                "This Idempotency-Key was already used with a different request",
+                field=HEADER,
+            )
+        if existing.status_code is not None:
+            return _replay(existing)
+        if time.monotonic() >= deadline:
+            raise ApiError(
+                errors.IDEMPOTENCY_IN_PROGRESS,
+                "A request with this Idempotency-Key is still being processed",
+            )
+        time.sleep(POLL_SECONDS)
+
+
+def _fingerprint(request: HttpRequest) -> str:
+    try:
+        body = json.dumps(json.loads(request.body), sort_keys=True, separators=(",", ":")).encode()
+    except ValueError:
+        body = request.body  # not JSON: compare the bytes as they came
+    return hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n" + body).hexdigest()
+
+
+def _claim(scope: dict, fingerprint: str) -> IdempotencyRecord | None:
+    now = timezone.now()
+    IdempotencyRecord.objects.filter(**scope, created_at__lt=now - TTL).delete()
+    IdempotencyRecord.objects.filter(**scope, status_code__isnull=True, created_at__lt=now - ABANDONED_AFTER).delete()
+    try:
+        with transaction.atomic(using="sandbox"):
+            return IdempotencyRecord.objects.create(**scope, request_hash=fingerprint)
+    except IntegrityError:
+        return None
+
+
+def _execute(record: IdempotencyRecord, call: Callable[[], HttpResponse]) -> HttpResponse:
+    try:
+        response = call()
+    except BaseException:
+        record.delete()
+        raise
+    if response.status_code == 429 or response.status_code >= 500:
+        record.delete()
+    else:
+        record.status_code = response.status_code
+        record.body = response.content
+        record.save(update_fields=["status_code", "body"])
+    return response
+
+
+def _replay(record: IdempotencyRecord) -> HttpResponse:
+    response = HttpResponse(bytes(record.body or b""), status=record.status_code, content_type="application/json")
+    response[REPLAYED_HEADER] = "true"
+    return response

@@ -1,0 +1,227 @@
+"""The sandbox's data: accounts and keys, and the ticketing objects they own.
+
+Every ticketing object hangs off an Event, and every Event belongs to one
+account in one environment (`livemode`): that pair is the wall between
+tenants, so every lookup in the API filters on it.
+
+Counters the API shows on every row (sold, checked in, gross, refunded) are
+kept on the rows themselves and moved inside the same transaction as the
+change that moves them, so listing 100 events never scans attendees.
+"""
+
+import hashlib
+import secrets
+
+from django.db import models
+from django.db.models import Q
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(8)}"
+
+
+class Account(models.Model):
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.slug
+
+
+class ApiKey(models.Model):
+    """Only a hash is stored: the key itself is shown once, when created."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="keys")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=16)  # "bs_test_ab12" — enough to recognise a key
+    livemode = models.BooleanField(default=False)
+    read_only = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.account})"
+
+    @staticmethod
+    def hash(raw_key: str) -> str:
+        return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+class Event(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft"
+        PUBLISHED = "published"
+        CANCELLED = "cancelled"
+
+    id = models.CharField(primary_key=True, max_length=32, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="events")
+    livemode = models.BooleanField(default=False)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, default="")
+    start_date = models.DateTimeField()
+    end_date = models.DateTimeField(null=True, blank=True)
+    venue = models.CharField(max_length=200, blank=True, default="")
+    currency = models.CharField(max_length=3, default="USD")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    gross_sales = models.BigIntegerField(default=0)
+    amount_refunded = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account", "livemode", "start_date"]),
+            models.Index(fields=["account", "livemode", "status", "start_date"]),
+        ]
+
+    def save(self, *args, **kwargs):
+        if not self.id:
+            self.id = new_id("evt")
+        super().save(*args, **kwargs)
+
+
+class TicketType(models.Model):
+    id = models.CharField(primary_key=True, max_length=32, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="ticket_types")
+    name = models.CharField(max_length=200)
+    price = models.BigIntegerField()
+    quantity = models.BigIntegerField()
+    quantity_sold = models.BigIntegerField(default=0)
+    checked_in_count = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity_sold__lte=models.F("quantity")), name="tkt_sold_within_quantity"
+            ),
+            models.CheckConstraint(condition=Q(price__gte=0), name="tkt_price_not_negative"),
+        ]
+
+    def save(self, *args, **kwargs):
+        if not self.id:
+            self.id = new_id("tkt")
+        super().save(*args, **kwargs)
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        COMPLETED = "completed"
+        PARTIALLY_REFUNDED = "partially_refunded"
+        REFUNDED = "refunded"
+        CANCELLED = "cancelled"
+
+    id = models.CharField(primary_key=True, max_length=32, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="orders")
+    # Copied from the event so the account-wide search (GET /v1/orders) needs no join.
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="orders")
+    livemode = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.COMPLETED)
+    buyer_name = models.CharField(max_length=200)
+    buyer_email = models.EmailField(max_length=254)
+    currency = models.CharField(max_length=3)
+    total = models.BigIntegerField()
+    amount_refunded = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["event", "-created_at"]),
+            models.Index(fields=["account", "livemode", "-created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_refunded__lte=models.F("total")), name="ord_refund_within_total"),
+        ]
+
+    def save(self, *args, **kwargs):
+        if not self.id:
+            self.id = new_id("ord")
+        super().save(*args, **kwargs)
+
+    @property
+    def refundable(self) -> int:
+        return self.total - self.amount_refunded
+
+
+class OrderItem(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField()
+    unit_price = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Attendee(models.Model):
+    class Status(models.TextChoices):
+        VALID = "valid"
+        VOID = "void"
+
+    id = models.CharField(primary_key=True, max_length=32, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attendees")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="attendees")
+    ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="attendees")
+    name = models.CharField(max_length=200)
+    email = models.EmailField(max_length=254)
+    barcode = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=5, choices=Status.choices, default=Status.VALID)
+    checked_in = models.BooleanField(default=False)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # (event, name, id) serves the default listing and its deep offsets.
+        indexes = [
+            models.Index(fields=["event", "name", "id"]),
+            models.Index(fields=["event", "ticket_type", "name", "id"]),
+            models.Index(fields=["event", "checked_in", "name", "id"]),
+        ]
+
+    def save(self, *args, **kwargs):
+        if not self.id:
+            self.id = new_id("att")
+        super().save(*args, **kwargs)
+
+
+class Refund(models.Model):
+    id = models.CharField(primary_key=True, max_length=32, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="refunds")
+    amount = models.BigIntegerField()
+    reason = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def save(self, *args, **kwargs):
+        if not self.id:
+            self.id = new_id("ref")
+        super().save(*args, **kwargs)
+
+
+class ConfirmationSend(models.Model):
+    """One resent confirmation; also the ledger the 5-per-hour limit counts."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="sends")
+    email = models.EmailField(max_length=254)
+    sent_at = models.DateTimeField(db_index=True)
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST with an Idempotency-Key, kept for 24 h."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    livemode = models.BooleanField(default=False)
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    # null while the first request is still running
+    status_code = models.PositiveSmallIntegerField(null=True)
+    body = models.BinaryField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "livemode", "key"], name="idem_key_unique_per_account"),
+        ]

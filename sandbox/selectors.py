@@ -1,0 +1,110 @@
+"""Reads, always scoped to one account and environment.
+
+Another tenant's object is simply not in these querysets, so it is a 404
+like any unknown id — never a 403 that would confirm it exists.
+"""
+
+from datetime import date
+
+from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from sandbox.errors import not_found
+from sandbox.models import Account, Attendee, Event, Order, TicketType
+
+
+def _ticket_sum(field: str):
+    per_event = (
+        TicketType.objects.filter(event=OuterRef("pk"))
+        .order_by()
+        .values("event")
+        .annotate(total=Sum(field))
+        .values("total")
+    )
+    return Coalesce(Subquery(per_event, output_field=IntegerField()), Value(0))
+
+
+def events(*, account: Account, livemode: bool) -> QuerySet[Event]:
+    # The figures come from the ticket types' own counters: a few rows per
+    # event, never the attendees.
+    return Event.objects.filter(account=account, livemode=livemode).annotate(
+        capacity=_ticket_sum("quantity"),
+        tickets_sold=_ticket_sum("quantity_sold"),
+        tickets_checked_in=_ticket_sum("checked_in_count"),
+    )
+
+
+def event_list(*, account: Account, livemode: bool, status: str | None, sort: str) -> QuerySet[Event]:
+    qs = events(account=account, livemode=livemode)
+    if status:
+        qs = qs.filter(status=status)
+    field = sort.lstrip("-")
+    descending = sort.startswith("-")
+    tiebreak = "-id" if descending else "id"
+    return qs.order_by(F(field).desc() if descending else F(field).asc(), tiebreak)
+
+
+def event_get(*, account: Account, livemode: bool, event_id: str) -> Event:
+    try:
+        return events(account=account, livemode=livemode).get(pk=event_id)
+    except Event.DoesNotExist:
+        raise not_found("Event") from None
+
+
+def ticket_type_list(*, event: Event) -> QuerySet[TicketType]:
+    return TicketType.objects.filter(event=event).order_by("created_at", "id")
+
+
+def ticket_type_get(*, account: Account, livemode: bool, ticket_type_id: str) -> TicketType:
+    try:
+        return TicketType.objects.select_related("event").get(
+            pk=ticket_type_id, event__account=account, event__livemode=livemode
+        )
+    except TicketType.DoesNotExist:
+        raise not_found("Ticket type") from None
+
+
+def order_list(
+    *,
+    account: Account,
+    livemode: bool,
+    event: Event | None = None,
+    status: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    q: str | None = None,
+) -> QuerySet[Order]:
+    qs = Order.objects.filter(event=event) if event else Order.objects.filter(account=account, livemode=livemode)
+    if status:
+        qs = qs.filter(status=status)
+    if date_from:
+        qs = qs.filter(created_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(created_at__date__lte=date_to)
+    if q:
+        qs = qs.filter(Q(buyer_name__icontains=q) | Q(buyer_email__icontains=q) | Q(id__iexact=q))
+    return qs.order_by("-created_at", "-id")
+
+
+def order_get(*, account: Account, livemode: bool, order_id: str) -> Order:
+    try:
+        return Order.objects.get(pk=order_id, account=account, livemode=livemode)
+    except Order.DoesNotExist:
+        raise not_found("Order") from None
+
+
+def attendee_list(
+    *,
+    event: Event,
+    ticket_type: str | None = None,
+    checked_in: bool | None = None,
+    q: str | None = None,
+) -> QuerySet[Attendee]:
+    qs = Attendee.objects.filter(event=event)
+    if ticket_type:
+        qs = qs.filter(ticket_type_id=ticket_type)
+    if checked_in is not None:
+        qs = qs.filter(checked_in=checked_in)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(email__icontains=q) | Q(barcode__iexact=q))
+    return qs.order_by("name", "id")
