@@ -24,7 +24,7 @@ venv: $(VENV)/.installed
 ## run: set everything up and start the product on the sandbox
 run: venv
 	$(PY) manage.py migrate --verbosity 0
-	$(PY) manage.py demo_setup
+	$(PY) manage.py demo_setup --addr $(SANDBOX_ADDR)
 	$(PY) manage.py runsandbox $(SANDBOX_ADDR)
 
 ## test: set everything up and run the whole suite

@@ -21,6 +21,9 @@ from sandbox import errors
 from sandbox.errors import ApiError
 from sandbox.models import ApiKey, IdempotencyRecord
 
+# POST as the seed's contract says; DELETE too, so a retried undo or delete
+# whose first answer was lost reports what happened instead of a 404/409.
+IDEMPOTENT_METHODS = frozenset({"POST", "DELETE"})
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 TTL = timedelta(hours=24)
@@ -33,7 +36,7 @@ MAX_KEY_LENGTH = 255
 
 def run(request: HttpRequest, api_key: ApiKey, call: Callable[[], HttpResponse]) -> HttpResponse:
     key = request.headers.get(HEADER)
-    if request.method != "POST" or key is None:
+    if request.method not in IDEMPOTENT_METHODS or key is None:
         return call()
     if not 1 <= len(key) <= MAX_KEY_LENGTH:
         raise ApiError(errors.VALIDATION_ERROR, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters", field=HEADER)

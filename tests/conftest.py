@@ -8,7 +8,7 @@ reaches BrightStar.
 import pytest
 import requests
 
-from sandbox.models import Account, ApiKey
+from sandbox.models import Account
 from sandbox.services.keys import api_key_create
 
 
@@ -62,4 +62,14 @@ def anon_api(sandbox_url) -> ApiSession:
         yield session
 
 
-__all__ = ["ApiKey", "ApiSession", "make_account"]
+
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate-limit windows and cached API reads must not leak between tests.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

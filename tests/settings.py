@@ -4,10 +4,17 @@ Tests may import both sides; the product may not (see the import-linter
 contract in pyproject.toml).
 """
 
+import os
+
 from boxoffice.settings import *  # noqa: F403
 
 ROOT_URLCONF = "tests.urls"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Generous, so the suite never trips it by accident; rate-limit tests override it.
 SANDBOX_RATE_LIMIT = "100000/minute"
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# One test database file per pytest process, so two runs on one machine
+# (a developer's and a helper's, or CI legs) never delete each other's.
+for _alias, _db in DATABASES.items():  # noqa: F405
+    if _db["ENGINE"] == "django.db.backends.sqlite3":
+        _db["TEST"]["NAME"] = str(VAR_DIR / f"test_{_alias}_{os.getpid()}.sqlite3")  # noqa: F405

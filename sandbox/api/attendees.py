@@ -1,5 +1,5 @@
 from django.http import HttpResponse
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from sandbox import errors, selectors
 from sandbox.api.common import CONFLICT, ERRORS, page, scope
@@ -31,7 +31,8 @@ def build_router() -> Router:
         if (payload.barcode is None) == (payload.attendee_id is None):
             raise ApiError(errors.VALIDATION_ERROR, "Give exactly one of barcode or attendee_id", field="barcode")
         event = selectors.event_get(**scope(request), event_id=event_id)
-        return 201, services.attendee_check_in(event=event, barcode=payload.barcode, attendee_id=payload.attendee_id)
+        attendee = services.attendee_check_in(event=event, barcode=payload.barcode, attendee_id=payload.attendee_id)
+        return Status(201, attendee)
 
     @router.delete(
         "/events/{event_id}/checkins/{attendee_id}",

@@ -1,5 +1,5 @@
 from django.http import HttpResponse
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from sandbox import selectors
 from sandbox.api.common import CONFLICT, ERRORS, page, scope
@@ -18,7 +18,7 @@ def build_router() -> Router:
     @router.post("/events", response={201: EventOut, **ERRORS}, summary="Create an event")
     def event_create(request, payload: EventCreate):
         event = services.event_create(**scope(request), **payload.dict())
-        return 201, selectors.event_get(**scope(request), event_id=event.pk)
+        return Status(201, selectors.event_get(**scope(request), event_id=event.pk))
 
     @router.get("/events/{event_id}", response={200: EventOut, **ERRORS}, summary="Get an event")
     def event_get(request, event_id: str):
@@ -33,6 +33,6 @@ def build_router() -> Router:
     @router.delete("/events/{event_id}", response={204: None, **ERRORS, **CONFLICT}, summary="Delete a draft event")
     def event_delete(request, event_id: str):
         services.event_delete(event=selectors.event_get(**scope(request), event_id=event_id))
-        return 204, None
+        return Status(204, None)
 
     return router

@@ -35,7 +35,7 @@ class KeyAuth(HttpBearer):
 
 def _serialisable(value):
     if isinstance(value, Attendee):
-        return AttendeeOut.from_orm(value).model_dump(mode="json")
+        return AttendeeOut.from_orm(value).model_dump()  # rendered like every other body
     return value
 
 

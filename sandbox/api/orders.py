@@ -1,6 +1,6 @@
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from sandbox import selectors
 from sandbox.api.common import CONFLICT, ERRORS, page, scope
@@ -59,7 +59,7 @@ def build_router() -> Router:
             expected_amount_refunded=payload.expected_amount_refunded,
         )
         refund.order = _detail(request, order_id)
-        return 201, refund
+        return Status(201, refund)
 
     @router.post("/orders/{order_id}/resend", response={200: ResendOut, **ERRORS}, summary="Resend the confirmation")
     def order_resend(request, order_id: str):

@@ -4,15 +4,40 @@ Inputs are strict, Stripe-style: unknown fields are rejected, integers must
 be JSON integers (no "12", no 12.0, no true), strings must be strings.
 """
 
+import re
 from datetime import UTC, date, datetime
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, ConfigDict, Field, StrictInt, StringConstraints, model_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints
 
-ID_PATTERN = r"^[a-z]{3}_[0-9a-f]{16}$"
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]|$)")
 MAX_MONEY = 10**12  # cents; far above any real ticket, far below int64
 MAX_QUANTITY = 10**7
+
+
+def _json_number(value):
+    # JSON Schema counts 12.0 as an integer, so it is accepted as 12; but a
+    # quoted "12" or a boolean is the wrong type, and 12.5 fails int parsing.
+    if isinstance(value, bool | str):
+        raise ValueError("must be a JSON integer")
+    return value
+
+
+def _iso_text(value):
+    # Without this pydantic would read 0 (or "0") as 1970-01-01: dates must be ISO 8601 text.
+    if not isinstance(value, str) or not ISO_DATE.match(value):
+        raise ValueError("must be an ISO 8601 date or date-time, like 2030-12-24 or 2030-12-24T19:00:00Z")
+    return value
+
+
+def _omitted(schema: dict) -> None:
+    # A PATCH field may be left out, not sent as null: the default is not part of the contract.
+    schema.pop("default", None)
+
+
+def optional(**constraints):
+    return Field(default=None, json_schema_extra=_omitted, **constraints)
 
 
 def _as_utc(value: datetime | None) -> datetime | None:
@@ -26,9 +51,17 @@ Title = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min
 ShortText = Annotated[str, StringConstraints(strict=True, max_length=200)]
 LongText = Annotated[str, StringConstraints(strict=True, max_length=10_000)]
 Currency = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Z]{3}$")]
-Money = Annotated[StrictInt, Field(ge=0, le=MAX_MONEY)]
-Quantity = Annotated[StrictInt, Field(ge=0, le=MAX_QUANTITY)]
-UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
+
+
+def integer(*, ge: int, le: int):
+    # Bounds before the validator, so they reach the schema as minimum/maximum.
+    return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_json_number)]
+
+
+Money = integer(ge=0, le=MAX_MONEY)
+Quantity = integer(ge=0, le=MAX_QUANTITY)
+UtcDateTime = Annotated[datetime, BeforeValidator(_iso_text), AfterValidator(_as_utc)]
+Date = Annotated[date, BeforeValidator(_iso_text)]
 EventStatus = Literal["draft", "published", "cancelled"]
 OrderStatus = Literal["completed", "partially_refunded", "refunded", "cancelled"]
 Limit = Annotated[int, Field(ge=1, le=100)]
@@ -37,19 +70,6 @@ Offset = Annotated[int, Field(ge=0, le=10**9)]
 
 class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
-
-
-class _NoNulls(Strict):
-    """PATCH bodies: a field may be left out, but not set to null unless it allows it."""
-
-    NULLABLE: ClassVar[frozenset[str]] = frozenset()
-
-    @model_validator(mode="after")
-    def _reject_nulls(self):
-        for name in self.model_fields_set:
-            if getattr(self, name) is None and name not in self.NULLABLE:
-                raise ValueError(f"{name} cannot be null")
-        return self
 
 
 # --- errors -------------------------------------------------------------------
@@ -75,15 +95,14 @@ class EventCreate(Strict):
     status: EventStatus = "draft"
 
 
-class EventUpdate(_NoNulls):
-    NULLABLE: ClassVar[frozenset[str]] = frozenset({"end_date"})
-    title: Title | None = None
-    start_date: UtcDateTime | None = None
-    end_date: UtcDateTime | None = None
-    description: LongText | None = None
-    venue: ShortText | None = None
-    currency: Currency | None = None
-    status: EventStatus | None = None
+class EventUpdate(Strict):
+    title: Title = optional()
+    start_date: UtcDateTime = optional()
+    end_date: UtcDateTime | None = optional()  # null clears it
+    description: LongText = optional()
+    venue: ShortText = optional()
+    currency: Currency = optional()
+    status: EventStatus = optional()
 
 
 class EventOut(Schema):
@@ -123,10 +142,10 @@ class TicketTypeCreate(Strict):
     quantity: Quantity
 
 
-class TicketTypeUpdate(_NoNulls):
-    name: Title | None = None
-    price: Money | None = None
-    quantity: Quantity | None = None
+class TicketTypeUpdate(Strict):
+    name: Title = optional()
+    price: Money = optional()
+    quantity: Quantity = optional()
 
 
 class TicketTypeOut(Schema):
@@ -164,8 +183,12 @@ class AttendeeFilters(Schema):
 
 
 class CheckInIn(Strict):
-    barcode: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=64)] | None = None
-    attendee_id: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=64)] | None = None
+    # Exactly one of the two; said in the schema so generated clients know it.
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"oneOf": [{"required": ["barcode"]}, {"required": ["attendee_id"]}]}
+    )
+    barcode: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=64)] = optional()
+    attendee_id: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=64)] = optional()
 
 
 # --- orders ---------------------------------------------------------------------
@@ -203,17 +226,17 @@ class OrderDetailOut(OrderOut):
 
 class OrderFilters(Schema):
     status: OrderStatus | None = None
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: Date | None = None
+    date_to: Date | None = None
     q: Annotated[str, StringConstraints(max_length=200)] | None = None
     limit: Limit = 20
     offset: Offset = 0
 
 
 class RefundIn(Strict):
-    amount: Annotated[StrictInt, Field(ge=1, le=MAX_MONEY)] | None = None
+    amount: integer(ge=1, le=MAX_MONEY) | None = None  # none: all that is left
     reason: Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1, max_length=500)]
-    expected_amount_refunded: Annotated[StrictInt, Field(ge=0, le=MAX_MONEY)] | None = None
+    expected_amount_refunded: Money | None = None
 
 
 class RefundOut(RefundSummary):

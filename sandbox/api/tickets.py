@@ -1,5 +1,5 @@
 from django.http import HttpResponse
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from sandbox import selectors
 from sandbox.api.common import ERRORS, page, scope
@@ -20,7 +20,7 @@ def build_router() -> Router:
     @router.post("/events/{event_id}/tickets", response={201: TicketTypeOut, **ERRORS}, summary="Create a ticket type")
     def ticket_type_create(request, event_id: str, payload: TicketTypeCreate):
         event = selectors.event_get(**scope(request), event_id=event_id)
-        return 201, services.ticket_type_create(event=event, **payload.dict())
+        return Status(201, services.ticket_type_create(event=event, **payload.dict()))
 
     @router.patch("/tickets/{ticket_type_id}", response={200: TicketTypeOut, **ERRORS}, summary="Update a ticket type")
     def ticket_type_update(request, ticket_type_id: str, payload: TicketTypeUpdate):

@@ -5,6 +5,7 @@ from django.utils import timezone
 from sandbox import errors
 from sandbox.errors import ApiError, not_found
 from sandbox.models import Attendee, Event, TicketType
+from sandbox.services.locking import lock
 
 DB = "sandbox"
 
@@ -39,7 +40,7 @@ def attendee_check_in(*, event: Event, barcode: str | None = None, attendee_id: 
     if event.status != Event.Status.PUBLISHED:
         raise ApiError(errors.EVENT_NOT_ACTIVE, f"This event is {event.status}: check-in is closed")
     with transaction.atomic(using=DB):
-        attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
+        attendee = lock(Attendee, attendee.pk, "Ticket")
         if attendee.status == Attendee.Status.VOID:
             raise ApiError(errors.TICKET_VOID, "This ticket is void (refunded or cancelled)", attendee=attendee)
         now = timezone.now()
@@ -54,7 +55,7 @@ def attendee_check_in(*, event: Event, barcode: str | None = None, attendee_id: 
 def attendee_check_in_undo(*, event: Event, attendee_id: str) -> Attendee:
     attendee = _find(event=event, barcode=None, attendee_id=attendee_id)
     with transaction.atomic(using=DB):
-        attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
+        attendee = lock(Attendee, attendee.pk, "Ticket")
         undone = Attendee.objects.filter(pk=attendee.pk, checked_in=True).update(checked_in=False, checked_in_at=None)
         if not undone:
             raise ApiError(errors.NOT_CHECKED_IN, "This ticket is not checked in", attendee=attendee)

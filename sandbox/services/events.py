@@ -5,6 +5,7 @@ from django.db import transaction
 from sandbox import errors
 from sandbox.errors import ApiError, invalid
 from sandbox.models import Account, Event
+from sandbox.services.locking import lock
 
 DB = "sandbox"
 
@@ -21,7 +22,7 @@ def event_create(*, account: Account, livemode: bool, **fields) -> Event:
 
 def event_update(*, event: Event, **changes) -> Event:
     with transaction.atomic(using=DB):
-        event = Event.objects.select_for_update().get(pk=event.pk)
+        event = lock(Event, event.pk, "Event")
         has_orders = event.orders.exists()
         # Sold tickets pin what they were sold in and as: an event with orders
         # cannot go back to draft (and so be deleted) or change currency.
@@ -38,7 +39,7 @@ def event_update(*, event: Event, **changes) -> Event:
 
 def event_delete(*, event: Event) -> None:
     with transaction.atomic(using=DB):
-        event = Event.objects.select_for_update().get(pk=event.pk)
+        event = lock(Event, event.pk, "Event")
         if event.status != Event.Status.DRAFT:
             raise ApiError(
                 errors.EVENT_NOT_DRAFT,

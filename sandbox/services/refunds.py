@@ -6,6 +6,7 @@ from django.db.models import F
 from sandbox import errors
 from sandbox.errors import ApiError, invalid
 from sandbox.models import Attendee, Event, Order, Refund, TicketType
+from sandbox.services.locking import lock
 
 DB = "sandbox"
 
@@ -18,7 +19,7 @@ def order_refund(*, order: Order, amount: int | None, reason: str, expected_amou
     never exceeded.
     """
     with transaction.atomic(using=DB):
-        order = Order.objects.select_for_update().get(pk=order.pk)
+        order = lock(Order, order.pk, "Order")
         if expected_amount_refunded is not None and expected_amount_refunded != order.amount_refunded:
             raise ApiError(
                 errors.REFUND_STALE,

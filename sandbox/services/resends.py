@@ -8,6 +8,7 @@ from django.utils import timezone
 from sandbox import errors
 from sandbox.errors import ApiError
 from sandbox.models import ConfirmationSend, Order
+from sandbox.services.locking import lock
 
 DB = "sandbox"
 LIMIT = 5
@@ -18,7 +19,7 @@ def order_resend(*, order: Order) -> ConfirmationSend:
     """Email the order confirmation again, at most LIMIT times an hour."""
     now = timezone.now()
     with transaction.atomic(using=DB):
-        order = Order.objects.select_for_update().select_related("event").get(pk=order.pk)
+        order = lock(Order, order.pk, "Order")
         recent = list(
             ConfirmationSend.objects.filter(order=order, sent_at__gt=now - WINDOW)
             .order_by("sent_at")

@@ -2,6 +2,7 @@ from django.db import transaction
 
 from sandbox.errors import invalid
 from sandbox.models import Event, TicketType
+from sandbox.services.locking import lock
 
 DB = "sandbox"
 
@@ -13,7 +14,7 @@ def ticket_type_create(*, event: Event, name: str, price: int, quantity: int) ->
 def ticket_type_update(*, ticket_type: TicketType, **changes) -> TicketType:
     with transaction.atomic(using=DB):
         # Locked so a sale landing now cannot slip under a shrinking quantity.
-        ticket_type = TicketType.objects.select_for_update().get(pk=ticket_type.pk)
+        ticket_type = lock(TicketType, ticket_type.pk, "Ticket type")
         quantity = changes.get("quantity")
         if quantity is not None and quantity < ticket_type.quantity_sold:
             raise invalid(

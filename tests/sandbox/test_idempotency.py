@@ -1,0 +1,98 @@
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from sandbox import errors
+from sandbox.models import Event, Refund
+from tests.conftest import ApiSession, make_account
+from tests.factories import assert_api_error, event_make, order_make, ticket_type_make
+
+pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+
+
+def key_header():
+    return {"Idempotency-Key": str(uuid.uuid4())}
+
+
+@pytest.fixture
+def order(account):
+    event = event_make(account)
+    return order_make(event, ticket_type_make(event), quantity=4)
+
+
+def test_the_same_key_and_body_replays_the_first_answer(api, order):
+    headers = key_header()
+    first = api.post(f"/orders/{order.pk}/refund", json={"amount": 100, "reason": "x"}, headers=headers)
+    second = api.post(f"/orders/{order.pk}/refund", json={"reason": "x", "amount": 100}, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json()
+    assert second.headers["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first.headers
+    assert Refund.objects.count() == 1
+
+
+def test_error_answers_are_replayed_too(api, order):
+    headers = key_header()
+    first = api.post(f"/orders/{order.pk}/refund", json={"amount": 10**9, "reason": "x"}, headers=headers)
+    assert_api_error(first, 400, errors.VALIDATION_ERROR, "amount")
+    second = api.post(f"/orders/{order.pk}/refund", json={"amount": 10**9, "reason": "x"}, headers=headers)
+    assert second.status_code == 400 and second.json() == first.json()
+
+
+def test_the_same_key_with_another_body_is_refused(api, order):
+    headers = key_header()
+    api.post(f"/orders/{order.pk}/refund", json={"amount": 100, "reason": "x"}, headers=headers)
+    again = api.post(f"/orders/{order.pk}/refund", json={"amount": 200, "reason": "x"}, headers=headers)
+    assert_api_error(again, 400, errors.IDEMPOTENCY_KEY_REUSED)
+    elsewhere = api.post("/events", json={"title": "x", "start_date": "2030-01-01T00:00:00Z"}, headers=headers)
+    assert_api_error(elsewhere, 400, errors.IDEMPOTENCY_KEY_REUSED)
+    assert Refund.objects.count() == 1
+
+
+def test_rate_limited_answers_are_not_stored(api, order):
+    for _ in range(5):
+        api.post(f"/orders/{order.pk}/resend")
+    headers = key_header()
+    assert api.post(f"/orders/{order.pk}/resend", headers=headers).status_code == 429
+    from sandbox.models import ConfirmationSend
+
+    ConfirmationSend.objects.all().delete()  # the hour has passed
+    assert api.post(f"/orders/{order.pk}/resend", headers=headers).status_code == 200
+
+
+def test_keys_are_scoped_to_the_account(api, sandbox_url, order):
+    headers = key_header()
+    body = {"title": "Same key", "start_date": "2030-01-01T00:00:00Z"}
+    assert api.post("/events", json=body, headers=headers).status_code == 201
+    _, other_key = make_account("globex")
+    with ApiSession(sandbox_url, other_key) as other:
+        response = other.post("/events", json=body, headers=headers)
+    assert response.status_code == 201 and "Idempotent-Replayed" not in response.headers
+    assert Event.objects.filter(title="Same key").count() == 2
+
+
+def test_concurrent_retries_with_one_key_have_one_effect(sandbox_url, account_and_key, order):
+    headers = key_header()
+    sessions = [ApiSession(sandbox_url, account_and_key[1]) for _ in range(8)]
+
+    def attempt(session):
+        response = session.post(f"/orders/{order.pk}/refund", json={"amount": 700, "reason": "x"}, headers=headers)
+        return response.status_code, response.json().get("id")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(attempt, sessions))
+    assert {status for status, _ in results} <= {201, 409}
+    refund_ids = {refund_id for status, refund_id in results if status == 201}
+    assert len(refund_ids) == 1 and Refund.objects.count() == 1
+
+
+def test_a_keyed_delete_replays_too(api, order):
+    """An undo whose first answer was lost: the retry says what happened, not 409."""
+    ticket = order.attendees.first()
+    api.post(f"/events/{order.event_id}/checkins", json={"barcode": ticket.barcode})
+    headers = key_header()
+    first = api.delete(f"/events/{order.event_id}/checkins/{ticket.pk}", headers=headers)
+    second = api.delete(f"/events/{order.event_id}/checkins/{ticket.pk}", headers=headers)
+    assert first.status_code == second.status_code == 200
+    assert second.json() == first.json() and second.headers["Idempotent-Replayed"] == "true"
+    assert_api_error(api.delete(f"/events/{order.event_id}/checkins/{ticket.pk}"), 409, errors.NOT_CHECKED_IN)
