@@ -77,7 +77,9 @@ def _database(var: str, filename: str) -> dict:
             }
         )
         # A file (not :memory:) so live-server threads each get a connection.
-        db["TEST"] = {"NAME": str(VAR_DIR / f"test_{filename}")}
+        # No DEPENDENCIES: the two databases are independent, so a test run
+        # that needs only the sandbox's can set it up alone.
+        db["TEST"] = {"NAME": str(VAR_DIR / f"test_{filename}"), "DEPENDENCIES": []}
     else:
         db.setdefault("CONN_MAX_AGE", 60)
         db.setdefault("CONN_HEALTH_CHECKS", True)
@@ -107,9 +109,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# The sandbox mails order confirmations; locally they are printed, in tests kept in memory.
+MAILERS = {"default": {"BACKEND": env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="BrightStar <tickets@brightstar.invalid>")
 
 LOGGING = {
@@ -124,6 +128,10 @@ BRIGHTSTAR_API_URL = env("BRIGHTSTAR_API_URL", default="http://127.0.0.1:8001/v1
 BRIGHTSTAR_API_KEY = env("BRIGHTSTAR_API_KEY", default="")
 # "connect,read" seconds; a request never goes out without both.
 BRIGHTSTAR_TIMEOUT = tuple(env.list("BRIGHTSTAR_TIMEOUT", cast=float, default=[3.0, 10.0]))
+# Attempts per request (1 = never retry); only replay-safe requests are retried.
+BRIGHTSTAR_MAX_ATTEMPTS = env.int("BRIGHTSTAR_MAX_ATTEMPTS", default=3)
+# Seconds an event or its ticket types may be served from cache.
+BRIGHTSTAR_CACHE_SECONDS = env.int("BRIGHTSTAR_CACHE_SECONDS", default=30)
 
 # --- The sandbox (the local BrightStar API) ----------------------------------
 SANDBOX_RATE_LIMIT = env("SANDBOX_RATE_LIMIT", default="1200/minute")

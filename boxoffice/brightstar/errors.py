@@ -54,6 +54,7 @@ class BrightStarError(Exception):
         field: str | None = None,
         request_id: str | None = None,
         extra: dict[str, Any] | None = None,
+        replayed: bool = False,
     ):
         self.message = redact(str(message))
         super().__init__(self.message)
@@ -62,6 +63,8 @@ class BrightStarError(Exception):
         self.field = field
         self.request_id = request_id
         self.extra = dict(extra or {})
+        # The API replayed a stored answer to an earlier request with this key.
+        self.replayed = replayed
 
     def __str__(self) -> str:
         where = f" (request {self.request_id})" if self.request_id else ""
@@ -157,6 +160,7 @@ def error_from_response(response) -> BrightStarError:
     """Turn one non-2xx (or unreadable) `requests.Response` into the right exception."""
     status = response.status_code
     request_id = response.headers.get("X-Request-Id")
+    replayed = response.headers.get("Idempotent-Replayed", "").lower() == "true"
     try:
         body = response.json()
     except ValueError:
@@ -180,6 +184,7 @@ def error_from_response(response) -> BrightStarError:
         "field": envelope.get("field"),
         "request_id": request_id,
         "extra": {k: v for k, v in envelope.items() if k not in known},
+        "replayed": replayed,
     }
     message = envelope.get("message") or f"BrightStar answered {status}"
     if status == 429:

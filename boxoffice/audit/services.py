@@ -1,0 +1,52 @@
+"""Writing the audit trail: one append-only row per attempted mutation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from boxoffice.audit.models import AuditEntry
+from boxoffice.brightstar.errors import redact
+
+Outcome = AuditEntry.Outcome
+_MESSAGE_MAX = AuditEntry._meta.get_field("message").max_length
+
+
+def audit_record(
+    *,
+    staff,
+    action: str,
+    object_type: str,
+    object_id: str,
+    outcome: str,
+    event_id: str = "",
+    order_id: str = "",
+    amount: int | None = None,
+    currency: str = "",
+    error_code: str = "",
+    message: str = "",
+    idempotency_key: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry. `staff` is a user, or None for work nobody clicked (commands)."""
+    if outcome not in Outcome.values:
+        raise ValueError(f"unknown audit outcome {outcome!r}")
+    if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)):
+        raise TypeError("audit amounts are integer cents")
+    user = staff if staff is not None and getattr(staff, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        staff=user,
+        staff_username=user.get_username() if user is not None else "",
+        action=action,
+        object_type=object_type,
+        object_id=object_id or "",
+        outcome=outcome,
+        event_id=event_id or "",
+        order_id=order_id or "",
+        amount=amount,
+        currency=currency or "",
+        error_code=error_code or "",
+        # Messages come from the API or from exceptions: never store a key.
+        message=redact(message or "")[:_MESSAGE_MAX],
+        idempotency_key=idempotency_key or "",
+        detail=detail or {},
+    )

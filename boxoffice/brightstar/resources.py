@@ -1,0 +1,284 @@
+"""What the API returns, as frozen dataclasses built from its JSON.
+
+`from_json` reads the fields it knows and ignores the rest, so the server
+may add fields without breaking the dashboard. Money is integer cents next
+to its currency; times are timezone-aware datetimes (UTC from the API).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Self
+
+from boxoffice.brightstar.errors import BAD_RESPONSE, ConnectionFailed
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    if value in (None, ""):
+        return None
+    parsed = datetime.fromisoformat(value)
+    # The contract says UTC; a naive value would silently shift by the server's zone.
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _integer(value: Any) -> int:
+    # bool is an int in Python, and a float here means a broken contract.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected an integer (money is in cents), got {value!r}")
+    return value
+
+
+def _build(cls, data: Any, make):
+    try:
+        return make(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        # A shape we cannot read is an unusable answer, like a non-JSON body.
+        raise ConnectionFailed(f"Unexpected {cls.__name__} from BrightStar: {exc}", code=BAD_RESPONSE) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    title: str
+    description: str
+    start_date: datetime
+    end_date: datetime | None
+    venue: str
+    currency: str
+    status: str
+    capacity: int
+    tickets_sold: int
+    tickets_checked_in: int
+    gross_sales: int
+    amount_refunded: int
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        return _build(cls, data, lambda d: cls(
+            id=d["id"],
+            title=d["title"],
+            description=d.get("description") or "",
+            start_date=parse_datetime(d["start_date"]),
+            end_date=parse_datetime(d.get("end_date")),
+            venue=d.get("venue") or "",
+            currency=d.get("currency") or "USD",
+            status=d["status"],
+            capacity=_integer(d.get("capacity", 0)),
+            tickets_sold=_integer(d.get("tickets_sold", 0)),
+            tickets_checked_in=_integer(d.get("tickets_checked_in", 0)),
+            gross_sales=_integer(d.get("gross_sales", 0)),
+            amount_refunded=_integer(d.get("amount_refunded", 0)),
+            created_at=parse_datetime(d.get("created_at")),
+            updated_at=parse_datetime(d.get("updated_at")),
+        ))
+
+    @property
+    def net_sales(self) -> int:
+        return self.gross_sales - self.amount_refunded
+
+
+@dataclass(frozen=True, slots=True)
+class TicketType:
+    id: str
+    event_id: str
+    name: str
+    price: int  # cents, in the event's currency
+    quantity: int
+    quantity_sold: int
+    checked_in_count: int
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        return _build(cls, data, lambda d: cls(
+            id=d["id"],
+            event_id=d["event_id"],
+            name=d["name"],
+            price=_integer(d["price"]),
+            quantity=_integer(d["quantity"]),
+            quantity_sold=_integer(d.get("quantity_sold", 0)),
+            checked_in_count=_integer(d.get("checked_in_count", 0)),
+            created_at=parse_datetime(d.get("created_at")),
+            updated_at=parse_datetime(d.get("updated_at")),
+        ))
+
+    @property
+    def available(self) -> int:
+        return self.quantity - self.quantity_sold
+
+
+@dataclass(frozen=True, slots=True)
+class Attendee:
+    id: str
+    event_id: str
+    order_id: str
+    ticket_type_id: str
+    name: str
+    email: str
+    barcode: str
+    status: str  # valid | void
+    checked_in: bool
+    checked_in_at: datetime | None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        return _build(cls, data, lambda d: cls(
+            id=d["id"],
+            event_id=d["event_id"],
+            order_id=d["order_id"],
+            ticket_type_id=d["ticket_type_id"],
+            name=d.get("name") or "",
+            email=d.get("email") or "",
+            barcode=d["barcode"],
+            status=d["status"],
+            checked_in=bool(d["checked_in"]),
+            checked_in_at=parse_datetime(d.get("checked_in_at")),
+        ))
+
+
+@dataclass(frozen=True, slots=True)
+class OrderItem:
+    ticket_type_id: str
+    quantity: int
+    unit_price: int
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        return cls(ticket_type_id=data["ticket_type_id"], quantity=int(data["quantity"]),
+                   unit_price=_integer(data["unit_price"]))
+
+    @property
+    def subtotal(self) -> int:
+        return self.quantity * self.unit_price
+
+
+@dataclass(frozen=True, slots=True)
+class Refund:
+    id: str
+    order_id: str
+    amount: int
+    reason: str
+    created_at: datetime | None
+    # Only on the answer to a refund: the order as the refund left it.
+    order: Order | None = None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        return _build(cls, data, lambda d: cls(
+            id=d["id"],
+            order_id=d["order_id"],
+            amount=_integer(d["amount"]),
+            reason=d.get("reason") or "",
+            created_at=parse_datetime(d.get("created_at")),
+            order=Order.from_json(d["order"]) if isinstance(d.get("order"), dict) else None,
+        ))
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    id: str
+    event_id: str
+    status: str  # completed | partially_refunded | refunded | cancelled
+    buyer_name: str
+    buyer_email: str
+    currency: str
+    total: int
+    amount_refunded: int
+    created_at: datetime | None
+    items: tuple[OrderItem, ...]
+    # Embedded by GET /orders/{id} only; None (not empty) on list rows.
+    attendees: tuple[Attendee, ...] | None = None
+    refunds: tuple[Refund, ...] | None = None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        def make(d):
+            attendees = d.get("attendees")
+            refunds = d.get("refunds")
+            return cls(
+                id=d["id"],
+                event_id=d["event_id"],
+                status=d["status"],
+                buyer_name=d.get("buyer_name") or "",
+                buyer_email=d.get("buyer_email") or "",
+                currency=d.get("currency") or "USD",
+                total=_integer(d["total"]),
+                amount_refunded=_integer(d.get("amount_refunded", 0)),
+                created_at=parse_datetime(d.get("created_at")),
+                items=tuple(OrderItem.from_json(i) for i in d.get("items") or ()),
+                attendees=None if attendees is None else tuple(Attendee.from_json(a) for a in attendees),
+                refunds=None if refunds is None else tuple(Refund.from_json(r) for r in refunds),
+            )
+
+        return _build(cls, data, make)
+
+    @property
+    def refundable(self) -> int:
+        return self.total - self.amount_refunded
+
+
+@dataclass(frozen=True, slots=True)
+class Resend:
+    order_id: str
+    email: str
+    sent_at: datetime | None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        return _build(cls, data, lambda d: cls(
+            order_id=d["order_id"], email=d["email"], sent_at=parse_datetime(d.get("sent_at"))
+        ))
+
+
+@dataclass(frozen=True, slots=True)
+class Page[T]:
+    items: tuple[T, ...]
+    total: int
+    limit: int
+    offset: int
+
+    @classmethod
+    def from_response(cls, response, item_cls, *, limit: int, offset: int) -> Page:
+        """A list answer: the JSON array plus the X-Total-Count / X-Per-Page headers."""
+        data = response.data if isinstance(response.data, list) else []
+        headers = response.headers
+        try:
+            total = int(headers.get("X-Total-Count", len(data)))
+            limit = int(headers.get("X-Per-Page", limit))
+        except ValueError:
+            raise ConnectionFailed("Unreadable pagination headers from BrightStar", code=BAD_RESPONSE) from None
+        return cls(items=tuple(item_cls.from_json(d) for d in data), total=total, limit=limit, offset=offset)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def page(self) -> int:
+        return self.offset // self.limit + 1 if self.limit else 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.items) < self.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+
+def as_api_date(value: date | datetime | str) -> str:
+    """A date or datetime as the API wants it (ISO 8601, datetimes in UTC)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware one so the API knows which instant")
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,77 @@
+"""The audit trail: append-only, typed, and free of secrets."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from boxoffice.audit.models import AuditEntry
+from boxoffice.audit.selectors import audit_attempts_by_key, audit_for_order, audit_list
+from boxoffice.audit.services import audit_record
+
+pytestmark = pytest.mark.django_db
+
+Outcome = AuditEntry.Outcome
+
+
+@pytest.fixture
+def staff():
+    return get_user_model().objects.create_user("dora", password="x")
+
+
+def record(staff, **overrides):
+    fields = {"staff": staff, "action": "order.refund", "object_type": "refund", "object_id": "ref_1",
+              "outcome": Outcome.SUCCEEDED, "order_id": "ord_1", "amount": 2500, "currency": "USD"}
+    return audit_record(**{**fields, **overrides})
+
+
+def test_a_record_keeps_who_what_which_how_much_and_the_outcome(staff):
+    entry = record(staff, idempotency_key="k", detail={"status": 201})
+    entry.refresh_from_db()
+    assert (entry.staff, entry.staff_username, entry.action, entry.object_id, entry.amount, entry.currency) == (
+        staff, "dora", "order.refund", "ref_1", 2500, "USD")
+    assert (entry.outcome, entry.idempotency_key, entry.detail) == (Outcome.SUCCEEDED, "k", {"status": 201})
+    assert entry.created_at is not None
+
+
+def test_entries_cannot_be_changed_or_deleted(staff):
+    entry = record(staff)
+    entry.outcome = Outcome.REJECTED
+    with pytest.raises(ValueError):
+        entry.save()
+    with pytest.raises(ValueError):
+        entry.delete()
+    assert AuditEntry.objects.get().outcome == Outcome.SUCCEEDED
+
+
+def test_the_username_survives_the_staff_account(staff):
+    record(staff)
+    staff.delete()
+    entry = AuditEntry.objects.get()
+    assert (entry.staff, entry.staff_username) == (None, "dora")
+
+
+def test_work_without_a_logged_in_user_is_recorded_without_a_name():
+    entry = record(None)
+    assert (entry.staff, entry.staff_username) == (None, "")
+
+
+@pytest.mark.parametrize(("field", "value", "error"), [("outcome", "maybe", ValueError), ("amount", 25.0, TypeError)])
+def test_bad_outcomes_and_float_money_are_refused(staff, field, value, error):
+    with pytest.raises(error):
+        record(staff, **{field: value})
+    assert not AuditEntry.objects.exists()
+
+
+def test_messages_are_redacted_and_truncated(staff):
+    entry = record(staff, message="key bs_live_abcdef123456 rejected " + "x" * 1000)
+    assert "abcdef123456" not in entry.message
+    assert len(entry.message) == 500
+
+
+def test_selectors_filter_and_order(staff):
+    record(staff, idempotency_key="k", outcome=Outcome.SUCCEEDED)
+    record(staff, idempotency_key="k", outcome=Outcome.REPLAYED)
+    record(staff, order_id="ord_2", action="order.resend", idempotency_key="other")
+    assert [e.outcome for e in audit_attempts_by_key(idempotency_key="k")] == [Outcome.SUCCEEDED, Outcome.REPLAYED]
+    assert audit_for_order(order_id="ord_1").count() == 2
+    assert [e.action for e in audit_list(staff_username="dora")] == ["order.resend", "order.refund", "order.refund"]
+    assert audit_list(outcome=Outcome.REPLAYED).get().idempotency_key == "k"
