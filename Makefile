@@ -9,8 +9,12 @@ PYTHON_BOOT := $(shell for p in python3.13 python3.12 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
 	done)
 SANDBOX_ADDR ?= 127.0.0.1:8001
+DASHBOARD_ADDR ?= 127.0.0.1:8000
+# The browser tests drive Debian's Chromium; point this elsewhere to use another build.
+CHROMIUM_PATH ?= /usr/bin/chromium
+export CHROMIUM_PATH
 
-.PHONY: run test venv lint sandbox clean
+.PHONY: run test test-postgres venv lint browser clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON_BOOT)" || { echo "Python >= 3.12 is required (tried python3.13, python3.12, python3)." >&2; exit 1; }
@@ -21,18 +25,45 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed
 
-## run: set everything up and start the product on the sandbox
+## run: set everything up and start the dashboard on the sandbox (Ctrl-C stops both)
 run: venv
-	$(PY) manage.py migrate --verbosity 0
-	$(PY) manage.py demo_setup --addr $(SANDBOX_ADDR)
-	$(PY) manage.py runsandbox $(SANDBOX_ADDR)
+	@$(PY) manage.py migrate --verbosity 0
+	@$(PY) manage.py collectstatic --noinput --verbosity 0
+	@$(PY) manage.py demo_setup --addr $(SANDBOX_ADDR)
+	@echo "Demo staff (one per role):"
+	@$(PY) manage.py demo_staff
+	@echo ""
+	@echo "  Open the dashboard:  http://$(DASHBOARD_ADDR)/"
+	@echo ""
+	@trap 'kill 0' EXIT; \
+	$(PY) manage.py runsandbox $(SANDBOX_ADDR) --noreload & \
+	$(PY) manage.py runserver $(DASHBOARD_ADDR) --noreload & \
+	wait
+
+## browser: Debian's Chromium for the browser tests (installed when missing and we are root)
+browser:
+	@if [ ! -x $(CHROMIUM_PATH) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Chromium for the browser tests (apt-get install chromium)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Browser tests need Chromium at $(CHROMIUM_PATH): run 'sudo apt-get install chromium' (Debian/Ubuntu)," >&2; \
+	    echo "or point CHROMIUM_PATH at an installed Chromium." >&2; exit 1; \
+	  fi; \
+	fi
 
 ## test: set everything up and run the whole suite
-test: venv
+test: venv browser
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## test-postgres: the suite again on PostgreSQL and Redis on 127.0.0.1 (CI's second leg)
+PG_URL ?= postgres://postgres@127.0.0.1:5432
+test-postgres: venv browser
+	DATABASE_URL=$(PG_URL)/boxoffice SANDBOX_DATABASE_URL=$(PG_URL)/sandbox CACHE_URL=redis://127.0.0.1:6379/1 \
+	  $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: venv
 	$(PY) -m ruff check .

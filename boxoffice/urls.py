@@ -1,6 +1,15 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="events:list"), name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("events/", include("boxoffice.events.urls")),
+    path("events/", include("boxoffice.door.urls")),
+    path("orders/", include("boxoffice.orders.urls")),
+    path("audit/", include("boxoffice.audit.urls")),
     path("admin/", admin.site.urls),
 ]

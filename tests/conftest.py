@@ -73,3 +73,69 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# --- the dashboard, pointed at the live sandbox --------------------------------
+ROLE_USERS = {"door": "Door", "box_office": "Box office", "organizer": "Organizer"}
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def dashboard(settings, sandbox_url, account_and_key):
+    """Point the dashboard's client at the live sandbox, as `make run` does."""
+    settings.BRIGHTSTAR_API_URL = sandbox_url
+    settings.BRIGHTSTAR_API_KEY = account_and_key[1]
+    return sandbox_url
+
+
+@pytest.fixture
+def staff_users(transactional_db):
+    """One user per role (username = role key), plus a superuser 'admin'."""
+    from django.contrib.auth.models import Group, User
+
+    users = {}
+    for username, group in ROLE_USERS.items():
+        user = User.objects.create_user(username, password=PASSWORD)
+        # get_or_create: transactional tests flush the groups the migration made.
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
+        users[username] = user
+    users["admin"] = User.objects.create_superuser("admin", password=PASSWORD)
+    users["nobody"] = User.objects.create_user("nobody", password=PASSWORD)  # staff with no role yet
+    return users
+
+
+@pytest.fixture
+def client_as(dashboard, staff_users):
+    """client_as("door") -> a Django test client logged in with that role."""
+    from django.test import Client
+
+    def login(role: str) -> Client:
+        client = Client()
+        client.force_login(staff_users[role])
+        return client
+
+    return login
+
+
+@pytest.fixture
+def api_calls(monkeypatch) -> list[tuple[str, str]]:
+    """Every HTTP exchange the dashboard makes with BrightStar, as (method, path)."""
+    from boxoffice.brightstar import client
+
+    calls: list[tuple[str, str]] = []
+    real = client._request
+
+    def counting(method, path, **kwargs):
+        calls.append((method, path))
+        return real(method, path, **kwargs)
+
+    monkeypatch.setattr(client, "_request", counting)
+    return calls
+
+
+def pytest_report_header(config):
+    # Printed at the top of every run, so a CI log shows which databases a leg really used.
+    from django.conf import settings
+
+    engines = ", ".join(f"{alias}={db['ENGINE'].rsplit('.', 1)[-1]}" for alias, db in settings.DATABASES.items())
+    return f"databases: {engines}; cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}"

@@ -1,0 +1,6 @@
+from django.conf import settings
+
+
+def environment(request) -> dict:
+    # Only the environment is derived from the key: the key itself never reaches a template.
+    return {"test_mode": settings.BRIGHTSTAR_API_KEY.startswith("bs_test_")}

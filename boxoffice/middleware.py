@@ -1,0 +1,33 @@
+from django.shortcuts import render
+from django_htmx.http import reswap, retarget
+
+from boxoffice.brightstar.errors import BrightStarError, ConnectionFailed
+from boxoffice.feedback import describe
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class BrightStarErrorMiddleware:
+    """The last net under every view: an API failure becomes a message, never a 500.
+
+    Views handle the errors they can explain in place (a field error, a
+    refused refund); anything they let through lands here. An htmx request
+    gets the message in the page's alert area; a full load gets a page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, BrightStarError):
+            return None
+        message = describe(exception, write=request.method not in SAFE_METHODS)
+        context = {"message": message, "unreachable": isinstance(exception, ConnectionFailed)}
+        if getattr(request, "htmx", False):
+            response = render(request, "_alert.html", context)
+            return reswap(retarget(response, "#alerts"), "innerHTML")
+        status = 503 if isinstance(exception, ConnectionFailed) else 502
+        return render(request, "api_error.html", context, status=status)

@@ -1,0 +1,53 @@
+"""Who may do what: three roles, as Django groups, and the capabilities they grant.
+
+Views ask for a capability (`requires(REFUND)`), never for a role, so that
+what a role may do is decided here and only here. Templates get the same
+answers through the `can` context variable, and so never show a button the
+user cannot use.
+"""
+
+from dataclasses import dataclass
+
+DOOR = "Door"
+BOX_OFFICE = "Box office"
+ORGANIZER = "Organizer"
+ROLES = (DOOR, BOX_OFFICE, ORGANIZER)
+
+
+@dataclass(frozen=True)
+class Capability:
+    name: str
+    description: str
+    roles: tuple[str, ...]
+
+
+VIEW_EVENTS = Capability("view_events", "see events and their ticket types", (DOOR, BOX_OFFICE, ORGANIZER))
+CHECK_IN = Capability("check_in", "check attendees in at the door", (DOOR, BOX_OFFICE, ORGANIZER))
+VIEW_MONEY = Capability("view_money", "see sales and refunded amounts", (BOX_OFFICE, ORGANIZER))
+VIEW_ORDERS = Capability("view_orders", "look up orders", (BOX_OFFICE, ORGANIZER))
+REFUND = Capability("refund", "refund orders", (BOX_OFFICE, ORGANIZER))
+RESEND = Capability("resend", "resend order confirmations", (BOX_OFFICE, ORGANIZER))
+MANAGE_EVENTS = Capability("manage_events", "create and edit events and ticket types", (ORGANIZER,))
+VIEW_AUDIT = Capability("view_audit", "read the audit log", (ORGANIZER,))
+
+CAPABILITIES = (VIEW_EVENTS, CHECK_IN, VIEW_MONEY, VIEW_ORDERS, REFUND, RESEND, MANAGE_EVENTS, VIEW_AUDIT)
+
+
+def user_roles(user) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_boxoffice_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+        user._boxoffice_roles = cached
+    return cached
+
+
+def has(user, capability: Capability) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or bool(user_roles(user) & set(capability.roles))
+
+
+def capabilities_of(user) -> dict[str, bool]:
+    return {capability.name: has(user, capability) for capability in CAPABILITIES}

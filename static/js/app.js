@@ -1,0 +1,90 @@
+// BrightStar Box Office: the little behaviour htmx does not give for free.
+// Loaded as a file (never inline) so the page runs under a strict CSP.
+(function () {
+  "use strict";
+
+  var inFlight = 0;
+  function setBusy(delta) {
+    inFlight = Math.max(0, inFlight + delta);
+    document.body.classList.toggle("is-busy", inFlight > 0);
+  }
+
+  function showAlert(text) {
+    var alerts = document.getElementById("alerts");
+    if (!alerts) return;
+    alerts.innerHTML = "";
+    var box = document.createElement("div");
+    box.className = "alert alert-offline";
+    box.setAttribute("role", "alert");
+    var strong = document.createElement("strong");
+    strong.textContent = text;
+    var dismiss = document.createElement("button");
+    dismiss.type = "button";
+    dismiss.className = "link";
+    dismiss.setAttribute("data-dismiss", "");
+    dismiss.textContent = "Dismiss";
+    box.appendChild(strong);
+    box.appendChild(dismiss);
+    alerts.appendChild(box);
+  }
+
+  document.addEventListener("htmx:beforeRequest", function () { setBusy(1); });
+  document.addEventListener("htmx:afterRequest", function () { setBusy(-1); });
+
+  // The dashboard itself did not answer (bad Wi-Fi): say so, never fail silently.
+  document.addEventListener("htmx:sendError", function () {
+    showAlert("No connection to the dashboard. Check the Wi-Fi and try again; nothing was lost.");
+  });
+  document.addEventListener("htmx:timeout", function () {
+    showAlert("No answer from the dashboard. Check the Wi-Fi and try again.");
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status === 403) return; // the 403 fragment is swapped in place by the view
+    showAlert("The dashboard could not do that (error " + status + "). Nothing was lost; try again.");
+  });
+  // 403 and 422 carry a message fragment meant to be shown where the user is.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 403 || status === 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var dismiss = event.target.closest("[data-dismiss]");
+    if (dismiss) {
+      var box = dismiss.closest(".alert, .toast");
+      if (box) box.remove();
+    }
+  });
+
+  // "/" jumps to the order search from anywhere, as in most dashboards.
+  document.addEventListener("keydown", function (event) {
+    var tag = (event.target.tagName || "").toLowerCase();
+    var typing = tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable;
+    if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey) {
+      var search = document.getElementById("order-search");
+      if (search) {
+        event.preventDefault();
+        search.focus();
+        search.select();
+      }
+    }
+    if (event.key === "Escape") {
+      var results = document.getElementById("lookup-results");
+      if (results) results.innerHTML = "";
+    }
+  });
+
+  // Toasts say their piece and go.
+  function ageToasts(root) {
+    (root || document).querySelectorAll(".toast:not([data-aging])").forEach(function (toast) {
+      toast.setAttribute("data-aging", "");
+      setTimeout(function () { toast.remove(); }, 6000);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { ageToasts(); });
+  document.addEventListener("htmx:afterSettle", function () { ageToasts(); });
+})();

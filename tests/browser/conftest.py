@@ -1,0 +1,106 @@
+"""Real headless Chromium (Debian's package) driving the live dashboard.
+
+The live server serves the dashboard and the sandbox together; pages are
+reached over HTTP exactly as a person would, with their JavaScript, CSS and
+Content-Security-Policy in force. Every test fails on a console error or a
+CSP violation, so an inline script that slips in is caught here.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the
+# tests make (factories, assertions) are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import Page, sync_playwright
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+# What this closed network needs: no phoning home, no sandbox as root.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"Browser tests need Chromium at {CHROMIUM}: `apt-get install chromium` (make test does so as root).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page_as(browser, live_server, dashboard, staff_users):
+    """browser_page_as("organizer") -> a logged-in Playwright page on the dashboard's home."""
+    contexts = []
+    problems: list[str] = []
+
+    def open_page(role: str, *, viewport: dict = DESKTOP) -> Page:
+        client = Client()
+        client.force_login(staff_users[role])
+        context = browser.new_context(viewport=viewport, base_url=live_server.url)
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+              "url": live_server.url}]
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda msg: msg.type == "error" and problems.append(f"console error: {msg.text}"))
+        page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+        page.goto("/")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def anonymous_page(browser, live_server, dashboard):
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Phone and desktop shots into screenshots/ (ignored by git) for anyone to look at."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    original = page.viewport_size
+    for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(size)
+        page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
+    if original:
+        page.set_viewport_size(original)
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core finds no serious or critical violation on the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    report = "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in bad
+    )
+    assert not bad, f"{page.url}\n{report}"

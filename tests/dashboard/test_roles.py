@@ -1,0 +1,50 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from boxoffice.staff import roles
+from boxoffice.staff.services import demo_staff_create
+
+pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+
+EXPECTED = {
+    "door": {"view_events", "check_in"},
+    "box_office": {"view_events", "check_in", "view_money", "view_orders", "refund", "resend"},
+    "organizer": {c.name for c in roles.CAPABILITIES},
+    "admin": {c.name for c in roles.CAPABILITIES},
+    "nobody": set(),
+}
+
+
+@pytest.mark.parametrize("who", sorted(EXPECTED))
+def test_each_role_has_exactly_its_capabilities(staff_users, who):
+    granted = {name for name, ok in roles.capabilities_of(staff_users[who]).items() if ok}
+    assert granted == EXPECTED[who]
+
+
+def test_anonymous_and_inactive_users_can_do_nothing(staff_users):
+    assert not any(roles.capabilities_of(AnonymousUser()).values())
+    organizer = staff_users["organizer"]
+    organizer.is_active = False
+    assert not roles.has(organizer, roles.MANAGE_EVENTS)
+
+
+def test_the_migration_creates_the_three_roles():
+    # The flush of transactional tests removes migration data; re-apply the migration's function to check it.
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    import_module("boxoffice.staff.migrations.0001_roles").create_roles(apps, None)
+    assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ROLES)
+
+
+def test_demo_staff_passwords_are_shown_once(transactional_db):
+    from django.contrib.auth.models import Group
+
+    for name in roles.ROLES:
+        Group.objects.get_or_create(name=name)
+    first = demo_staff_create()
+    assert all(password for _, _, password in first)
+    assert {role for _, role, _ in first} == set(roles.ROLES)
+    assert all(password is None for _, _, password in demo_staff_create())
