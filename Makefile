@@ -14,7 +14,7 @@ DASHBOARD_ADDR ?= 127.0.0.1:8000
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 
-.PHONY: run test test-postgres venv lint browser clean
+.PHONY: run serve test test-postgres venv lint browser clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON_BOOT)" || { echo "Python >= 3.12 is required (tried python3.13, python3.12, python3)." >&2; exit 1; }
@@ -38,6 +38,17 @@ run: venv
 	@trap 'kill 0' EXIT; \
 	$(PY) manage.py runsandbox $(SANDBOX_ADDR) --noreload & \
 	$(PY) manage.py runserver $(DASHBOARD_ADDR) --noreload & \
+	wait
+
+## serve: both servers under gunicorn with production settings, on this machine (Ctrl-C stops both)
+serve: venv
+	@$(PY) manage.py migrate --verbosity 0
+	@$(PY) manage.py collectstatic --noinput --verbosity 0
+	@$(PY) manage.py demo_setup --addr $(SANDBOX_ADDR) >/dev/null
+	@echo "Dashboard on http://$(DASHBOARD_ADDR)/ and the sandbox on http://$(SANDBOX_ADDR)/v1/test (gunicorn)"
+	@trap 'kill 0' EXIT; \
+	DEBUG=false BIND=$(SANDBOX_ADDR) DJANGO_SETTINGS_MODULE=sandbox.settings $(VENV)/bin/gunicorn -c gunicorn.conf.py sandbox.wsgi & \
+	DEBUG=false BIND=$(DASHBOARD_ADDR) $(VENV)/bin/gunicorn -c gunicorn.conf.py boxoffice.wsgi & \
 	wait
 
 ## browser: Debian's Chromium for the browser tests (installed when missing and we are root)

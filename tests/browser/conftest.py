@@ -40,7 +40,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        pytest.fail(f"Browser tests need Chromium at {CHROMIUM}: `apt-get install chromium` (make test does so as root).")
+        pytest.fail(f"Browser tests need Chromium at {CHROMIUM}: apt-get install chromium (make test does it as root)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield browser
