@@ -204,3 +204,5 @@ BRIGHTSTAR_CACHE_SECONDS = env.int("BRIGHTSTAR_CACHE_SECONDS", default=30)
 
 # --- The sandbox (the local BrightStar API) ----------------------------------
 SANDBOX_RATE_LIMIT = env("SANDBOX_RATE_LIMIT", default="1200/minute")
+# Misbehave on purpose, e.g. "500:0.1,429:0.1,latency:0.1:2s,drop:0.05,lost:0.05" (sandbox/faults.py). Off by default.
+SANDBOX_FAULTS = env("SANDBOX_FAULTS", default="")

@@ -8,7 +8,8 @@ those deployments could forget:
 - every response carries an `X-Request-Id`;
 - every error, even Django's own 404/405/500, is the seed's JSON envelope;
 - a key's requests are rate-limited (`SANDBOX_RATE_LIMIT`);
-- POSTs with an `Idempotency-Key` are replayed, not repeated.
+- POSTs with an `Idempotency-Key` are replayed, not repeated;
+- faults are injected when `SANDBOX_FAULTS` asks for them (sandbox/faults.py).
 """
 
 import functools
@@ -18,7 +19,7 @@ import secrets
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from sandbox import errors, idempotency, keys, ratelimit
+from sandbox import errors, faults, idempotency, keys, ratelimit
 from sandbox.errors import ApiError
 
 logger = logging.getLogger("sandbox")
@@ -42,6 +43,8 @@ def api_boundary(view):
         request_id = "req_" + secrets.token_hex(8)
         try:
             response = _handle(view, request, *args, **kwargs)
+        except faults.ConnectionDropped:
+            return faults.dropped_response(request)
         except ApiError as exc:
             response = error_response(exc)
         except Exception:
@@ -56,10 +59,16 @@ def api_boundary(view):
 
 def _handle(view, request, *args, **kwargs) -> HttpResponse:
     api_key = keys.resolve(request)
+
+    def run() -> HttpResponse:
+        if api_key is None:
+            return view(request, *args, **kwargs)
+        return idempotency.run(request, api_key, lambda: view(request, *args, **kwargs))
+
     if api_key is not None:
         ratelimit.check(api_key)
-        return idempotency.run(request, api_key, lambda: view(request, *args, **kwargs))
-    return view(request, *args, **kwargs)
+    # Outside idempotency, so a "lost" answer is stored before the connection breaks.
+    return faults.inject(request, run)
 
 
 def _as_envelope(response: HttpResponse) -> HttpResponse:
