@@ -20,7 +20,7 @@ import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 
-from boxoffice.brightstar import retry
+from boxoffice.brightstar import health, retry
 from boxoffice.brightstar.errors import (
     BAD_RESPONSE,
     TIMEOUT,
@@ -175,6 +175,8 @@ def request(
         except BrightStarError as exc:
             # No usable answer (even a garbled one) is judged as a failure to connect.
             unanswered = isinstance(exc, ConnectionFailed)
+            if unanswered or exc.status is None or exc.status >= 500 or exc.status == 429:
+                health.record_failure()
             again = retry.should_retry(
                 method=method,
                 has_idempotency_key=idempotency_key is not None,
