@@ -6,6 +6,7 @@ when htmx asks (Django 6 partials: "page.html#fragment").
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails
 
 
@@ -22,8 +23,13 @@ def render_page(
     status: int = 200,
 ) -> HttpResponse:
     """The whole page on a normal load; only `fragment` for an htmx request that targets it."""
-    name = f"{template}#{fragment}" if fragment and request.htmx and not request.htmx.boosted else template
-    return render(request, name, context, status=status)
+    # A history restore (Back after hx-push-url, with no cached snapshot) swaps the whole <body>: it needs the page.
+    wants_fragment = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
+    name = f"{template}#{fragment}" if fragment and wants_fragment else template
+    response = render(request, name, context, status=status)
+    # One URL, two bodies (fragment or page): caches must keep them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def page_numbers(page, *, around: int = 2) -> list[int | None]:

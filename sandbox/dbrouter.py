@@ -15,7 +15,9 @@ class SandboxRouter:
         return self._db_for(model)
 
     def allow_relation(self, obj1, obj2, **hints):
-        return self._db_for(type(obj1)) == self._db_for(type(obj2))
+        # Instances, not type(obj): request.user is a SimpleLazyObject, whose
+        # type has no _meta but which proxies the wrapped user's.
+        return self._db_for(obj1) == self._db_for(obj2)
 
     def allow_migrate(self, db, app_label, **hints):
         return (app_label == SANDBOX_APP) == (db == SANDBOX_DB)

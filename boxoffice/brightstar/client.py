@@ -177,6 +177,8 @@ def request(
             unanswered = isinstance(exc, ConnectionFailed)
             if unanswered or exc.status is None or exc.status >= 500 or exc.status == 429:
                 health.record_failure()
+            if isinstance(exc, RateLimited) and (exc.retry_after or 0) > retry_after_cap:
+                raise  # a limit that lifts in minutes (resend: per hour) will not lift during a retry
             again = retry.should_retry(
                 method=method,
                 has_idempotency_key=idempotency_key is not None,

@@ -168,12 +168,21 @@ def test_a_delete_is_retried_when_the_connection_drops(mock, sleeps):
     assert len(mock.calls) == 2
 
 
-@pytest.mark.parametrize(("header", "slept"), [("0.5", 0.5), ("1", 1.0), ("60", RETRY_AFTER_CAP)])
+@pytest.mark.parametrize(("header", "slept"), [("0.5", 0.5), ("1", 1.0), (str(RETRY_AFTER_CAP), RETRY_AFTER_CAP)])
 def test_retry_after_is_honoured_up_to_the_cap(mock, sleeps, header, slept):
     mock.get(url("events"), json=err(errors.RATE_LIMITED), status=429, headers={"Retry-After": header})
     mock.get(url("events"), json=[])
     client.request("GET", "events")
     assert sleeps == [slept]
+
+
+def test_a_retry_after_beyond_the_cap_fails_at_once(mock, sleeps):
+    """Waiting 2 s for a limit that lifts in 60 would only earn another 429: say so now."""
+    mock.get(url("events"), json=err(errors.RATE_LIMITED), status=429, headers={"Retry-After": "60"})
+    with pytest.raises(RateLimited) as info:
+        client.request("GET", "events")
+    assert info.value.retry_after == 60.0
+    assert len(mock.calls) == 1 and sleeps == []
 
 
 def test_a_caller_can_allow_a_longer_retry_after(mock, sleeps):
@@ -184,10 +193,10 @@ def test_a_caller_can_allow_a_longer_retry_after(mock, sleeps):
 
 
 def test_rate_limited_after_the_last_attempt_carries_retry_after(mock, sleeps):
-    mock.get(url("events"), json=err(errors.RATE_LIMITED), status=429, headers={"Retry-After": "42"})
+    mock.get(url("events"), json=err(errors.RATE_LIMITED), status=429, headers={"Retry-After": "1"})
     with pytest.raises(RateLimited) as info:
         client.request("GET", "events")
-    assert info.value.retry_after == 42.0
+    assert info.value.retry_after == 1.0
     assert len(mock.calls) == 3
 
 

@@ -43,3 +43,18 @@ def test_the_client_records_failed_exchanges_but_not_refusals(fake_api, sleeps):
         with pytest.raises(errors.ServerError):
             client.request("GET", "/events", max_attempts=3)
     assert health.is_degraded()
+
+
+def test_a_limit_that_lifts_in_minutes_is_not_retried(fake_api, sleeps):
+    import responses
+
+    from boxoffice.brightstar import client, errors
+
+    with responses.RequestsMock() as mock:
+        mock.post(
+            f"{fake_api}/orders/ord_x/resend", status=429, headers={"Retry-After": "3600"},
+            json={"error": {"code": "RATE_LIMITED", "message": "x"}},
+        )
+        with pytest.raises(errors.RateLimited):
+            client.request("POST", "/orders/ord_x/resend", idempotency_key="k", max_attempts=3)
+        assert len(mock.calls) == 1 and sleeps == []
