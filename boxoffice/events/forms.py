@@ -1,0 +1,183 @@
+"""Forms of the event pages: the list's filters, an event's fields, a ticket type.
+
+Prices are typed in currency units and become integer cents through
+`parse_amount` (Decimal), never float. The API stays the judge of every
+rule; what it refuses comes back through `api_error` onto the field it names.
+"""
+
+import re
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+
+from django import forms
+
+from boxoffice.brightstar.errors import BrightStarError
+from boxoffice.feedback import describe
+from boxoffice.money import AmountError, format_amount, parse_amount
+
+PER_PAGE = 20
+STATUSES = (("", "All"), ("draft", "Draft"), ("published", "Published"), ("cancelled", "Cancelled"))
+# Our words in the URL, the API's sort keys behind them.
+SORTS = {"date": ("Date", "start_date"), "title": ("Title", "title"), "newest": ("Newest", "-created_at")}
+DEFAULT_SORT = "date"
+CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "JPY")
+# "quantity cannot be below the 12 tickets already sold" (the API's words).
+_SOLD = re.compile(r"(\d+) tickets? already sold")
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """The events list's state, read leniently from the query string.
+
+    A hand-edited or stale shared link (?status=bogus&page=x) shows the
+    default view instead of an error: these are filters, not input.
+    """
+
+    status: str = ""
+    sort: str = DEFAULT_SORT
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, query) -> "ListFilters":
+        status = query.get("status", "")
+        sort = query.get("sort", DEFAULT_SORT)
+        try:
+            page = max(1, int(query.get("page", 1)))
+        except (TypeError, ValueError):
+            page = 1
+        return cls(
+            status=status if status in dict(STATUSES) else "",
+            sort=sort if sort in SORTS else DEFAULT_SORT,
+            page=min(page, 10**6),
+        )
+
+    @property
+    def api_sort(self) -> str:
+        return SORTS[self.sort][1]
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * PER_PAGE
+
+    def query(self, **changes) -> str:
+        """'?status=draft&sort=title&page=2' with defaults left out, so links stay short ('' for all defaults)."""
+        state = replace(self, **changes)
+        params = {"status": state.status, "sort": "" if state.sort == DEFAULT_SORT else state.sort,
+                  "page": "" if state.page == 1 else state.page}
+        text = urlencode({k: v for k, v in params.items() if v})
+        return f"?{text}" if text else ""
+
+
+class ApiErrorsMixin:
+    """Put BrightStar's refusal on the field it names, or on the form as a whole."""
+
+    api_fields: dict[str, str] = {}
+
+    def api_error(self, error: BrightStarError) -> None:
+        field = self.api_fields.get(error.field or "")
+        message = describe(error, write=True)
+        # The API says "price: Input should be…"; the field already says which.
+        if error.field and message.startswith(f"{error.field}: "):
+            message = message[len(error.field) + 2 :]
+        self.add_error(field, message[:1].upper() + message[1:])
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class EventForm(ApiErrorsMixin, forms.Form):
+    title = forms.CharField(max_length=200, error_messages={"required": "Give the event a title."})
+    start_date = forms.DateTimeField(
+        label="Starts", widget=LocalDateTimeInput(), error_messages={"required": "When does it start?"}
+    )
+    end_date = forms.DateTimeField(label="Ends", required=False, widget=LocalDateTimeInput())
+    venue = forms.CharField(max_length=200, required=False)
+    currency = forms.ChoiceField(choices=[(c, c) for c in CURRENCIES], initial="USD",
+                                 help_text="Cannot change once tickets are sold.")
+    description = forms.CharField(max_length=10_000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    # Issued with the create form so a double click creates one event, not two.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=255)
+
+    api_fields = {name: name for name in ("title", "start_date", "end_date", "venue", "currency", "description")}
+
+    @classmethod
+    def for_event(cls, event, data=None) -> "EventForm":
+        # To the minute, as the input shows it: seconds would count as a change on every save.
+        initial = {"title": event.title, "start_date": _minute(event.start_date), "end_date": _minute(event.end_date),
+                   "venue": event.venue, "currency": event.currency, "description": event.description}
+        form = cls(data, initial=initial, prefix="event")
+        if event.currency not in CURRENCIES:
+            form.fields["currency"].choices = [*form.fields["currency"].choices, (event.currency, event.currency)]
+        return form
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end <= start:
+            self.add_error("end_date", "The end must be after the start.")
+        return cleaned
+
+    def changes(self) -> dict:
+        """Only what the user changed: PATCH leaves the rest as BrightStar has it."""
+        changed = {name: self.cleaned_data[name] for name in self.changed_data if name in self.api_fields}
+        # The service cannot send null, so an emptied end date is left as is.
+        if changed.get("end_date", "") is None:
+            del changed["end_date"]
+        return changed
+
+
+class TicketTypeForm(ApiErrorsMixin, forms.Form):
+    name = forms.CharField(max_length=200, error_messages={"required": "Give the ticket type a name."})
+    price = forms.CharField(max_length=32, error_messages={"required": "Enter a price (0 for free)."},
+                            widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8}))
+    quantity = forms.IntegerField(min_value=0, max_value=10**7, error_messages={"required": "How many are for sale?"},
+                                  widget=forms.NumberInput(attrs={"size": 6}))
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=255)
+
+    api_fields = {"name": "name", "price": "price", "quantity": "quantity"}
+
+    def __init__(self, *args, currency: str, ticket_type=None, **kwargs):
+        self.currency = currency
+        self.ticket_type = ticket_type
+        super().__init__(*args, **kwargs)
+        self.fields["price"].label = f"Price ({currency})"
+
+    @classmethod
+    def for_ticket_type(cls, ticket_type, *, currency: str, data=None) -> "TicketTypeForm":
+        initial = {"name": ticket_type.name, "quantity": ticket_type.quantity,
+                   "price": format_amount(ticket_type.price, currency, symbol=False)}
+        # A prefix per row: several rows may be open at once, and ids must stay unique.
+        form = cls(data, initial=initial, currency=currency, ticket_type=ticket_type, prefix=f"tt-{ticket_type.id}")
+        form.fields["name"].widget.attrs["autofocus"] = True  # the row just opened: type straight away
+        return form
+
+    def clean_price(self) -> int:
+        try:
+            return parse_amount(self.cleaned_data["price"], self.currency)
+        except AmountError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in self.api_fields}
+
+    def api_error(self, error: BrightStarError) -> None:
+        if error.field == "quantity" and (sold := _sold_count(error, self.ticket_type)) is not None:
+            self.add_error("quantity", f"Cannot be below what is sold: {sold} already sold.")
+            return
+        super().api_error(error)
+
+
+def _minute(value):
+    return value.replace(second=0, microsecond=0) if value else value
+
+
+def _sold_count(error: BrightStarError, ticket_type) -> int | None:
+    match = _SOLD.search(error.message)
+    if match:
+        return int(match.group(1))
+    # The row as this page loaded it: close enough to explain the refusal.
+    return ticket_type.quantity_sold if ticket_type is not None and "sold" in error.message else None

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from boxoffice.events import ticket_types, views
+
+app_name = "events"
+
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    path("new/", views.event_create, name="create"),
+    path("<str:event_id>/", views.event_detail, name="detail"),
+    path("<str:event_id>/summary/", views.event_summary, name="summary"),
+    path("<str:event_id>/edit/", views.event_edit, name="edit"),
+    path("<str:event_id>/publish/", views.event_publish, name="publish"),
+    path("<str:event_id>/cancel/", views.event_cancel, name="cancel"),
+    path("<str:event_id>/delete/", views.event_delete, name="delete"),
+    path("<str:event_id>/tickets/new/", ticket_types.ticket_type_create, name="ticket_type_create"),
+    path("<str:event_id>/tickets/<str:ticket_type_id>/", ticket_types.ticket_type_row, name="ticket_type_row"),
+    path("<str:event_id>/tickets/<str:ticket_type_id>/edit/", ticket_types.ticket_type_edit,
+         name="ticket_type_edit"),
+]

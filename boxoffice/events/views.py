@@ -1,0 +1,220 @@
+"""Events: the list, one event's page, and what organizers do to an event.
+
+Reads let API failures through to the middleware (a banner, or an error
+page); writes explain BrightStar's refusals in place, on the field or next to
+the button, and keep what the user typed. Every read of a page is counted:
+the list is one API call, the event page at most three.
+"""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+
+from boxoffice.brightstar import errors, services
+from boxoffice.events.forms import PER_PAGE, SORTS, STATUSES, EventForm, ListFilters, TicketTypeForm
+from boxoffice.feedback import describe
+from boxoffice.http import HtmxHttpRequest, page_numbers, render_page
+from boxoffice.staff.decorators import requires
+from boxoffice.staff.roles import MANAGE_EVENTS, VIEW_EVENTS, VIEW_ORDERS, has
+
+RECENT_ORDERS = 5
+# Sent after any change that moves the event's figures; the summary listens and reloads.
+EVENT_CHANGED = "event-changed"
+
+
+def event_or_404(event_id: str, *, use_cache: bool = True):
+    try:
+        return services.event_get(event_id=event_id, use_cache=use_cache)
+    except errors.NotFound:
+        raise Http404("No such event") from None
+
+
+def is_fragment(request: HtmxHttpRequest) -> bool:
+    """An htmx swap of part of the page (not a boosted link, not a back-button restore)."""
+    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+
+
+def changed(response: HttpResponse) -> HttpResponse:
+    return trigger_client_event(response, EVENT_CHANGED)
+
+
+# --- the list --------------------------------------------------------------------
+
+
+@require_GET
+@requires(VIEW_EVENTS)
+def event_list(request: HtmxHttpRequest) -> HttpResponse:
+    """Tabs, sort and pages live in the URL, so a shared link or the back button shows the same list."""
+    filters = ListFilters.from_query(request.GET)
+
+    def link(**changes) -> str:
+        return request.path + filters.query(**changes)
+
+    # One call: the event rows carry their own capacity and sales figures.
+    page = services.event_list(
+        status=filters.status or None, sort=filters.api_sort, limit=PER_PAGE, offset=filters.offset
+    )
+    context = {
+        "page": page,
+        "filters": filters,
+        "first": page.offset + 1 if page.items else 0,
+        "last": page.offset + len(page.items),
+        "tabs": [{"label": label, "url": link(status=value, page=1), "current": value == filters.status}
+                 for value, label in STATUSES],
+        "sorts": [{"label": label, "url": link(sort=value, page=1), "current": value == filters.sort}
+                  for value, (label, _) in SORTS.items()],
+        "pages": [{"number": n, "url": link(page=n) if n else None} for n in page_numbers(page)],
+        "previous_url": link(page=filters.page - 1) if page.has_previous else None,
+        "next_url": link(page=filters.page + 1) if page.has_next else None,
+    }
+    fragment = "results" if is_fragment(request) else None
+    response = render_page(request, "events/list.html", context, fragment=fragment)
+    # The same URL answers a fragment or a page: caches must keep them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+# --- one event -------------------------------------------------------------------
+
+
+def detail_context(request: HtmxHttpRequest, event, **extra) -> dict:
+    """Everything the event page shows: at most two more calls after the event itself."""
+    context = {
+        "event": event,
+        "ticket_types": services.ticket_type_list(event_id=event.id),
+        "recent_orders": None,
+        "editing_id": None,
+    }
+    if has(request.user, VIEW_ORDERS):
+        context["recent_orders"] = services.order_list(event_id=event.id, limit=RECENT_ORDERS)
+    if has(request.user, MANAGE_EVENTS):
+        context["edit_form"] = EventForm.for_event(event)
+        context["add_form"] = new_ticket_type_form(event)
+    context.update(extra)
+    return context
+
+
+def new_ticket_type_form(event, data=None) -> TicketTypeForm:
+    initial = {"idempotency_key": services.new_idempotency_key()}
+    return TicketTypeForm(data, initial=initial, currency=event.currency, prefix="new")
+
+
+@require_GET
+@requires(VIEW_EVENTS)
+def event_detail(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
+    event = event_or_404(event_id)
+    return render_page(request, "events/detail.html", detail_context(request, event))
+
+
+@require_GET
+@requires(VIEW_EVENTS)
+def event_summary(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
+    """The event's heading and figures alone, reloaded after a change elsewhere on the page."""
+    if not is_fragment(request):
+        return redirect("events:detail", event_id=event_id)
+    return render_page(request, "events/detail.html", {"event": event_or_404(event_id)}, fragment="summary")
+
+
+# --- organizers' changes -------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@requires(MANAGE_EVENTS)
+def event_create(request: HtmxHttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        form = EventForm(initial={"idempotency_key": services.new_idempotency_key(), "currency": "USD"})
+        return render_page(request, "events/create.html", {"form": form})
+    form = EventForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            event = services.event_create(
+                title=data["title"], start_date=data["start_date"], end_date=data["end_date"],
+                description=data["description"], venue=data["venue"], currency=data["currency"],
+                idempotency_key=data["idempotency_key"] or None, staff=request.user,
+            )
+        except errors.BrightStarError as exc:
+            form.api_error(exc)
+        else:
+            messages.success(request, f"Created “{event.title}” as a draft. Add ticket types, then publish it.")
+            url = reverse("events:detail", args=[event.id])
+            return HttpResponseClientRedirect(url) if is_fragment(request) else redirect(url)
+    return render_page(request, "events/create.html", {"form": form}, fragment="form", status=422)
+
+
+@require_POST
+@requires(MANAGE_EVENTS)
+def event_edit(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
+    event = event_or_404(event_id)
+    form = EventForm.for_event(event, data=request.POST)
+    if form.is_valid():
+        try:
+            if changes := form.changes():
+                event = services.event_update(event_id=event_id, **changes, staff=request.user)
+        except errors.BrightStarError as exc:
+            form.api_error(exc)
+        else:
+            if not is_fragment(request):
+                messages.success(request, "Event saved.")
+                return redirect("events:detail", event_id=event_id)
+            context = {"event": event, "edit_form": EventForm.for_event(event), "saved": True}
+            return changed(render_page(request, "events/detail.html", context, fragment="edit"))
+    if is_fragment(request):
+        context = {"event": event, "edit_form": form, "edit_open": True}
+        return render_page(request, "events/detail.html", context, fragment="edit", status=422)
+    context = detail_context(request, event, edit_form=form, edit_open=True)
+    return render_page(request, "events/detail.html", context, status=422)
+
+
+def _status_change(request: HtmxHttpRequest, event_id: str, status: str, done: str) -> HttpResponse:
+    try:
+        event = services.event_update(event_id=event_id, status=status, staff=request.user)
+    except errors.BrightStarError as exc:
+        return _refused(request, event_id, exc)
+    if not is_fragment(request):
+        messages.success(request, done)
+        return redirect("events:detail", event_id=event_id)
+    return render_page(request, "events/detail.html", {"event": event, "action_done": done}, fragment="summary")
+
+
+def _refused(request: HtmxHttpRequest, event_id: str, exc: errors.BrightStarError) -> HttpResponse:
+    """BrightStar said no: say why next to the buttons, on the event as it is now."""
+    event = event_or_404(event_id, use_cache=False)
+    message = describe(exc, write=True)
+    if exc.code == errors.EVENT_NOT_DRAFT:
+        message = f"Only draft events can be deleted, and this one is {event.status}. Cancel it instead."
+    elif exc.code == errors.EVENT_HAS_ORDERS:
+        message = "This event already has orders, so it cannot go back to draft or be deleted. Cancel it instead."
+    if is_fragment(request):
+        context = {"event": event, "action_error": message}
+        return render_page(request, "events/detail.html", context, fragment="summary", status=422)
+    return render_page(request, "events/detail.html", detail_context(request, event, action_error=message),
+                       status=422)
+
+
+@require_POST
+@requires(MANAGE_EVENTS)
+def event_publish(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
+    return _status_change(request, event_id, "published", "Published: tickets are on sale.")
+
+
+@require_POST
+@requires(MANAGE_EVENTS)
+def event_cancel(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
+    return _status_change(request, event_id, "cancelled", "Event cancelled. Refund its orders from the order pages.")
+
+
+@require_POST
+@requires(MANAGE_EVENTS)
+def event_delete(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
+    try:
+        services.event_delete(event_id=event_id, staff=request.user)
+    except errors.BrightStarError as exc:
+        return _refused(request, event_id, exc)
+    messages.success(request, "Draft event deleted.")
+    url = reverse("events:list")
+    return HttpResponseClientRedirect(url) if is_fragment(request) else redirect(url)
