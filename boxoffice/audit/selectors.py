@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from boxoffice.audit.models import AuditEntry
 
@@ -36,3 +36,42 @@ def audit_for_order(*, order_id: str) -> QuerySet[AuditEntry]:
 def audit_attempts_by_key(*, idempotency_key: str) -> QuerySet[AuditEntry]:
     """All attempts that shared one Idempotency-Key: many attempts, at most one effect."""
     return AuditEntry.objects.filter(idempotency_key=idempotency_key).order_by("created_at", "id")
+
+
+def audit_search(
+    *,
+    action: str = "",
+    staff_username: str = "",
+    outcome: str = "",
+    object_id: str = "",
+    date_from=None,
+    date_to=None,
+) -> QuerySet[AuditEntry]:
+    """The audit log page's filters; blank means "any". Newest first.
+
+    An object id matches the row's object, order or event, so pasting an
+    order id also finds the refunds and check-ins made on it.
+    """
+    entries = audit_list(
+        action=action or None, staff_username=staff_username or None, outcome=outcome or None
+    )
+    if object_id:
+        entries = entries.filter(Q(object_id=object_id) | Q(order_id=object_id) | Q(event_id=object_id))
+    if date_from:
+        entries = entries.filter(created_at__date__gte=date_from)
+    if date_to:
+        entries = entries.filter(created_at__date__lte=date_to)
+    return entries
+
+
+def audit_filter_choices() -> dict[str, list[str]]:
+    """The actions and staff that appear in the log, for the filter menus."""
+    return {
+        "actions": list(AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()),
+        "staff": list(
+            AuditEntry.objects.exclude(staff_username="")
+            .order_by("staff_username")
+            .values_list("staff_username", flat=True)
+            .distinct()
+        ),
+    }

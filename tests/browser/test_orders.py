@@ -1,0 +1,128 @@
+"""The desk's flows in real Chromium: find an order, refund it twice, resend, read the audit log."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from sandbox.models import ConfirmationSend, Refund
+from tests.browser.conftest import assert_accessible, screenshot
+from tests.factories import event_make, order_make, ticket_type_make
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, databases="__all__")]
+
+
+@pytest.fixture
+def order(account):
+    event = event_make(account, title="Spring Gala")
+    ticket_type = ticket_type_make(event, name="General", price=2500)
+    order_make(event, ticket_type, buyer_name="Grace Hopper", buyer_email="grace@example.com")
+    return order_make(event, ticket_type, quantity=2, buyer_name="Ada Lovelace", buyer_email="ada@example.com")
+
+
+def _refund(page, *, amount: str | None, reason: str) -> None:
+    form = page.locator("#order form[hx-post$='/refund/']")
+    if amount is not None:
+        form.get_by_label("Amount").fill(amount)
+    form.get_by_label("Reason").select_option(reason)
+    # A nervous double click: the button disables itself and the form's key
+    # is the same anyway, so BrightStar refunds once.
+    form.get_by_role("button", name="Refund").dblclick()
+
+
+def test_find_refund_twice_and_resend(browser_page_as, order):
+    page = browser_page_as("box_office")
+    dialogs: list[str] = []
+
+    def accept(dialog):
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+
+    # Find the order by email through the top bar's search box.
+    page.locator("#order-search").fill("ada@exam")
+    results = page.locator("#lookup-results")
+    expect(results).to_contain_text("Ada Lovelace")
+    expect(results).not_to_contain_text("Grace Hopper")
+    assert_accessible(page)
+    screenshot(page, "orders-lookup-dropdown")
+    results.get_by_role("link", name=re.compile("Ada Lovelace")).click()
+    expect(page).to_have_url(re.compile(rf"/orders/{order.id}/$"))
+    expect(page.locator("#refundable")).to_have_text("$50.00")
+    assert_accessible(page)
+    screenshot(page, "order-detail")
+
+    # Partial refund.
+    _refund(page, amount="10.00", reason="Customer request")
+    expect(page.locator(".order-notice")).to_contain_text("Refunded $10.00. Still refundable: $40.00.")
+    expect(page.locator(".order-notice")).to_be_focused()
+    expect(page.locator("#refundable")).to_have_text("$40.00")
+    assert [r.amount for r in Refund.objects.filter(order=order)] == [1000]
+    assert len(dialogs) == 1 and "cannot be undone" in dialogs[0]
+
+    # Full refund of the rest (the amount field offers it).
+    expect(page.locator("#refund-amount")).to_have_value("40.00")
+    _refund(page, amount=None, reason="Event change")
+    expect(page.locator(".order-notice")).to_contain_text("Refunded $40.00. Still refundable: $0.00.")
+    expect(page.locator("#order")).to_contain_text("Nothing is left to refund")
+    expect(page.locator("h1 .badge")).to_have_text("Refunded")
+    assert sorted(r.amount for r in Refund.objects.filter(order=order)) == [1000, 4000]
+    screenshot(page, "order-refunded")
+
+    # Resend the confirmation.
+    page.get_by_role("button", name="Resend confirmation").click()
+    expect(page.locator("#resend")).to_contain_text("Sent to ada@example.com")
+    assert ConfirmationSend.objects.filter(order=order).count() == 1
+    assert_accessible(page)
+
+
+def test_an_order_id_and_enter_opens_the_order(browser_page_as, order):
+    page = browser_page_as("organizer")
+    search = page.locator("#order-search")
+    search.fill(order.id)
+    search.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/orders/{order.id}/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(order.id)
+
+
+def test_invalid_amount_is_explained_at_the_field(browser_page_as, order):
+    page = browser_page_as("box_office")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(f"/orders/{order.id}/")
+    _refund(page, amount="12.345", reason="Customer request")
+    expect(page.locator("#refund-amount-error")).to_contain_text("at most 2 decimal places")
+    expect(page.locator("#refund-amount")).to_have_value("12.345")
+    expect(page.locator("#refund-amount")).to_be_focused()
+    assert not Refund.objects.exists()
+
+
+def test_event_orders_and_audit_log(browser_page_as, order):
+    page = browser_page_as("organizer")
+    page.goto(f"/orders/event/{order.event_id}/")
+    expect(page.locator("#orders-results")).to_contain_text("1\u20132 of 2 orders")
+    page.get_by_label("Status").select_option("completed")
+    expect(page).to_have_url(re.compile(r"status=completed"))
+    page.get_by_label("Buyer, email or order id").fill("ada")
+    expect(page.locator("#orders-results")).not_to_contain_text("Grace Hopper")
+    expect(page.locator("#orders-results")).to_contain_text("Ada Lovelace")
+    assert_accessible(page)
+    screenshot(page, "event-orders")
+
+    # One refund through the page, then read it in the audit log.
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(f"/orders/{order.id}/")
+    _refund(page, amount="5", reason="Duplicate order")
+    expect(page.locator(".order-notice")).to_contain_text("Refunded $5.00")
+    page.get_by_role("link", name="Audit log").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audit log")
+    rows = page.locator("#audit-results tbody tr")
+    expect(rows.first).to_contain_text("order.refund")
+    expect(rows.first).to_contain_text("$5.00")
+    page.get_by_label("Outcome").select_option("rejected")
+    expect(page.locator("#audit-results")).to_contain_text("No entries match")
+    expect(page).to_have_url(re.compile(r"outcome=rejected"))
+    page.go_back()
+    expect(page.get_by_label("Outcome")).to_have_value("")
+    assert_accessible(page)
+    screenshot(page, "audit-log")
