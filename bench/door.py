@@ -1,0 +1,345 @@
+"""`make bench-door`: door check-in through the dashboard vs straight to the API.
+
+Seeds a fresh sandbox with one event of ~100,000 attendees, serves the
+sandbox, the dashboard and a floor (bench/floor.py: a bare Django view
+returning small JSON) as three gunicorn servers with the same settings on
+loopback, and measures them side by side in one run:
+
+- latency of one check-in, one client, interleaved round by round
+  (dashboard scan, API check-in, floor) so drift hits all three alike;
+- throughput with 16 concurrent door clients, each target in turn;
+- search p95 (the door's name search) through the dashboard and the API.
+
+Every figure is also given as a multiple of the floor, so no ratio can
+improve by making the other side slower. Prints a table and writes JSON to
+bench-results/. A benchmark, not a test: it asserts nothing.
+
+    .venv/bin/python bench/door.py [--rounds 400] [--seconds 10] [--clients 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+HOST = "127.0.0.1"
+PASSWORD = "bench-door-password-not-secret"  # noqa: S105 - a throwaway user in var/bench
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+class Http:
+    """One keep-alive connection: the client side must cost far less than the servers."""
+
+    def __init__(self, port: int, headers: dict[str, str] | None = None):
+        self.port, self.headers = port, dict(headers or {})
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=30)
+
+    def call(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+        all_headers = {**self.headers, **(headers or {})}
+        for attempt in (1, 2):
+            try:
+                self.conn.request(method, path, body=body, headers=all_headers)
+                response = self.conn.getresponse()
+                return response.status, response.read(), response
+            except (http.client.HTTPException, ConnectionError):
+                # gunicorn closed an idle keep-alive connection: reconnect once.
+                self.conn.close()
+                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.dir = ROOT / "var" / "bench" / "run"
+        self.procs: list[subprocess.Popen] = []
+        self.ports = {"sandbox": free_port(), "dashboard": free_port(), "floor": free_port()}
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{self.dir / 'boxoffice.sqlite3'}",
+            "SANDBOX_DATABASE_URL": f"sqlite:///{self.dir / 'sandbox.sqlite3'}",
+            "SANDBOX_RATE_LIMIT": "100000000/minute",
+            "DEBUG": "false",
+            "LOG_LEVEL": "ERROR",
+            "BRIGHTSTAR_API_URL": f"http://{HOST}:{self.ports['sandbox']}/v1/test",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+        self.barcodes: list[str] = []
+        self.lock = threading.Lock()
+
+    # --- setup -------------------------------------------------------------------
+    def manage(self, *argv: str) -> str:
+        out = subprocess.run([PY, "manage.py", *argv], cwd=ROOT, env=self.env, check=True,  # noqa: S603
+                             capture_output=True, text=True, timeout=600)
+        return out.stdout.strip()
+
+    def seed(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.dir.mkdir(parents=True)
+        started = time.perf_counter()
+        self.manage("migrate", "--verbosity", "0")
+        self.manage("collectstatic", "--noinput", "--verbosity", "0")  # as `make run` does
+        print(self.manage("seed_sandbox", "--account", "bench", "--events", "1",
+                          "--orders-per-event", str(self.args.orders)))
+        self.env["BRIGHTSTAR_API_KEY"] = self.key = self.manage("sandbox_apikey", "--account", "bench").splitlines()[-1]
+        self.manage("shell", "-c", (
+            "from django.contrib.auth.models import Group, User;"
+            f"u = User.objects.create_user('bench-door', password='{PASSWORD}');"
+            "u.groups.add(Group.objects.get(name='Door'))"))
+        with sqlite3.connect(self.dir / "sandbox.sqlite3") as db:
+            self.event_id, self.attendees = db.execute(
+                "SELECT event_id, count(*) FROM sandbox_attendee GROUP BY event_id").fetchone()
+            self.barcodes = [r[0] for r in db.execute(
+                "SELECT barcode FROM sandbox_attendee WHERE status='valid' AND checked_in=0 ORDER BY random()")]
+            self.names = [r[0] for r in db.execute("SELECT name FROM sandbox_attendee ORDER BY random() LIMIT 500")]
+        print(f"Seeded {self.attendees} attendees ({len(self.barcodes)} admissible) in "
+              f"{time.perf_counter() - started:.0f}s")
+
+    def serve(self):
+        workers = str(self.args.workers)
+        threads = str(self.args.threads)
+        apps = {"sandbox": ("sandbox.wsgi:application", "sandbox.settings"),
+                "dashboard": ("boxoffice.wsgi:application", "boxoffice.settings"),
+                "floor": ("bench.floor:application", "")}
+        for name, (app, settings_module) in apps.items():
+            env = {**self.env, "DJANGO_SETTINGS_MODULE": settings_module} if settings_module else \
+                {k: v for k, v in self.env.items() if k != "DJANGO_SETTINGS_MODULE"}
+            # The project's gunicorn.conf.py (gthread), same workers and threads for all three.
+            env.update({"BIND": f"{HOST}:{self.ports[name]}", "WEB_CONCURRENCY": workers, "GUNICORN_THREADS": threads})
+            cmd = [PY, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--chdir", str(ROOT), app]
+            self.procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True))  # noqa: S603
+        deadline = time.monotonic() + 30
+        for name, port in self.ports.items():
+            while True:
+                try:
+                    socket.create_connection((HOST, port), timeout=1).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise SystemExit(f"{name} did not start on port {port}") from None
+                    time.sleep(0.2)
+
+    def stop(self):
+        for proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)  # our own gunicorn master and its workers
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+    def door_session(self) -> Http:
+        """A logged-in door volunteer's browser: session cookie + CSRF token."""
+        web = Http(self.ports["dashboard"])
+        status, body, response = web.call("GET", "/login/")
+        cookies = dict(c.split(";")[0].split("=", 1) for c in response.headers.get_all("Set-Cookie") or [])
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+        form = urlencode({"username": "bench-door", "password": PASSWORD, "csrfmiddlewaretoken": token})
+        status, _, response = web.call("POST", "/login/", form.encode(), {
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookies['csrftoken']}"})
+        assert status == 302, f"login failed ({status})"
+        for c in response.headers.get_all("Set-Cookie") or []:
+            name, value = c.split(";")[0].split("=", 1)
+            cookies[name] = value
+        self.cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        self.csrf = cookies["csrftoken"]
+        return self.new_door()
+
+    def new_door(self) -> Http:
+        return Http(self.ports["dashboard"], {"Cookie": self.cookie, "X-CSRFToken": self.csrf, "HX-Request": "true",
+                                              "Content-Type": "application/x-www-form-urlencoded"})
+
+    def new_api(self) -> Http:
+        return Http(self.ports["sandbox"], {"Authorization": f"Bearer {self.key}", "Content-Type": "application/json"})
+
+    def next_barcode(self) -> str:
+        with self.lock:
+            return self.barcodes.pop()
+
+    # --- the three operations, each returning True when it did what it should ---
+    def scan_dashboard(self, door: Http) -> bool:
+        body = urlencode({"barcode": self.next_barcode(), "idempotency_key": str(uuid.uuid4())}).encode()
+        status, html, _ = door.call("POST", f"/events/{self.event_id}/door/", body)
+        return status == 200 and b'data-outcome="admitted"' in html
+
+    def scan_api(self, api: Http) -> bool:
+        body = json.dumps({"barcode": self.next_barcode()}).encode()
+        status, _, _ = api.call("POST", f"/v1/test/events/{self.event_id}/checkins", body,
+                                {"Idempotency-Key": str(uuid.uuid4())})
+        return status == 201
+
+    def hit_floor(self, floor: Http) -> bool:
+        status, _, _ = floor.call("GET", "/floor/")
+        return status == 200
+
+    def search_dashboard(self, door: Http, q: str) -> bool:
+        status, html, _ = door.call("GET", f"/events/{self.event_id}/door/search/?{urlencode({'q': q})}")
+        return status == 200 and b"found-row" in html
+
+    def search_api(self, api: Http, q: str) -> bool:
+        status, _, _ = api.call("GET", f"/v1/test/events/{self.event_id}/attendees?{urlencode({'q': q, 'limit': 10})}")
+        return status == 200
+
+    # --- measurements ------------------------------------------------------------------
+    def latency(self) -> dict:
+        door, api, floor = self.door_session(), self.new_api(), Http(self.ports["floor"])
+        door.call("GET", f"/events/{self.event_id}/door/")  # the page render fills the names cache
+        ops = {"dashboard": lambda: self.scan_dashboard(door), "api": lambda: self.scan_api(api),
+               "floor": lambda: self.hit_floor(floor)}
+        samples = {name: [] for name in ops}
+        for i in range(self.args.warmup + self.args.rounds):
+            order = list(ops)
+            random.shuffle(order)
+            for name in order:
+                started = time.perf_counter()
+                ok = ops[name]()
+                elapsed = (time.perf_counter() - started) * 1000
+                if not ok:
+                    raise SystemExit(f"{name} check-in failed during the latency run")
+                if i >= self.args.warmup:
+                    samples[name].append(elapsed)
+        return {name: summary(values) for name, values in samples.items()}
+
+    def throughput(self) -> dict:
+        results = {}
+        makers = {"dashboard": (self.new_door, self.scan_dashboard), "api": (self.new_api, self.scan_api),
+                  "floor": (lambda: Http(self.ports["floor"]), self.hit_floor)}
+        for name, (make, op) in makers.items():
+            done, failed = [0] * self.args.clients, [0] * self.args.clients
+            start = threading.Barrier(self.args.clients + 1)
+            stop_at = [0.0]
+
+            def run(i, make=make, op=op, done=done, failed=failed, start=start, stop_at=stop_at):
+                conn = make()
+                op(conn)  # warm the connection (and the worker's caches)
+                start.wait()
+                while time.perf_counter() < stop_at[0]:
+                    if op(conn):
+                        done[i] += 1
+                    else:
+                        failed[i] += 1
+
+            threads = [threading.Thread(target=run, args=(i,)) for i in range(self.args.clients)]
+            for t in threads:
+                t.start()
+            stop_at[0] = time.perf_counter() + 1e9
+            start.wait()
+            began = time.perf_counter()
+            stop_at[0] = began + self.args.seconds
+            for t in threads:
+                t.join()
+            elapsed = time.perf_counter() - began
+            results[name] = {"per_second": round(sum(done) / elapsed, 1), "ok": sum(done), "failed": sum(failed)}
+        return results
+
+    def search(self) -> dict:
+        door, api = self.door_session(), self.new_api()
+        queries = [name.split()[-1][:5] for name in self.names[: self.args.searches]]
+        samples = {"dashboard": [], "api": []}
+        for q in queries:
+            for name, op in (("dashboard", lambda q=q: self.search_dashboard(door, q)),
+                             ("api", lambda q=q: self.search_api(api, q))):
+                started = time.perf_counter()
+                op()
+                samples[name].append((time.perf_counter() - started) * 1000)
+        return {name: summary(values) for name, values in samples.items()}
+
+
+def summary(values: list[float]) -> dict:
+    values = sorted(values)
+    p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+    return {"median_ms": round(statistics.median(values), 2), "p95_ms": round(p95, 2), "n": len(values)}
+
+
+def report(bench: Bench, lat: dict, tput: dict, search: dict) -> dict:
+    floor_med, floor_p95 = lat["floor"]["median_ms"], lat["floor"]["p95_ms"]
+    floor_rate = tput["floor"]["per_second"]
+    rows = []
+    for name in ("dashboard", "api", "floor"):
+        rows.append((name, lat[name]["median_ms"], lat[name]["median_ms"] / floor_med, lat[name]["p95_ms"],
+                     lat[name]["p95_ms"] / floor_p95, tput[name]["per_second"], floor_rate / tput[name]["per_second"]))
+    print()
+    print(f"Door check-in, {bench.attendees} attendees, {bench.args.clients} clients for throughput, "
+          f"{bench.args.workers} workers x {bench.args.threads} threads per server, {os.cpu_count()} CPUs")
+    print(f"{'':<10} {'median ms':>10} {'x floor':>8} {'p95 ms':>8} {'x floor':>8} {'per s':>8} {'floor/x':>8}")
+    for name, med, medx, p95, p95x, rate, ratex in rows:
+        print(f"{name:<10} {med:>10.2f} {medx:>8.2f} {p95:>8.2f} {p95x:>8.2f} {rate:>8.1f} {ratex:>8.2f}")
+    ratio_med = lat["dashboard"]["median_ms"] / lat["api"]["median_ms"]
+    ratio_p95 = lat["dashboard"]["p95_ms"] / lat["api"]["p95_ms"]
+    ratio_rate = tput["dashboard"]["per_second"] / tput["api"]["per_second"]
+    print(f"\ndashboard / API: median x{ratio_med:.2f} (target <= 1.3), p95 x{ratio_p95:.2f}, "
+          f"throughput x{ratio_rate:.2f} ({tput['dashboard']['per_second']:.0f}/s, target >= 150/s)")
+    print(f"search p95: dashboard {search['dashboard']['p95_ms']:.1f} ms (target <= 60), "
+          f"API {search['api']['p95_ms']:.1f} ms; medians {search['dashboard']['median_ms']:.1f} / "
+          f"{search['api']['median_ms']:.1f} ms; x floor p95 {search['dashboard']['p95_ms'] / floor_p95:.1f}")
+    return {
+        "attendees": bench.attendees, "cpus": os.cpu_count(), "clients": bench.args.clients,
+        "workers": bench.args.workers, "threads": bench.args.threads, "latency": lat, "throughput": tput,
+        "search": search,
+        "ratios": {"dashboard_over_api_median": round(ratio_med, 3), "dashboard_over_api_p95": round(ratio_p95, 3),
+                   "dashboard_over_api_throughput": round(ratio_rate, 3)},
+        "multiples_of_floor": {name: {"median": round(m, 2), "p95": round(p, 2), "throughput": round(r, 2)}
+                               for name, _, m, _, p, _, r in rows},
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--orders", type=int, default=40000, help="orders to seed (40000 = ~100,000 attendees)")
+    parser.add_argument("--rounds", type=int, default=400, help="latency rounds (each: dashboard, API, floor)")
+    parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=10.0, help="throughput run per target")
+    parser.add_argument("--clients", type=int, default=16, help="concurrent door clients")
+    parser.add_argument("--searches", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers per server")
+    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    args = parser.parse_args(argv)
+
+    bench = Bench(args)
+    # Bounded in time whatever happens: the servers die with us.
+    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(SystemExit("bench-door: timed out")))
+    signal.alarm(900)
+    try:
+        bench.seed()
+        bench.serve()
+        lat = bench.latency()
+        tput = bench.throughput()
+        search = bench.search()
+    finally:
+        bench.stop()
+    result = report(bench, lat, tput, search)
+    out = ROOT / "bench-results"
+    out.mkdir(exist_ok=True)
+    path = out / f"door-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nWrote {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

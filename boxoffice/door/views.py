@@ -1,0 +1,156 @@
+"""Door mode: scan, search, undo, live counters, and the attendee list.
+
+One scan is one API call (POST /checkins): the panel's ticket type name
+comes from a cache the page render fills, not from a second request.
+"""
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
+
+from boxoffice.brightstar import errors, services
+from boxoffice.door import outcomes
+from boxoffice.door.forms import AttendeeFilterForm, ScanForm, UndoForm
+from boxoffice.feedback import describe
+from boxoffice.http import HtmxHttpRequest, page_numbers, render_page
+from boxoffice.staff.decorators import requires
+from boxoffice.staff.roles import CHECK_IN
+
+UNDO_SECONDS = 30
+SEARCH_LIMIT = 10
+LIST_PAGE_SIZE = 50
+
+
+def counters(ticket_types) -> dict:
+    rows = [{"name": t.name, "checked_in": t.checked_in_count, "sold": t.quantity_sold} for t in ticket_types]
+    return {
+        "checked_in": sum(r["checked_in"] for r in rows),
+        "sold": sum(r["sold"] for r in rows),
+        "rows": rows,
+    }
+
+
+def _page(request: HtmxHttpRequest, event_id: str, result=None, *, search: dict | None = None) -> HttpResponse:
+    event = services.event_get(event_id=event_id)
+    # Fresh figures for the counters; the same answer fills the names cache
+    # so the first scans make exactly one call each.
+    ticket_types = services.ticket_type_list(event_id=event_id, use_cache=False)
+    outcomes.remember_names(event_id, ticket_types)
+    context = {
+        "event": event,
+        "event_id": event_id,
+        "counters": counters(ticket_types),
+        "result": result,
+        "idempotency_key": services.new_idempotency_key(),
+        "undo_seconds": UNDO_SECONDS,
+        **(search or {}),
+    }
+    return render(request, "door/scan.html", context)
+
+
+def _answer(request: HtmxHttpRequest, event_id: str, result, *, tapped: bool = False) -> HttpResponse:
+    """The panel (and a line for the scan log) for htmx; the whole page otherwise."""
+    if not request.htmx:
+        return _page(request, event_id, result)
+    response = render_page(request, "door/scan.html", {"result": result, "event_id": event_id,
+                                                       "undo_seconds": UNDO_SECONDS}, fragment="scanned")
+    if tapped:  # the search list shows states: let it refresh itself
+        trigger_client_event(response, "door:refresh")
+    return response
+
+
+@requires(CHECK_IN)
+@require_http_methods(["GET", "POST"])
+def scan(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
+    if request.method == "GET":
+        return _page(request, event_id)
+    form = ScanForm(request.POST)
+    if not form.is_valid():
+        # An Enter on an empty field: nothing to ask the API, nothing to show.
+        return HttpResponse(status=204) if request.htmx else redirect("door:scan", event_id=event_id)
+    barcode = form.cleaned_data["barcode"] or ""
+    attendee_id = form.cleaned_data["attendee_id"] or None
+    try:
+        attendee = services.attendee_check_in(
+            event_id=event_id, barcode=barcode or None, attendee_id=attendee_id,
+            idempotency_key=form.cleaned_data["idempotency_key"], staff=request.user,
+        )
+    except errors.BrightStarError as exc:
+        result = outcomes.refused(event_id, exc, barcode)
+    else:
+        result = outcomes.admitted(event_id, attendee, barcode)
+    return _answer(request, event_id, result, tapped=attendee_id is not None)
+
+
+@requires(CHECK_IN)
+@require_POST
+def undo(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
+    form = UndoForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(status=204) if request.htmx else redirect("door:scan", event_id=event_id)
+    try:
+        attendee = services.attendee_check_in_undo(
+            event_id=event_id, attendee_id=form.cleaned_data["attendee_id"], staff=request.user
+        )
+    except errors.BrightStarError as exc:
+        result = outcomes.undo_refused(exc)
+    else:
+        result = outcomes.undone(event_id, attendee)
+    return _answer(request, event_id, result, tapped=True)
+
+
+@requires(CHECK_IN)
+@require_GET
+def counters_view(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
+    # One call, fresh (never the cache): the door needs who is in *now*.
+    ticket_types = services.ticket_type_list(event_id=event_id, use_cache=False)
+    return render_page(request, "door/scan.html", {"counters": counters(ticket_types), "event_id": event_id},
+                       fragment="counters")
+
+
+@requires(CHECK_IN)
+@require_GET
+def search(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:200]
+    context = {"q": q, "event_id": event_id, "found": None, "message": ""}
+    if len(q) >= 2:
+        try:
+            page = services.attendee_list(event_id=event_id, q=q, limit=SEARCH_LIMIT)
+        except errors.BrightStarError as exc:
+            context["message"] = describe(exc)
+        else:
+            names = outcomes.ticket_type_names(event_id) if page.items else {}
+            context["found"] = [
+                {"attendee": a, "ticket_type": names.get(a.ticket_type_id, ""), "key": services.new_idempotency_key()}
+                for a in page.items
+            ]
+            context["total"] = page.total
+    if not request.htmx:  # the search form posted without JavaScript
+        return _page(request, event_id, search=context)
+    return render_page(request, "door/scan.html", context, fragment="search_results")
+
+
+@requires(CHECK_IN)
+@require_GET
+def attendees(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
+    form = AttendeeFilterForm(request.GET)
+    filters = form.filters()
+    number = form.page_number()
+    event = services.event_get(event_id=event_id)
+    names = outcomes.ticket_type_names(event_id)
+    page = services.attendee_list(event_id=event_id, limit=LIST_PAGE_SIZE, offset=(number - 1) * LIST_PAGE_SIZE,
+                                  **filters)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "event": event,
+        "form": form,
+        "names": names,
+        "rows": [{"attendee": a, "ticket_type": names.get(a.ticket_type_id, "")} for a in page.items],
+        "page": page,
+        "page_numbers": page_numbers(page),
+        "last_row": page.offset + len(page.items),
+        "query": query.urlencode(),
+    }
+    return render_page(request, "door/attendees.html", context, fragment="table")

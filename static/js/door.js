@@ -1,0 +1,252 @@
+// Door mode: scanner rhythm, idempotent retries, feedback, camera.
+// A file, never inline, so the page runs under the strict CSP.
+(function () {
+  "use strict";
+
+  var form = document.getElementById("scan-form");
+  var input = document.getElementById("scan-input");
+  var result = document.getElementById("result");
+  if (!form || !input || !result) return;
+
+  var RETRY_WINDOW_MS = 120000;
+  var REQUEST_TIMEOUT_MS = 8000;
+  var LOG_LENGTH = 25;
+  // The last scan that got no verdict: scanning it again reuses its key, so
+  // if the first attempt did reach BrightStar the retry replays it instead
+  // of admitting (or refusing as "already in") a second time.
+  var unanswered = null;
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    // Plain http on a venue LAN is not a secure context: no randomUUID there.
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function keyFor(code) {
+    if (unanswered && unanswered.barcode === code && Date.now() - unanswered.at < RETRY_WINDOW_MS) return unanswered.key;
+    return uuid();
+  }
+
+  // Capture the code when Enter is pressed, not when the request leaves:
+  // hx-sync queues scans behind the one in flight and would otherwise read
+  // the field later, when it holds the next code (or nothing).
+  document.addEventListener("htmx:confirm", function (event) {
+    if (event.detail.elt !== form) return;
+    // A queued scan is confirmed again when its turn comes: it already has its code.
+    if (event.detail.etc.values) return;
+    var code = input.value.trim();
+    input.value = "";
+    if (!code) { event.preventDefault(); return; }
+    event.detail.etc.values = { barcode: code, idempotency_key: keyFor(code) };
+    event.detail.etc.timeout = REQUEST_TIMEOUT_MS;
+  });
+
+  function scanValues(detail) {
+    return (detail && detail.etc && detail.etc.values) || null;
+  }
+
+  function noAnswer(detail) {
+    var values = scanValues(detail);
+    if (values) unanswered = { barcode: values.barcode, key: values.idempotency_key, at: Date.now() };
+    var panel = document.createElement("div");
+    panel.className = "result none fresh";
+    panel.setAttribute("data-outcome", "unanswered");
+    var word = document.createElement("p");
+    word.className = "result-word";
+    word.textContent = "No answer — scan again";
+    var more = document.createElement("p");
+    more.className = "result-detail";
+    more.textContent = "The dashboard did not answer. Scan the same code again: it cannot let anyone in twice.";
+    panel.appendChild(word);
+    panel.appendChild(more);
+    result.replaceChildren(panel);
+    addLog("none", "No answer", values ? values.barcode : "");
+    feedback("none");
+  }
+
+  function addLog(tone, word, who) {
+    var log = document.getElementById("scan-log");
+    if (!log) return;
+    var item = document.createElement("li");
+    item.className = "log-item " + tone;
+    item.setAttribute("data-outcome", "unanswered");
+    var strong = document.createElement("strong");
+    strong.textContent = word;
+    item.appendChild(strong);
+    item.appendChild(document.createTextNode(" " + who));
+    log.prepend(item);
+  }
+
+  ["htmx:sendError", "htmx:timeout"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      if (event.detail.elt === form) noAnswer(event.detail);
+    });
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (event.detail.elt === form && status !== 403) noAnswer(event.detail);
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    // Fired on every swapped element (the log's out-of-band line too): the panel only.
+    if (event.target !== result) return;
+    var panel = result.querySelector(".result");
+    if (!panel) return;
+    panel.classList.add("fresh");
+    var outcome = panel.getAttribute("data-outcome");
+    var values = scanValues(event.detail);
+    var fromScan = event.detail.requestConfig && event.detail.requestConfig.elt === form;
+    if (values && fromScan) {
+      if (outcome === "unanswered") {
+        unanswered = { barcode: values.barcode, key: values.idempotency_key, at: Date.now() };
+      } else if (unanswered && unanswered.key === values.idempotency_key) {
+        unanswered = null;
+      }
+    }
+    var undo = panel.querySelector("form.undo[data-expires]");
+    if (undo) {
+      setTimeout(function () { undo.remove(); }, 1000 * Number(undo.getAttribute("data-expires")));
+    }
+    var log = document.getElementById("scan-log");
+    while (log && log.children.length > LOG_LENGTH) log.lastElementChild.remove();
+    feedback(panel.classList.contains("ok") ? "ok" : panel.classList.contains("warn") ? "warn"
+      : panel.classList.contains("bad") ? "bad" : "none");
+    focusScan();
+  });
+
+  // --- focus: the field is always ready for the next scan --------------------
+  function typingElsewhere(el) {
+    return el && el !== input && el.matches("input[type=search], input[type=text], select, textarea");
+  }
+  function focusScan() {
+    // Someone typing in the search box keeps their focus; otherwise back to scanning.
+    if (!typingElsewhere(document.activeElement)) input.focus({ preventScroll: true });
+  }
+  input.addEventListener("blur", function (event) {
+    // Clicking on nothing in particular must not leave the scanner typing into the void.
+    var to = event.relatedTarget;
+    if (!to || !to.matches("input, select, textarea, button, a, summary")) setTimeout(focusScan, 0);
+  });
+  // A scanner "types" wherever focus is: send stray keystrokes to the field.
+  document.addEventListener("keydown", function (event) {
+    if (document.activeElement === document.body && event.key.length === 1 && !event.ctrlKey && !event.metaKey) {
+      input.focus();
+    }
+  });
+
+  // --- sound and vibration, remembered on this device ------------------------
+  var prefs = { sound: "door.sound", vibrate: "door.vibrate" };
+  var audio = null;
+  function pref(name) { try { return localStorage.getItem(prefs[name]) === "1"; } catch (e) { return false; } }
+  [["sound", "sound-toggle"], ["vibrate", "vibrate-toggle"]].forEach(function (pair) {
+    var box = document.getElementById(pair[1]);
+    if (!box) return;
+    if (pair[0] === "vibrate" && !navigator.vibrate) { box.closest("label").hidden = true; return; }
+    box.checked = pref(pair[0]);
+    box.addEventListener("change", function () {
+      try { localStorage.setItem(prefs[pair[0]], box.checked ? "1" : "0"); } catch (e) { /* private mode */ }
+      if (pair[0] === "sound" && box.checked) beep([[880, 0.08]]);
+      input.focus();
+    });
+  });
+
+  function beep(notes) {
+    var Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) return;
+    audio = audio || new Ctx();
+    var at = audio.currentTime;
+    notes.forEach(function (note) {
+      var osc = audio.createOscillator();
+      var gain = audio.createGain();
+      osc.frequency.value = note[0];
+      gain.gain.setValueAtTime(0.2, at);
+      gain.gain.exponentialRampToValueAtTime(0.001, at + note[1]);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(at);
+      osc.stop(at + note[1]);
+      at += note[1] + 0.05;
+    });
+  }
+  var SOUNDS = { ok: [[1320, 0.12]], warn: [[660, 0.12], [660, 0.12]], bad: [[220, 0.45]], none: [[440, 0.1]] };
+  var BUZZ = { ok: [60], warn: [80, 60, 80], bad: [400], none: [40] };
+  function feedback(tone) {
+    if (pref("sound")) beep(SOUNDS[tone]);
+    if (pref("vibrate") && navigator.vibrate) navigator.vibrate(BUZZ[tone]);
+  }
+
+  // --- camera: BarcodeDetector, or the vendored decoder in a worker ---------
+  var camButton = document.getElementById("camera-button");
+  var camBox = document.getElementById("camera");
+  var video = document.getElementById("camera-video");
+  var camStatus = document.getElementById("camera-status");
+  var stream = null, timer = null, worker = null, detector = null, busy = false, last = { code: "", at: 0 };
+  if (camButton && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) camButton.hidden = false;
+
+  function found(code) {
+    // The camera sees the same code many times a second: one scan per ticket.
+    if (!code || (code === last.code && Date.now() - last.at < 3000)) return;
+    last = { code: code, at: Date.now() };
+    input.value = code;
+    form.requestSubmit();
+  }
+
+  function tick() {
+    if (busy || !video || video.readyState < 2) return;
+    busy = true;
+    if (detector) {
+      detector.detect(video).then(function (codes) {
+        busy = false;
+        if (codes.length) found(codes[0].rawValue);
+      }, function () { busy = false; });
+      return;
+    }
+    var canvas = tick.canvas || (tick.canvas = document.createElement("canvas"));
+    var w = Math.min(video.videoWidth, 640);
+    var h = Math.round(video.videoHeight * w / video.videoWidth);
+    canvas.width = w; canvas.height = h;
+    var ctx = canvas.getContext("2d", { willReadFrequently: true });
+    ctx.drawImage(video, 0, 0, w, h);
+    worker.postMessage({ id: Date.now(), type: "decode", data: ctx.getImageData(0, 0, w, h) });
+  }
+
+  function startCamera() {
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false }).then(function (s) {
+      stream = s;
+      video.srcObject = s;
+      video.play();
+      camBox.hidden = false;
+      camButton.setAttribute("aria-pressed", "true");
+      if ("BarcodeDetector" in window) {
+        detector = new window.BarcodeDetector();
+      } else {
+        // Loaded only now: the decoder is not part of the page's weight.
+        worker = new Worker(camButton.getAttribute("data-decoder"));
+        worker.onmessage = function (event) {
+          busy = false;
+          if (event.data && event.data.type === "qrResult") found(event.data.data);
+        };
+      }
+      camStatus.textContent = "Point the camera at the ticket's code.";
+      timer = setInterval(tick, 200);
+    }, function () {
+      camStatus.textContent = "The camera is not available: allow it in the browser, or type the code.";
+      camBox.hidden = false;
+    });
+  }
+
+  function stopCamera() {
+    clearInterval(timer);
+    if (stream) stream.getTracks().forEach(function (t) { t.stop(); });
+    if (worker) worker.terminate();
+    stream = worker = detector = null;
+    busy = false;
+    camBox.hidden = true;
+    camButton.setAttribute("aria-pressed", "false");
+    input.focus();
+  }
+
+  if (camButton) camButton.addEventListener("click", function () { if (stream) stopCamera(); else startCamera(); });
+})();

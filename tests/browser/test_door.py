@@ -1,0 +1,164 @@
+"""The door page driven as a scanner and a volunteer drive it, in real Chromium."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from sandbox.models import Attendee
+from tests.browser.conftest import PHONE, assert_accessible, screenshot
+from tests.door.conftest import door_event, door_url, refunded_ticket
+from tests.factories import order_make
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, databases="__all__")]
+
+@pytest.fixture
+def night(account):
+    return door_event(account)
+
+
+@pytest.fixture
+def event(night):
+    return night[0]
+
+
+@pytest.fixture
+def tickets(night):
+    return night[3]
+
+
+@pytest.fixture
+def refunded(night):
+    return refunded_ticket(night[0], night[1])
+
+
+@pytest.fixture
+def crowd(night):
+    event, general = night[0], night[1]
+    order_make(event, general, quantity=10, buyer_name="Queue Person", buyer_email="queue@example.com")
+    return list(Attendee.objects.filter(event=event, order__buyer_name="Queue Person").order_by("id"))
+
+
+def open_door(browser_page_as, event, role="door", **kwargs):
+    page = browser_page_as(role, **kwargs)
+    page.goto(door_url(event))
+    expect(page.locator("#scan-input")).to_be_focused()
+    return page
+
+
+def test_ten_scans_in_a_row_without_a_click(browser_page_as, event, crowd):
+    page = open_door(browser_page_as, event)
+    for ticket in crowd:
+        # A hardware scanner: the code's keystrokes, then Enter, at once.
+        page.keyboard.type(ticket.barcode, delay=0)
+        page.keyboard.press("Enter")
+    log = page.locator("#scan-log .log-item")
+    expect(log).to_have_count(10)
+    expect(page.locator("#scan-log .log-item.ok")).to_have_count(10)
+    expect(page.locator("#result .result")).to_have_class(re.compile(r"\bok\b"))
+    expect(page.locator("#scan-input")).to_be_focused()
+    expect(page.locator("#scan-input")).to_have_value("")
+    assert Attendee.objects.filter(pk__in=[t.pk for t in crowd], checked_in=True).count() == 10
+    # Scanned again: ten yellows, each naming the first time.
+    for ticket in crowd:
+        page.keyboard.type(ticket.barcode, delay=0)
+        page.keyboard.press("Enter")
+    expect(page.locator("#scan-log .log-item.warn")).to_have_count(10)
+    expect(page.locator("#result .result")).to_contain_text(re.compile(r"Already checked in at \d\d:\d\d"))
+
+
+def test_each_scan_shows_its_own_colour(browser_page_as, event, tickets, refunded):
+    page = open_door(browser_page_as, event)
+    result = page.locator("#result .result")
+    for barcode, tone, word in [
+        (tickets[0].barcode, "ok", "Admitted"),
+        (tickets[0].barcode, "warn", "Already checked in at"),
+        (refunded.barcode, "bad", "Void ticket"),
+        ("NOT-A-TICKET", "bad", "Unknown code"),
+    ]:
+        page.keyboard.type(barcode)
+        page.keyboard.press("Enter")
+        expect(result).to_have_class(re.compile(rf"\b{tone}\b"))
+        expect(result).to_contain_text(word)
+        if tone == "warn":
+            expect(result).to_contain_text("Let in by door")
+    screenshot(page, "door-scan")
+    assert_accessible(page)
+
+
+def test_search_and_tap_then_undo(browser_page_as, event, tickets):
+    page = open_door(browser_page_as, event, viewport=PHONE)
+    page.get_by_label("Name or email", exact=True).fill("grace")
+    row = page.locator(".found-row", has_text="Grace Hopper")
+    expect(row).to_contain_text("VIP Balcony")
+    expect(row).to_contain_text("not in")
+    row.get_by_role("button", name="Check in Grace Hopper").click()
+    result = page.locator("#result .result")
+    expect(result).to_have_class(re.compile(r"\bok\b"))
+    expect(result).to_contain_text("Grace Hopper")
+    expect(row).to_contain_text("in at")  # the list refreshed itself
+    expect(page.locator("#scan-input")).to_be_focused()
+    assert Attendee.objects.get(pk=tickets[3].pk).checked_in
+    page.get_by_role("button", name="Undo check-in").click()
+    expect(result).to_contain_text("Check-in undone")
+    assert not Attendee.objects.get(pk=tickets[3].pk).checked_in
+
+
+def test_counters_move(browser_page_as, event, tickets):
+    page = open_door(browser_page_as, event)
+    counter = page.locator('[data-counter="checked-in"]')
+    expect(counter).to_have_text("0")
+    page.keyboard.type(tickets[0].barcode)
+    page.keyboard.press("Enter")
+    expect(page.locator("#result .result")).to_have_class(re.compile(r"\bok\b"))
+    expect(counter).to_have_text("1", timeout=8000)  # the 5 s poll
+
+
+def test_no_answer_is_grey_and_the_rescan_reuses_its_key(browser_page_as, event, tickets, monkeypatch):
+    """BrightStar admits but its answer is lost: grey, then the rescan replays the same key: green, once."""
+    from boxoffice.brightstar import client as bs_client
+    from boxoffice.brightstar.errors import ConnectionFailed
+
+    page = open_door(browser_page_as, event)
+    keys = []
+    page.on("request", lambda r: keys.append(r.post_data) if r.method == "POST" and "/door/" in r.url else None)
+    real = bs_client._request
+    lost = []
+
+    def answer_lost_once(method, path, **kwargs):
+        response = real(method, path, **kwargs)
+        if method == "POST" and not lost:
+            lost.append(path)
+            raise ConnectionFailed("read timed out", code="TIMEOUT")
+        return response
+
+    monkeypatch.setattr(bs_client, "_request", answer_lost_once)
+    monkeypatch.setattr(bs_client, "_sleep", lambda seconds: None)
+    monkeypatch.setattr("django.conf.settings.BRIGHTSTAR_MAX_ATTEMPTS", 1)
+    page.keyboard.type(tickets[0].barcode)
+    page.keyboard.press("Enter")
+    result = page.locator("#result .result")
+    expect(result).to_contain_text("No answer — scan again")
+    expect(result).not_to_have_class(re.compile(r"\bok\b"))
+    page.keyboard.type(tickets[0].barcode)
+    page.keyboard.press("Enter")
+    expect(result).to_have_class(re.compile(r"\bok\b"))  # replayed, not "already checked in"
+    first, second = (re.search(r"idempotency_key=([\w-]+)", k).group(1) for k in keys[:2])
+    assert first == second
+    # Another code gets a key of its own.
+    page.keyboard.type(tickets[1].barcode)
+    page.keyboard.press("Enter")
+    expect(page.locator("#scan-log .log-item.ok")).to_have_count(2)
+    assert re.search(r"idempotency_key=([\w-]+)", keys[2]).group(1) != first
+    assert Attendee.objects.filter(event=event, checked_in=True).count() == 2
+
+
+def test_attendees_page(browser_page_as, event, tickets):
+    page = browser_page_as("box_office")
+    page.goto(f"/events/{event.id}/attendees/")
+    expect(page.get_by_role("link", name="Export CSV")).to_be_visible()
+    page.get_by_label("Checked in").select_option("no")
+    expect(page).to_have_url(re.compile(r"checked_in=no"))
+    expect(page.locator("#attendee-table")).to_contain_text("of 4")
+    screenshot(page, "door-attendees")
+    assert_accessible(page)

@@ -1,0 +1,120 @@
+"""The CSV export streams page after page from the API, 100 at a time."""
+
+import csv
+import io
+
+import pytest
+
+from boxoffice.brightstar import client as bs_client
+from sandbox.models import Attendee
+from sandbox.services.refunds import order_refund
+from tests.factories import event_make, order_make, ticket_type_make
+
+pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+
+
+@pytest.fixture
+def event(account):
+    return event_make(account, title="Summer Fair")
+
+
+@pytest.fixture
+def general(event):
+    return ticket_type_make(event, name="General", price=2500, quantity=500)
+
+
+@pytest.fixture
+def vip(event):
+    return ticket_type_make(event, name="VIP Balcony", price=9000, quantity=50)
+
+
+@pytest.fixture
+def crowd(event, general, vip):
+    """350 attendees: 300 General in 3 orders, 49 VIP, and one refunded VIP."""
+    for i in range(3):
+        order_make(event, general, quantity=100, buyer_name=f"Crowd {i}", buyer_email=f"crowd{i}@example.com")
+    order_make(event, vip, quantity=49, buyer_name="Balcony Box", buyer_email="box@example.com")
+    gone = order_make(event, vip, quantity=1, buyer_name="=Gone Guest", buyer_email="gone@example.com")
+    order_refund(order=gone, amount=None, reason="changed plans", expected_amount_refunded=None)
+    return Attendee.objects.filter(event=event)
+
+
+@pytest.fixture
+def requests_made(monkeypatch):
+    """(method, path, params) of every exchange with BrightStar."""
+    made = []
+    real = bs_client._request
+
+    def recording(method, path, **kwargs):
+        made.append((method, path, dict(kwargs.get("params") or {})))
+        return real(method, path, **kwargs)
+
+    monkeypatch.setattr(bs_client, "_request", recording)
+    return made
+
+
+def read_csv(response) -> list[list[str]]:
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_export_pages_through_the_api_100_at_a_time(client_as, event, crowd, requests_made):
+    response = client_as("box_office").get(f"/events/{event.id}/attendees/export.csv")
+    assert response.streaming  # never one big string in memory
+    rows = read_csv(response)
+    assert rows[0] == ["name", "email", "ticket type", "barcode", "status", "checked_in", "checked_in_at"]
+    assert len(rows) == 1 + 350
+    assert {r[3] for r in rows[1:]} == set(crowd.values_list("barcode", flat=True))
+    pages = [params for method, path, params in requests_made if path == f"events/{event.id}/attendees"]
+    assert [(p["limit"], p["offset"]) for p in pages] == [(100, 0), (100, 100), (100, 200), (100, 300)]
+    counts = {}
+    for row in rows[1:]:
+        counts[(row[2], row[4])] = counts.get((row[2], row[4]), 0) + 1
+    assert counts == {("General", "valid"): 300, ("VIP Balcony", "valid"): 49, ("VIP Balcony", "void"): 1}
+
+
+def test_export_follows_the_filters_and_defuses_formulas(client_as, event, vip, crowd):
+    rows = read_csv(client_as("organizer").get(f"/events/{event.id}/attendees/export.csv?ticket_type={vip.id}"))
+    assert len(rows) == 1 + 50
+    gone = next(r for r in rows if r[1] == "gone@example.com")
+    assert gone[0] == "'=Gone Guest" and gone[4] == "void"
+
+
+def test_an_api_failure_mid_export_is_written_into_the_file(client_as, event, crowd, monkeypatch, settings):
+    settings.BRIGHTSTAR_MAX_ATTEMPTS = 1
+    monkeypatch.setattr("boxoffice.brightstar.attendees.EXPORT_MAX_ATTEMPTS", 1)
+    real = bs_client._request
+    served = []
+
+    def flaky(method, path, **kwargs):
+        if path.endswith("/attendees") and len(served) >= 2:  # the first two pages arrive
+            from boxoffice.brightstar.errors import ConnectionFailed
+
+            raise ConnectionFailed("gone", may_have_reached_server=False)
+        if path.endswith("/attendees"):
+            served.append(path)
+        return real(method, path, **kwargs)
+
+    monkeypatch.setattr(bs_client, "_request", flaky)
+    response = client_as("box_office").get(f"/events/{event.id}/attendees/export.csv")
+    rows = read_csv(response)
+    assert len(rows) == 1 + 200 + 1
+    assert rows[-1][0].startswith("EXPORT INCOMPLETE")
+
+
+def test_export_when_brightstar_is_down_is_an_error_page_not_a_file(client_as, event, crowd, monkeypatch, settings):
+    settings.BRIGHTSTAR_MAX_ATTEMPTS = 1
+    monkeypatch.setattr("boxoffice.brightstar.attendees.EXPORT_MAX_ATTEMPTS", 1)
+    from boxoffice.brightstar.errors import ConnectionFailed
+
+    def down(method, path, **kwargs):
+        raise ConnectionFailed("refused", may_have_reached_server=False)
+
+    client = client_as("box_office")
+    client.get(f"/events/{event.id}/attendees/")  # warm the names
+    monkeypatch.setattr(bs_client, "_request", down)
+    response = client.get(f"/events/{event.id}/attendees/export.csv")
+    assert response.status_code == 503
+    assert "unreachable" in response.content.decode()
