@@ -172,9 +172,11 @@ class Attendee(models.Model):
     checked_in_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        # (event, name, id) serves the default listing and its deep offsets.
+        # (event, name, id, email, barcode) covers the default listing, its deep
+        # offsets and the door's search (name/email/barcode): the scan reads the
+        # index alone, and only the page's rows are fetched from the table.
         indexes = [
-            models.Index(fields=["event", "name", "id"]),
+            models.Index(fields=["event", "name", "id", "email", "barcode"], name="att_event_name_cover"),
             models.Index(fields=["event", "ticket_type", "name", "id"]),
             models.Index(fields=["event", "checked_in", "name", "id"]),
         ]

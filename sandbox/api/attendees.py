@@ -2,7 +2,7 @@ from django.http import HttpResponse
 from ninja import Query, Router, Status
 
 from sandbox import errors, selectors
-from sandbox.api.common import CONFLICT, ERRORS, page, scope
+from sandbox.api.common import CONFLICT, ERRORS, page_by_ids, scope
 from sandbox.api.schemas import AttendeeFilters, AttendeeOut, CheckInIn
 from sandbox.errors import ApiError
 from sandbox.services import checkins as services
@@ -20,7 +20,7 @@ def build_router() -> Router:
         event = selectors.event_get(**scope(request), event_id=event_id)
         checked_in = None if filters.checked_in is None else filters.checked_in == "true"
         qs = selectors.attendee_list(event=event, ticket_type=filters.ticket_type, checked_in=checked_in, q=filters.q)
-        return page(response, qs, limit=filters.limit, offset=filters.offset)
+        return page_by_ids(response, qs, limit=filters.limit, offset=filters.offset)
 
     @router.post(
         "/events/{event_id}/checkins",

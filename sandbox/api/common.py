@@ -14,10 +14,26 @@ def scope(request) -> dict:
     return {"account": request.auth.account, "livemode": request.auth.livemode}
 
 
-def page(response: HttpResponse, qs: QuerySet, *, limit: int, offset: int) -> list:
-    """One page of `qs`; the totals go in the seed's headers, the body stays an array."""
-    total = qs.count()
+def _headers(response: HttpResponse, *, total: int, limit: int, offset: int) -> None:
     response["X-Total-Count"] = str(total)
     response["X-Page"] = str(offset // limit + 1)
     response["X-Per-Page"] = str(limit)
+
+
+def page(response: HttpResponse, qs: QuerySet, *, limit: int, offset: int) -> list:
+    """One page of `qs`; the totals go in the seed's headers, the body stays an array."""
+    _headers(response, total=qs.count(), limit=limit, offset=offset)
     return list(qs[offset : offset + limit])
+
+
+def page_by_ids(response: HttpResponse, qs: QuerySet, *, limit: int, offset: int) -> list:
+    """Like `page`, but finds the page's ids first, then fetches just those rows.
+
+    For big tables with a covering index (100,000 attendees): skipping to a
+    deep offset, or filtering with LIKE, walks the index alone instead of
+    loading every row it passes over.
+    """
+    _headers(response, total=qs.count(), limit=limit, offset=offset)
+    ids = list(qs.values_list("pk", flat=True)[offset : offset + limit])
+    rows = qs.model.objects.in_bulk(ids)
+    return [rows[pk] for pk in ids]
