@@ -5,3 +5,6 @@ class StaffConfig(AppConfig):
     name = "boxoffice.staff"
     label = "staff"
     verbose_name = "Staff and roles"
+
+    def ready(self):
+        from boxoffice.staff import signals  # noqa: F401 - connects the receivers

@@ -8,6 +8,8 @@ user cannot use.
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
+
 DOOR = "Door"
 BOX_OFFICE = "Box office"
 ORGANIZER = "Organizer"
@@ -33,12 +35,27 @@ VIEW_AUDIT = Capability("view_audit", "read the audit log", (ORGANIZER,))
 CAPABILITIES = (VIEW_EVENTS, CHECK_IN, VIEW_MONEY, VIEW_ORDERS, REFUND, RESEND, MANAGE_EVENTS, VIEW_AUDIT)
 
 
+ROLES_CACHE_SECONDS = 300
+
+
+def roles_cache_key(user_id: int) -> str:
+    return f"staff:roles:{user_id}"
+
+
 def user_roles(user) -> frozenset[str]:
+    """The user's roles, cached: every page asks, and a scan at the door should cost no extra query.
+
+    A change of groups (admin, shell) clears the cache at once (see signals.py).
+    """
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_boxoffice_roles", None)
     if cached is None:
-        cached = frozenset(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+        key = roles_cache_key(user.pk)
+        cached = cache.get(key)
+        if cached is None:
+            cached = frozenset(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+            cache.set(key, cached, ROLES_CACHE_SECONDS)
         user._boxoffice_roles = cached
     return cached
 

@@ -48,3 +48,23 @@ def test_demo_staff_passwords_are_shown_once(transactional_db):
     assert all(password for _, _, password in first)
     assert {role for _, role, _ in first} == set(roles.ROLES)
     assert all(password is None for _, _, password in demo_staff_create())
+
+
+def test_a_role_change_takes_effect_at_once_despite_the_cache(staff_users):
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.get(pk=staff_users["door"].pk)
+    assert not roles.has(user, roles.REFUND)
+    user.groups.add(Group.objects.get_or_create(name=roles.BOX_OFFICE)[0])
+    assert roles.has(User.objects.get(pk=user.pk), roles.REFUND)
+    Group.objects.get(name=roles.BOX_OFFICE).user_set.remove(user)
+    assert not roles.has(User.objects.get(pk=user.pk), roles.REFUND)
+
+
+def test_roles_cost_no_query_once_cached(staff_users, django_assert_num_queries):
+    from django.contrib.auth.models import User
+
+    roles.user_roles(User.objects.get(pk=staff_users["organizer"].pk))
+    fresh = User.objects.get(pk=staff_users["organizer"].pk)
+    with django_assert_num_queries(0):
+        assert roles.has(fresh, roles.MANAGE_EVENTS)

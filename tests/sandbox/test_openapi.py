@@ -51,6 +51,8 @@ def test_schemathesis_with_every_check_finds_nothing(live_server, account_and_ke
         "--config-file", str(Path(settings.BASE_DIR) / "schemathesis.toml"),
         "run", f"{live_server.url}/v1/test/openapi.json",
         "--checks", "all",
+        # A heuristic that misreads correct 404s here (see schemathesis.toml); --checks all would re-enable it.
+        "--exclude-checks", "ensure_resource_availability",
         "--header", f"Authorization: Bearer {key}",
         "--max-examples", os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "25"),
         "--seed", os.environ.get("SCHEMATHESIS_SEED", "20261127"),
