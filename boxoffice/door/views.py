@@ -103,6 +103,8 @@ def undo(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
 @requires(CHECK_IN)
 @require_GET
 def counters_view(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
+    if not request.htmx:  # the fragment's URL opened directly: show the door page it belongs to
+        return redirect("door:scan", event_id=event_id)
     # One call, fresh (never the cache): the door needs who is in *now*.
     ticket_types = services.ticket_type_list(event_id=event_id, use_cache=False)
     return render_page(request, "door/scan.html", {"counters": counters(ticket_types), "event_id": event_id},
