@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import threading
 import time
 import uuid
@@ -19,6 +20,7 @@ from typing import Any
 import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NameResolutionError, NewConnectionError
 
 from boxoffice.brightstar import health, retry
 from boxoffice.brightstar.errors import (
@@ -27,6 +29,7 @@ from boxoffice.brightstar.errors import (
     BrightStarError,
     ConnectionFailed,
     RateLimited,
+    ValidationError,
     error_from_response,
     redact,
 )
@@ -68,6 +71,9 @@ def _session() -> requests.Session:
     return session
 
 
+_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,255}")
+
+
 def new_idempotency_key() -> str:
     return str(uuid.uuid4())
 
@@ -89,6 +95,22 @@ def _query(params: Mapping[str, Any] | None) -> dict[str, str]:
     return out
 
 
+def _never_connected(exc: requests.RequestException) -> bool:
+    """True only when no byte of the request can have reached the server.
+
+    A refused or unresolvable connection never got there; a connection cut
+    after the request went out (the answer was lost) may well have changed
+    something, and staff must hear "not confirmed", not "nothing changed".
+    """
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    if not isinstance(exc, requests.ConnectionError):
+        return False
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)  # urllib3's MaxRetryError wraps the cause
+    return isinstance(reason, NewConnectionError | NameResolutionError | ConnectionRefusedError)
+
+
 def _request(
     method: str,
     path: str,
@@ -105,6 +127,11 @@ def _request(
         "User-Agent": USER_AGENT,
     }
     if idempotency_key is not None:
+        if not _IDEMPOTENCY_KEY.fullmatch(idempotency_key):
+            # It came from a form field: a tampered or mangled one must not become a header crash.
+            raise ValidationError(
+                "This form has expired. Reload the page and try again.", status=400, field="idempotency_key"
+            )
         headers["Idempotency-Key"] = idempotency_key
     timeout = timeout or tuple(getattr(settings, "BRIGHTSTAR_TIMEOUT", DEFAULT_TIMEOUT))
     started = time.monotonic()
@@ -122,7 +149,7 @@ def _request(
         # `from None`: the chained urllib3 error would carry our headers in locals.
         raise ConnectionFailed(
             f"Could not reach BrightStar for {method} {path} ({type(exc).__name__})",
-            may_have_reached_server=not isinstance(exc, requests.ConnectionError),
+            may_have_reached_server=not _never_connected(exc),
         ) from None
     elapsed_ms = (time.monotonic() - started) * 1000
     request_id = response.headers.get("X-Request-Id")
@@ -167,6 +194,9 @@ def request(
     if max_attempts is None:
         max_attempts = getattr(settings, "BRIGHTSTAR_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS)
     attempt = 1
+    # Once any attempt may have reached the server, the outcome stays unknown
+    # even if a later one is refused outright (the API restarting, say).
+    maybe_applied = False
     while True:
         try:
             response = _request(
@@ -175,6 +205,9 @@ def request(
         except BrightStarError as exc:
             # No usable answer (even a garbled one) is judged as a failure to connect.
             unanswered = isinstance(exc, ConnectionFailed)
+            if unanswered:
+                maybe_applied = maybe_applied or exc.may_have_reached_server
+                exc.may_have_reached_server = maybe_applied
             if unanswered or exc.status is None or exc.status >= 500 or exc.status == 429:
                 health.record_failure()
             if isinstance(exc, RateLimited) and (exc.retry_after or 0) > retry_after_cap:

@@ -15,8 +15,12 @@ from collections.abc import Callable
 from boxoffice.brightstar.errors import IDEMPOTENCY_IN_PROGRESS, ConnectionFailed
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-# 500 is left out: it usually means a bug that will fail the same way again.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+# A 500 often means a bug that fails the same way again, so writes never
+# retry it (the API does not keep 5xx answers: a keyed retry would run
+# again); a read costs nothing to ask once more, and often gets through.
+RETRYABLE_FOR_READS = frozenset({500})
 
 BASE_DELAY = 0.25
 MAX_DELAY = 2.0
@@ -50,7 +54,7 @@ def should_retry(
         return False
     if exc is not None:
         return isinstance(exc, ConnectionFailed)
-    if status in RETRYABLE_STATUSES:
+    if status in RETRYABLE_STATUSES or (status in RETRYABLE_FOR_READS and method.upper() in READ_METHODS):
         return True
     # The first request with this key is still running on the server (e.g. we
     # timed out on it): asking again soon gets its answer, not a second effect.

@@ -111,10 +111,17 @@ def test_retries_stop_at_max_attempts_and_raise_the_last_error(mock, sleeps, set
     assert len(sleeps) == 3
 
 
-def test_a_500_is_not_retried_even_for_a_get(mock, sleeps):
+def test_a_500_on_a_read_is_asked_again_within_the_budget(mock, sleeps):
     mock.get(url("events"), json=err(errors.INTERNAL_ERROR), status=500)
+    mock.get(url("events"), json=[])
+    client.request("GET", "events")
+    assert len(mock.calls) == 2
+
+
+def test_a_500_on_a_write_is_never_retried(mock, sleeps):
+    mock.post(url("orders/ord_1/refund"), json=err(errors.INTERNAL_ERROR), status=500)
     with pytest.raises(ServerError):
-        client.request("GET", "events")
+        client.request("POST", "orders/ord_1/refund", json={"reason": "x"}, idempotency_key="k-1")
     assert len(mock.calls) == 1
     assert sleeps == []
 
@@ -302,3 +309,46 @@ def test_each_thread_gets_its_own_pooled_session():
     adapter = here.get_adapter("https://api.brightstar.invalid/")
     assert adapter.max_retries.total == 0
     assert adapter._pool_maxsize == client.POOL_SIZE
+
+
+@pytest.fixture
+def hangup_server():
+    """Reads the request, then closes without a word: the answer to a write is lost."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    stop = threading.Event()
+
+    def serve():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            conn.recv(65536)
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join()
+    server.close()
+
+
+def test_a_connection_cut_after_the_request_may_have_changed_something(settings, sleeps, hangup_server):
+    settings.BRIGHTSTAR_API_URL = f"http://127.0.0.1:{hangup_server}/v1/test"
+    settings.BRIGHTSTAR_API_KEY = FAKE_KEY
+    with pytest.raises(ConnectionFailed) as info:
+        client.request("POST", "orders/ord_1/refund", json={"reason": "x"})  # no key: one attempt
+    assert info.value.may_have_reached_server
+
+
+def test_an_unknown_outcome_stays_unknown_when_a_later_attempt_is_refused(mock, sleeps):
+    """Attempt 1 timed out reading (it may have refunded); attempt 2 is refused: still 'not confirmed'."""
+    mock.post(url("orders/ord_1/refund"), body=requests.ReadTimeout("slow"))
+    mock.post(url("orders/ord_1/refund"), body=requests.ConnectionError("refused"))
+    with pytest.raises(ConnectionFailed) as info:
+        client.request("POST", "orders/ord_1/refund", json={"reason": "x"}, idempotency_key="k-1", max_attempts=2)
+    assert info.value.may_have_reached_server

@@ -36,9 +36,15 @@ def test_a_patch_is_not_retried_even_with_a_key_because_the_api_only_replays_pos
     assert not decide("PATCH", True, exc=REFUSED)
 
 
-@pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 500])
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 409])
 def test_answers_that_would_come_back_the_same_are_not_retried(status):
     assert not decide("GET", status=status)
+
+
+def test_a_500_is_asked_again_only_by_reads():
+    assert decide("GET", status=500)
+    assert not decide("POST", True, status=500)
+    assert not decide("DELETE", status=500)
 
 
 def test_other_exceptions_than_connection_failures_are_not_retried():
