@@ -33,7 +33,8 @@ def describe(error: errors.BrightStarError, *, write: bool = False) -> str:
     if isinstance(error, errors.ServerError):
         return UNCONFIRMED if write else "BrightStar had a problem answering. Try again in a moment."
     if isinstance(error, errors.RateLimited):
-        wait = f" Try again in {int(error.retry_after)} seconds." if error.retry_after else ""
+        seconds = max(1, round(error.retry_after or 0))
+        wait = f" Try again in {seconds} second{'s' if seconds != 1 else ''}." if error.retry_after else ""
         return f"Too many requests for now.{wait}"
     if isinstance(error, errors.AuthenticationError):
         return "The dashboard's BrightStar API key was refused. Ask an administrator to check BRIGHTSTAR_API_KEY."

@@ -1,7 +1,7 @@
 from django.shortcuts import render
 from django_htmx.http import reswap, retarget
 
-from boxoffice.brightstar.errors import BrightStarError, ConnectionFailed
+from boxoffice.brightstar.errors import BrightStarError, ConnectionFailed, NotFound
 from boxoffice.feedback import describe
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -29,5 +29,7 @@ class BrightStarErrorMiddleware:
         if getattr(request, "htmx", False):
             response = render(request, "_alert.html", context)
             return reswap(retarget(response, "#alerts"), "innerHTML")
+        if isinstance(exception, NotFound):  # a mistyped or stale link, not an outage
+            return render(request, "404.html", context, status=404)
         status = 503 if isinstance(exception, ConnectionFailed) else 502
         return render(request, "api_error.html", context, status=status)

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
+
+from boxoffice.converters import BrightStarId
+
+register_converter(BrightStarId, "bsid")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="events:list"), name="home"),

@@ -5,10 +5,10 @@ from boxoffice.door import export, views
 app_name = "door"
 
 urlpatterns = [
-    path("<str:event_id>/door/", views.scan, name="scan"),
-    path("<str:event_id>/door/undo/", views.undo, name="undo"),
-    path("<str:event_id>/door/counters/", views.counters_view, name="counters"),
-    path("<str:event_id>/door/search/", views.search, name="search"),
-    path("<str:event_id>/attendees/", views.attendees, name="attendees"),
-    path("<str:event_id>/attendees/export.csv", export.export, name="export"),
+    path("<bsid:event_id>/door/", views.scan, name="scan"),
+    path("<bsid:event_id>/door/undo/", views.undo, name="undo"),
+    path("<bsid:event_id>/door/counters/", views.counters_view, name="counters"),
+    path("<bsid:event_id>/door/search/", views.search, name="search"),
+    path("<bsid:event_id>/attendees/", views.attendees, name="attendees"),
+    path("<bsid:event_id>/attendees/export.csv", export.export, name="export"),
 ]

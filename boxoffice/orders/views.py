@@ -191,8 +191,10 @@ def _refunded(request, result, *, fallback, key: str) -> HttpResponse:
 
 
 def _rate_limited_text(exc: errors.RateLimited) -> str:
-    seconds = exc.retry_after or exc.extra.get("retry_after") or 3600
-    minutes = max(1, math.ceil(float(seconds) / 60))
+    seconds = float(exc.retry_after or exc.extra.get("retry_after") or 3600)
+    if seconds <= 120:  # a short throttle of the whole API, not this order's hourly limit
+        return describe(exc)
+    minutes = max(1, math.ceil(seconds / 60))
     return (f"The confirmation was already sent {RESEND_LIMIT_PER_HOUR} times this hour. "
             f"Try again in {minutes} minute{'s' if minutes != 1 else ''}.")
 
