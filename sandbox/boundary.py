@@ -17,7 +17,7 @@ import json
 import logging
 import secrets
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
 from sandbox import errors, faults, idempotency, keys, ratelimit
 from sandbox.errors import ApiError
@@ -47,6 +47,8 @@ def api_boundary(view):
             return faults.dropped_response(request)
         except ApiError as exc:
             response = error_response(exc)
+        except Http404:
+            response = error_response(errors.not_found("Endpoint"))
         except Exception:
             logger.exception("Unhandled error in %s %s (%s)", request.method, request.path, request_id)
             response = error_response(ApiError(errors.INTERNAL_ERROR, "Internal error", status=500))

@@ -132,17 +132,32 @@ def inject(request, call: Callable[[], HttpResponse]) -> HttpResponse:
 def dropped_response(request) -> HttpResponse:
     """A response that promises a body and breaks off: clients see a dropped connection.
 
-    WSGI gives no portable way to reset a socket, but a body shorter than its
-    Content-Length, on a connection the server then closes, makes every HTTP
-    client (requests, browsers) fail the exchange as a broken connection —
-    which is what a drop looks like from the other end.
+    The socket is shut down where it can be found; where it cannot, a body
+    shorter than its Content-Length still makes every HTTP client fail the
+    exchange as a broken connection.
     """
-    sock = request.META.get("gunicorn.socket")
+    sock = _client_socket(request)
     if sock is not None:
-        # Under gunicorn we can do it for real: no byte of an answer leaves.
+        # Do it for real: no byte of an answer leaves.
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
     response = StreamingHttpResponse(iter([b'{"error']), content_type="application/json")
     response["Content-Length"] = "4096"
-    response["Connection"] = "close"
     return response
+
+
+def _client_socket(request):
+    """The connection's socket: gunicorn hands it over; under Django's own server
+    (runserver, the test live server) it sits behind wsgi.input."""
+    sock = request.META.get("gunicorn.socket")
+    if sock is not None:
+        return sock
+    stream = request.META.get("wsgi.input")
+    for _ in range(5):  # LimitedStream -> BufferedReader -> SocketIO -> socket
+        if stream is None:
+            return None
+        if hasattr(stream, "raw"):
+            return getattr(stream.raw, "_sock", None)
+        bound = getattr(stream, "_read", None)
+        stream = getattr(stream, "stream", None) or getattr(bound, "__self__", None)
+    return None
