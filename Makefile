@@ -14,7 +14,7 @@ DASHBOARD_ADDR ?= 127.0.0.1:8000
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 
-.PHONY: run serve test test-postgres venv lint browser clean
+.PHONY: run serve test test-postgres venv lint browser clean bench bench-door soak
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON_BOOT)" || { echo "Python >= 3.12 is required (tried python3.13, python3.12, python3)." >&2; exit 1; }
@@ -75,6 +75,18 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432
 test-postgres: venv browser
 	DATABASE_URL=$(PG_URL)/boxoffice SANDBOX_DATABASE_URL=$(PG_URL)/sandbox CACHE_URL=redis://127.0.0.1:6379/1 \
 	  $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+## soak: a dozen simulated staff and doors on the dashboard for 3 minutes, the API failing 20% of the time
+soak: venv
+	$(PY) soak/run.py --minutes 3
+
+## bench: what each dashboard page costs on top of its API calls (gunicorn, 100,000 attendees; a few minutes)
+bench: venv
+	$(PY) bench/pages.py
+
+## bench-door: door check-in latency, throughput and search, dashboard vs API
+bench-door: venv
+	$(PY) bench/door.py
 
 lint: venv
 	$(PY) -m ruff check .
