@@ -20,17 +20,9 @@ bench-results/. A benchmark, not a test: it asserts nothing.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import random
-import re
-import shutil
-import signal
-import socket
-import sqlite3
-import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -38,80 +30,28 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = sys.executable
-HOST = "127.0.0.1"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: `bench` importable
+from bench.common import ROOT, Browser, Http, Stack, summary, time_limit, write_results
+
 PASSWORD = "bench-door-password-not-secret"  # noqa: S105 - a throwaway user in var/bench
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-class Http:
-    """One keep-alive connection: the client side must cost far less than the servers."""
-
-    def __init__(self, port: int, headers: dict[str, str] | None = None):
-        self.port, self.headers = port, dict(headers or {})
-        self.conn = http.client.HTTPConnection(HOST, port, timeout=30)
-
-    def call(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
-        all_headers = {**self.headers, **(headers or {})}
-        for attempt in (1, 2):
-            try:
-                self.conn.request(method, path, body=body, headers=all_headers)
-                response = self.conn.getresponse()
-                return response.status, response.read(), response
-            except (http.client.HTTPException, ConnectionError):
-                # gunicorn closed an idle keep-alive connection: reconnect once.
-                self.conn.close()
-                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
 
 
 class Bench:
     def __init__(self, args):
         self.args = args
-        self.dir = ROOT / "var" / "bench" / "run"
-        self.procs: list[subprocess.Popen] = []
-        self.ports = {"sandbox": free_port(), "dashboard": free_port(), "floor": free_port()}
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{self.dir / 'boxoffice.sqlite3'}",
-            "SANDBOX_DATABASE_URL": f"sqlite:///{self.dir / 'sandbox.sqlite3'}",
-            "SANDBOX_RATE_LIMIT": "100000000/minute",
-            "DEBUG": "false",
-            "LOG_LEVEL": "ERROR",
-            "BRIGHTSTAR_API_URL": f"http://{HOST}:{self.ports['sandbox']}/v1/test",
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
+        self.stack = Stack("run", workers=args.workers, threads=args.threads)
+        self.ports = self.stack.ports
         self.barcodes: list[str] = []
         self.lock = threading.Lock()
 
     # --- setup -------------------------------------------------------------------
-    def manage(self, *argv: str) -> str:
-        out = subprocess.run([PY, "manage.py", *argv], cwd=ROOT, env=self.env, check=True,  # noqa: S603
-                             capture_output=True, text=True, timeout=600)
-        return out.stdout.strip()
-
     def seed(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
-        self.dir.mkdir(parents=True)
         started = time.perf_counter()
-        self.manage("migrate", "--verbosity", "0")
-        self.manage("collectstatic", "--noinput", "--verbosity", "0")  # as `make run` does
-        print(self.manage("seed_sandbox", "--account", "bench", "--events", "1",
-                          "--orders-per-event", str(self.args.orders)))
-        self.env["BRIGHTSTAR_API_KEY"] = self.key = self.manage("sandbox_apikey", "--account", "bench").splitlines()[-1]
-        self.manage("shell", "-c", (
-            "from django.contrib.auth.models import Group, User;"
-            f"u = User.objects.create_user('bench-door', password='{PASSWORD}');"
-            "u.groups.add(Group.objects.get(name='Door'))"))
-        with sqlite3.connect(self.dir / "sandbox.sqlite3") as db:
+        self.stack.reset()
+        print(self.stack.seed(account="bench", events=1, orders_per_event=self.args.orders))
+        self.stack.api_key("bench")
+        self.stack.add_user("bench-door", PASSWORD, "Door")
+        with self.stack.sandbox_db() as db:
             self.event_id, self.attendees = db.execute(
                 "SELECT event_id, count(*) FROM sandbox_attendee GROUP BY event_id").fetchone()
             self.barcodes = [r[0] for r in db.execute(
@@ -121,62 +61,21 @@ class Bench:
               f"{time.perf_counter() - started:.0f}s")
 
     def serve(self):
-        workers = str(self.args.workers)
-        threads = str(self.args.threads)
-        apps = {"sandbox": ("sandbox.wsgi:application", "sandbox.settings"),
-                "dashboard": ("boxoffice.wsgi:application", "boxoffice.settings"),
-                "floor": ("bench.floor:application", "")}
-        for name, (app, settings_module) in apps.items():
-            env = {**self.env, "DJANGO_SETTINGS_MODULE": settings_module} if settings_module else \
-                {k: v for k, v in self.env.items() if k != "DJANGO_SETTINGS_MODULE"}
-            # The project's gunicorn.conf.py (gthread), same workers and threads for all three.
-            env.update({"BIND": f"{HOST}:{self.ports[name]}", "WEB_CONCURRENCY": workers, "GUNICORN_THREADS": threads})
-            cmd = [PY, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--chdir", str(ROOT), app]
-            self.procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True))  # noqa: S603
-        deadline = time.monotonic() + 30
-        for name, port in self.ports.items():
-            while True:
-                try:
-                    socket.create_connection((HOST, port), timeout=1).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise SystemExit(f"{name} did not start on port {port}") from None
-                    time.sleep(0.2)
+        self.stack.serve()
 
     def stop(self):
-        for proc in self.procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)  # our own gunicorn master and its workers
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+        self.stack.stop()
 
     def door_session(self) -> Http:
         """A logged-in door volunteer's browser: session cookie + CSRF token."""
-        web = Http(self.ports["dashboard"])
-        status, body, response = web.call("GET", "/login/")
-        cookies = dict(c.split(";")[0].split("=", 1) for c in response.headers.get_all("Set-Cookie") or [])
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
-        form = urlencode({"username": "bench-door", "password": PASSWORD, "csrfmiddlewaretoken": token})
-        status, _, response = web.call("POST", "/login/", form.encode(), {
-            "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookies['csrftoken']}"})
-        assert status == 302, f"login failed ({status})"
-        for c in response.headers.get_all("Set-Cookie") or []:
-            name, value = c.split(";")[0].split("=", 1)
-            cookies[name] = value
-        self.cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
-        self.csrf = cookies["csrftoken"]
+        self.browser = Browser(self.stack, "bench-door", PASSWORD)
         return self.new_door()
 
     def new_door(self) -> Http:
-        return Http(self.ports["dashboard"], {"Cookie": self.cookie, "X-CSRFToken": self.csrf, "HX-Request": "true",
-                                              "Content-Type": "application/x-www-form-urlencoded"})
+        return self.browser.htmx()
 
     def new_api(self) -> Http:
-        return Http(self.ports["sandbox"], {"Authorization": f"Bearer {self.key}", "Content-Type": "application/json"})
+        return self.stack.api()
 
     def next_barcode(self) -> str:
         with self.lock:
@@ -271,12 +170,6 @@ class Bench:
         return {name: summary(values) for name, values in samples.items()}
 
 
-def summary(values: list[float]) -> dict:
-    values = sorted(values)
-    p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
-    return {"median_ms": round(statistics.median(values), 2), "p95_ms": round(p95, 2), "n": len(values)}
-
-
 def report(bench: Bench, lat: dict, tput: dict, search: dict) -> dict:
     floor_med, floor_p95 = lat["floor"]["median_ms"], lat["floor"]["p95_ms"]
     floor_rate = tput["floor"]["per_second"]
@@ -322,9 +215,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     bench = Bench(args)
-    # Bounded in time whatever happens: the servers die with us.
-    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(SystemExit("bench-door: timed out")))
-    signal.alarm(900)
+    time_limit(900, "bench-door")
     try:
         bench.seed()
         bench.serve()
@@ -334,10 +225,7 @@ def main(argv=None):
     finally:
         bench.stop()
     result = report(bench, lat, tput, search)
-    out = ROOT / "bench-results"
-    out.mkdir(exist_ok=True)
-    path = out / f"door-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps(result, indent=2) + "\n")
+    path = write_results("door", result)
     print(f"\nWrote {path.relative_to(ROOT)}")
 
 
