@@ -10,3 +10,7 @@ urlpatterns = [
     path("v1/", wrap_urls(live_api.urls)),
     re_path(r"^v1(/.*)?$", unknown_path),
 ]
+
+# Served alone (runsandbox, gunicorn), paths outside /v1/ also answer in the envelope.
+handler404 = "sandbox.views.not_found"
+handler500 = "sandbox.views.server_error"

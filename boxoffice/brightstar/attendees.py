@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from boxoffice.brightstar import client
-from boxoffice.brightstar._mutation import cache_forget_event, mutate
+from boxoffice.brightstar._mutation import mutate
 from boxoffice.brightstar.resources import Attendee, Page
 
 EXPORT_PAGE_SIZE = 100  # the API's maximum `limit`
@@ -91,7 +91,10 @@ def attendee_check_in(
         audit={"event_id": event_id, "detail": {"barcode": barcode} if barcode is not None else {}},
         audit_from=lambda d: {"object_id": d["id"], "order_id": d.get("order_id", "")},
     )
-    cache_forget_event(event_id)  # checked-in counts moved
+    # The cached event is kept: its checked-in figures may lag by up to
+    # BRIGHTSTAR_CACHE_SECONDS on the event page, while the door's counters read
+    # fresh; forgetting it on every scan would make the cache useless on the
+    # night it matters, and cost every page a refetch.
     return Attendee.from_json(response.data)
 
 
@@ -102,5 +105,4 @@ def attendee_check_in_undo(*, event_id: str, attendee_id: str, staff) -> Attende
         method="DELETE", path=f"events/{event_id}/checkins/{attendee_id}", audit={"event_id": event_id},
         audit_from=lambda d: {"order_id": d.get("order_id", "")},
     )
-    cache_forget_event(event_id)
     return Attendee.from_json(response.data)

@@ -46,3 +46,9 @@ def test_a_crash_is_a_500_envelope_without_a_traceback(api, monkeypatch):
     response = api.get("/events")
     assert_api_error(response, 500, errors.INTERNAL_ERROR)
     assert "secret internals" not in response.text and "Traceback" not in response.text
+
+
+def test_served_alone_even_paths_outside_v1_answer_in_the_envelope(settings, client):
+    settings.ROOT_URLCONF = "sandbox.urls"
+    response = client.get("/elsewhere")
+    assert_api_error(response, 404, errors.NOT_FOUND)
