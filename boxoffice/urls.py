@@ -4,12 +4,17 @@ from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 
 from boxoffice.converters import BrightStarId
+from boxoffice.staff.forms import StaffLoginForm
 
 register_converter(BrightStarId, "bsid")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="events:list"), name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=StaffLoginForm),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("events/", include("boxoffice.events.urls")),
     path("events/", include("boxoffice.door.urls")),

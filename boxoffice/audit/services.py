@@ -33,7 +33,7 @@ def audit_record(
     if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)):
         raise TypeError("audit amounts are integer cents")
     user = staff if staff is not None and getattr(staff, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         staff=user,
         staff_username=user.get_username() if user is not None else "",
         action=action,
@@ -50,3 +50,11 @@ def audit_record(
         idempotency_key=idempotency_key or "",
         detail=detail or {},
     )
+    # Values can come from a tampered form (an overlong key or id): the trail keeps
+    # what fits rather than losing the row. PostgreSQL, unlike SQLite, refuses more.
+    for field in AuditEntry._meta.concrete_fields:
+        value = getattr(entry, field.attname)
+        if field.max_length and isinstance(value, str) and len(value) > field.max_length:
+            setattr(entry, field.attname, value[: field.max_length])
+    entry.save()
+    return entry

@@ -41,15 +41,32 @@ def optional(**constraints):
 
 
 def _as_utc(value: datetime | None) -> datetime | None:
-    # A time without an offset is taken as UTC, the API's only time zone.
-    if value is not None and value.tzinfo is None:
+    # A time without an offset is taken as UTC, the API's only time zone; any
+    # other offset is converted, since PostgreSQL refuses offsets past ±15:59.
+    if value is None:
+        return value
+    if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is out of range") from None
+
+
+def _no_nul(value: str | None) -> str | None:
+    # PostgreSQL text cannot hold NUL; refuse it as input rather than fail on it.
+    if value is not None and "\x00" in value:
+        raise ValueError("must not contain NUL characters")
     return value
 
 
-Title = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1, max_length=200)]
-ShortText = Annotated[str, StringConstraints(strict=True, max_length=200)]
-LongText = Annotated[str, StringConstraints(strict=True, max_length=10_000)]
+def text(**constraints):
+    return Annotated[str, StringConstraints(**constraints), AfterValidator(_no_nul)]
+
+
+Title = text(strict=True, strip_whitespace=True, min_length=1, max_length=200)
+ShortText = text(strict=True, max_length=200)
+LongText = text(strict=True, max_length=10_000)
 Currency = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Z]{3}$")]
 
 
@@ -175,9 +192,9 @@ class AttendeeOut(Schema):
 
 
 class AttendeeFilters(Schema):
-    ticket_type: Annotated[str, StringConstraints(max_length=64)] | None = None
+    ticket_type: text(max_length=64) | None = None
     checked_in: Literal["true", "false"] | None = None
-    q: Annotated[str, StringConstraints(max_length=200)] | None = None
+    q: text(max_length=200) | None = None
     limit: Limit = 20
     offset: Offset = 0
 
@@ -187,8 +204,8 @@ class CheckInIn(Strict):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"oneOf": [{"required": ["barcode"]}, {"required": ["attendee_id"]}]}
     )
-    barcode: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=64)] = optional()
-    attendee_id: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=64)] = optional()
+    barcode: text(strict=True, min_length=1, max_length=64) = optional()
+    attendee_id: text(strict=True, min_length=1, max_length=64) = optional()
 
 
 # --- orders ---------------------------------------------------------------------
@@ -228,14 +245,14 @@ class OrderFilters(Schema):
     status: OrderStatus | None = None
     date_from: Date | None = None
     date_to: Date | None = None
-    q: Annotated[str, StringConstraints(max_length=200)] | None = None
+    q: text(max_length=200) | None = None
     limit: Limit = 20
     offset: Offset = 0
 
 
 class RefundIn(Strict):
     amount: integer(ge=1, le=MAX_MONEY) | None = None  # none: all that is left
-    reason: Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1, max_length=500)]
+    reason: text(strict=True, strip_whitespace=True, min_length=1, max_length=500)
     expected_amount_refunded: Money | None = None
 
 

@@ -75,3 +75,14 @@ def test_selectors_filter_and_order(staff):
     assert audit_for_order(order_id="ord_1").count() == 2
     assert [e.action for e in audit_list(staff_username="dora")] == ["order.resend", "order.refund", "order.refund"]
     assert audit_list(outcome=Outcome.REPLAYED).get().idempotency_key == "k"
+
+
+def test_overlong_values_from_a_tampered_form_are_cut_to_fit_not_lost(db):
+    from boxoffice.audit.services import audit_record
+
+    entry = audit_record(
+        staff=None, action="order.resend", object_type="order", object_id="o" * 500,
+        outcome="rejected", idempotency_key="k" * 10_000,
+    )
+    entry.refresh_from_db()
+    assert len(entry.idempotency_key) == 255 and len(entry.object_id) == 64

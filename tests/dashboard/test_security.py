@@ -53,3 +53,9 @@ def test_guessing_passwords_locks_the_username_with_a_clear_message(client, staf
 
 def test_a_session_lasts_a_working_day():
     assert settings.SESSION_COOKIE_AGE == 10 * 3600
+
+
+def test_an_overlong_username_is_a_wrong_login_not_a_crash(client, staff_users):
+    response = client.post("/login/", {"username": "x" * 10_000, "password": "guess"})
+    assert response.status_code == 200
+    assert b"correct username and password" in response.content

@@ -156,3 +156,17 @@ def test_listing_100_events_costs_the_same_queries_as_listing_1(account_and_key)
     for i in range(99):
         ticket_type_make(event_make(account, title=f"Show {i}"))
     assert queries_for_list() == one
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [({"title": "nul\x00byte", "start_date": "2030-01-01T00:00:00Z"}, "title"),
+     ({"title": "x", "start_date": "0001-01-01T00:00:00+05:00"}, "start_date")],
+)
+def test_text_and_times_any_database_can_store(api, body, field):
+    assert_api_error(api.post("/events", json=body), 400, errors.VALIDATION_ERROR, field=field)
+
+
+def test_offsets_are_converted_to_utc(api):
+    event = api.post("/events", json={"title": "x", "start_date": "2030-01-01T07:34:56+22:12"}).json()
+    assert event["start_date"] == "2029-12-31T09:22:56Z"
