@@ -50,11 +50,25 @@ def audit_record(
         idempotency_key=idempotency_key or "",
         detail=detail or {},
     )
-    # Values can come from a tampered form (an overlong key or id): the trail keeps
-    # what fits rather than losing the row. PostgreSQL, unlike SQLite, refuses more.
+    # Values can come from a tampered form (an overlong key, a NUL byte): the
+    # trail keeps what it can store rather than losing the row. PostgreSQL,
+    # unlike SQLite, refuses both.
     for field in AuditEntry._meta.concrete_fields:
         value = getattr(entry, field.attname)
-        if field.max_length and isinstance(value, str) and len(value) > field.max_length:
-            setattr(entry, field.attname, value[: field.max_length])
+        if isinstance(value, str):
+            value = value.replace("\x00", "")
+            setattr(entry, field.attname, value[: field.max_length] if field.max_length else value)
+    entry.detail = _storable(entry.detail)
     entry.save()
     return entry
+
+
+def _storable(value):
+    """JSON without NUL characters, which PostgreSQL's jsonb cannot hold."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(v) for v in value]
+    return value

@@ -53,15 +53,13 @@ def _as_utc(value: datetime | None) -> datetime | None:
         raise ValueError("is out of range") from None
 
 
-def _no_nul(value: str | None) -> str | None:
-    # PostgreSQL text cannot hold NUL; refuse it as input rather than fail on it.
-    if value is not None and "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
+# PostgreSQL text cannot hold NUL: every text input refuses it, and says so in
+# the schema (a pattern), so generated clients know before they send it.
+NO_NUL = r"^[^\x00]*$"
 
 
 def text(**constraints):
-    return Annotated[str, StringConstraints(**constraints), AfterValidator(_no_nul)]
+    return Annotated[str, StringConstraints(pattern=NO_NUL, **constraints)]
 
 
 Title = text(strict=True, strip_whitespace=True, min_length=1, max_length=200)

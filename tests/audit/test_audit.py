@@ -86,3 +86,14 @@ def test_overlong_values_from_a_tampered_form_are_cut_to_fit_not_lost(db):
     )
     entry.refresh_from_db()
     assert len(entry.idempotency_key) == 255 and len(entry.object_id) == 64
+
+
+def test_nul_bytes_from_a_tampered_form_are_dropped_not_fatal(db):
+    from boxoffice.audit.services import audit_record
+
+    entry = audit_record(
+        staff=None, action="attendee.check_in", object_type="attendee", object_id="a\x00b",
+        outcome="rejected", idempotency_key="k\x00", detail={"barcode": "X\x00Y"},
+    )
+    entry.refresh_from_db()
+    assert (entry.object_id, entry.idempotency_key, entry.detail) == ("ab", "k", {"barcode": "XY"})
