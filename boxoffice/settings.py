@@ -119,7 +119,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username is refused before its password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with the user of each request read from the cache (staff/backends.py).
+    "boxoffice.staff.backends.CachedModelBackend",
 ]
 # Login throttling: 5 wrong passwords for one username from one address locks it for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
