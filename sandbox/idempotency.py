@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -51,6 +52,8 @@ def run(request: HttpRequest, api_key: ApiKey, call: Callable[[], HttpResponse])
         existing = IdempotencyRecord.objects.filter(**scope).first()
         if existing is None:
             continue  # released between our claim and our read: claim again
+        if _is_stale(existing) and _discard_stale(scope):
+            continue  # expired or abandoned: claim it afresh
         if existing.request_hash != fingerprint:
             raise ApiError(
                 errors.IDEMPOTENCY_KEY_REUSED,
@@ -76,14 +79,27 @@ def _fingerprint(request: HttpRequest) -> str:
 
 
 def _claim(scope: dict, fingerprint: str) -> IdempotencyRecord | None:
-    now = timezone.now()
-    IdempotencyRecord.objects.filter(**scope, created_at__lt=now - TTL).delete()
-    IdempotencyRecord.objects.filter(**scope, status_code__isnull=True, created_at__lt=now - ABANDONED_AFTER).delete()
     try:
         with transaction.atomic(using="sandbox"):
             return IdempotencyRecord.objects.create(**scope, request_hash=fingerprint)
     except IntegrityError:
         return None
+
+
+def _is_stale(record: IdempotencyRecord) -> bool:
+    """Past its 24 h, or a claim whose process died mid-request: free to claim again."""
+    age = timezone.now() - record.created_at
+    return age > TTL or (record.status_code is None and age > ABANDONED_AFTER)
+
+
+def _discard_stale(scope: dict) -> bool:
+    # Only when a claim collides, never on every request: a fresh key (the
+    # usual case) costs one INSERT. The WHERE re-checks staleness, so a row
+    # answered or replaced since we read it stays.
+    now = timezone.now()
+    stale = Q(created_at__lt=now - TTL) | Q(status_code__isnull=True, created_at__lt=now - ABANDONED_AFTER)
+    deleted, _ = IdempotencyRecord.objects.filter(stale, **scope).delete()
+    return deleted > 0
 
 
 def _execute(record: IdempotencyRecord, call: Callable[[], HttpResponse]) -> HttpResponse:

@@ -1,60 +1,97 @@
+from datetime import datetime
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from sandbox import errors
+from sandbox import errors, selectors
 from sandbox.errors import ApiError, not_found
-from sandbox.models import Attendee, Event, TicketType
+from sandbox.models import Account, Attendee, Event, TicketType
 from sandbox.services.locking import lock
 
 DB = "sandbox"
 
 
-def _find(*, event: Event, barcode: str | None, attendee_id: str | None) -> Attendee:
+def _find(*, account: Account, livemode: bool, event_id: str, barcode: str | None, attendee_id: str | None) -> Attendee:
+    """The ticket presented at `event_id`, with its event's status (`event_status`).
+
+    One query when all is well. When it is not, the event is looked up on its
+    own, so the answers keep their order: an unknown event first, then an
+    unknown ticket, then a ticket for another event.
+    """
     lookup = {"barcode": barcode} if barcode is not None else {"pk": attendee_id}
     try:
-        attendee = Attendee.objects.select_related("event").get(
-            **lookup, event__account_id=event.account_id, event__livemode=event.livemode
+        # The status alone, not select_related("event"): building the whole
+        # event cost more than the query's join. Only WRONG_EVENT needs more.
+        attendee = Attendee.objects.annotate(event_status=F("event__status")).get(
+            **lookup, event__account=account, event__livemode=livemode
         )
     except Attendee.DoesNotExist:
-        raise not_found("Ticket") from None
-    if attendee.event_id != event.pk:
-        raise ApiError(
-            errors.WRONG_EVENT,
-            f"This ticket is for another event: {attendee.event.title}",
-            event_id=attendee.event_id,
-            event_title=attendee.event.title,
-        )
+        attendee = None
+    if attendee is not None and attendee.event_id == event_id:
+        return attendee
+    selectors.event_row(account=account, livemode=livemode, event_id=event_id)
+    if attendee is None:
+        raise not_found("Ticket")
+    raise ApiError(
+        errors.WRONG_EVENT,
+        f"This ticket is for another event: {attendee.event.title}",
+        event_id=attendee.event_id,
+        event_title=attendee.event.title,
+    )
+
+
+def _admit(attendee_id: str, now: datetime) -> bool:
+    # The guard itself: only a valid ticket not yet in matches, so of eight
+    # doors scanning one ticket at once exactly one flips it. PostgreSQL
+    # re-checks the WHERE once the row's earlier writer commits; SQLite runs
+    # one writer at a time.
+    admitted = Attendee.objects.filter(pk=attendee_id, checked_in=False, status=Attendee.Status.VALID).update(
+        checked_in=True, checked_in_at=now
+    )
+    return bool(admitted)
+
+
+def _admit_locked(attendee_id: str, now: datetime) -> Attendee:
+    """Why the guard matched nothing, read under the row lock; admits if the reason is gone.
+
+    The lock makes the answer describe one state of the ticket, even if an
+    undo committed between the guard and this read.
+    """
+    attendee = lock(Attendee, attendee_id, "Ticket")
+    if attendee.status == Attendee.Status.VOID:
+        raise ApiError(errors.TICKET_VOID, "This ticket is void (refunded or cancelled)", attendee=attendee)
+    if attendee.checked_in:
+        raise ApiError(errors.ALREADY_CHECKED_IN, "This ticket was already checked in", attendee=attendee)
+    _admit(attendee.pk, now)  # cannot miss: the row is ours until commit
     return attendee
 
 
-def attendee_check_in(*, event: Event, barcode: str | None = None, attendee_id: str | None = None) -> Attendee:
+def attendee_check_in(
+    *, account: Account, livemode: bool, event_id: str, barcode: str | None = None, attendee_id: str | None = None
+) -> Attendee:
     """Admit one ticket, exactly once.
 
-    Eight doors may scan the same ticket at the same instant: the row lock
-    queues them, and the conditional UPDATE lets exactly one flip
-    checked_in, even where the database ignores FOR UPDATE (SQLite, which
-    serialises writers instead).
+    The conditional UPDATE is the guard, so an admission costs no re-read;
+    the row is read again, locked, only to say why a ticket was refused.
     """
-    attendee = _find(event=event, barcode=barcode, attendee_id=attendee_id)
-    if event.status != Event.Status.PUBLISHED:
-        raise ApiError(errors.EVENT_NOT_ACTIVE, f"This event is {event.status}: check-in is closed")
+    attendee = _find(account=account, livemode=livemode, event_id=event_id, barcode=barcode, attendee_id=attendee_id)
+    if attendee.event_status != Event.Status.PUBLISHED:
+        raise ApiError(errors.EVENT_NOT_ACTIVE, f"This event is {attendee.event_status}: check-in is closed")
     with transaction.atomic(using=DB):
-        attendee = lock(Attendee, attendee.pk, "Ticket")
-        if attendee.status == Attendee.Status.VOID:
-            raise ApiError(errors.TICKET_VOID, "This ticket is void (refunded or cancelled)", attendee=attendee)
         now = timezone.now()
-        admitted = Attendee.objects.filter(pk=attendee.pk, checked_in=False).update(checked_in=True, checked_in_at=now)
-        if not admitted:
-            raise ApiError(errors.ALREADY_CHECKED_IN, "This ticket was already checked in", attendee=attendee)
+        if not _admit(attendee.pk, now):
+            attendee = _admit_locked(attendee.pk, now)
+        # In the same transaction as the admission: the counter moves exactly when it does.
         TicketType.objects.filter(pk=attendee.ticket_type_id).update(checked_in_count=F("checked_in_count") + 1)
     attendee.checked_in, attendee.checked_in_at = True, now
     return attendee
 
 
-def attendee_check_in_undo(*, event: Event, attendee_id: str) -> Attendee:
-    attendee = _find(event=event, barcode=None, attendee_id=attendee_id)
+def attendee_check_in_undo(*, account: Account, livemode: bool, event_id: str, attendee_id: str) -> Attendee:
+    attendee = _find(account=account, livemode=livemode, event_id=event_id, barcode=None, attendee_id=attendee_id)
     with transaction.atomic(using=DB):
+        # Locked: whether the counter moves depends on the status read here.
         attendee = lock(Attendee, attendee.pk, "Ticket")
         undone = Attendee.objects.filter(pk=attendee.pk, checked_in=True).update(checked_in=False, checked_in_at=None)
         if not undone:

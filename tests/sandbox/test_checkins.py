@@ -125,3 +125,49 @@ def test_eight_doors_scanning_one_ticket_at_once_admit_it_once(sandbox_url, acco
     assert statuses == [201] + [409] * 7
     assert TicketType.objects.get(pk=ticket_type.pk).checked_in_count == 1
     assert Attendee.objects.filter(checked_in=True).count() == 1
+
+
+def test_an_unknown_event_is_reported_before_the_ticket(api, door):
+    """The event is checked first, whatever the ticket: a valid barcode at an unknown event is 404 Event."""
+    from tests.conftest import make_account
+
+    _, _, (ticket, *_) = door
+    theirs, _ = make_account("globex")
+    for event_id in ("evt_0000000000000000", event_make(theirs).pk):
+        for body in ({"barcode": ticket.barcode}, {"barcode": "NOPE"}):
+            error = assert_api_error(api.post(f"/events/{event_id}/checkins", json=body), 404, errors.NOT_FOUND)
+            assert error["message"] == "Event not found"
+        undo = api.delete(f"/events/{event_id}/checkins/{ticket.pk}")
+        assert assert_api_error(undo, 404, errors.NOT_FOUND)["message"] == "Event not found"
+    ticket.refresh_from_db()
+    assert ticket.checked_in is False
+
+
+def test_a_void_ticket_never_scanned_is_refused_and_counts_nothing(api, door):
+    event, ticket_type, (ticket, *_) = door
+    api.post(f"/orders/{ticket.order_id}/refund", json={"reason": "Refunded at the desk"})
+    error = assert_api_error(
+        api.post(f"/events/{event.pk}/checkins", json={"attendee_id": ticket.pk}), 409, errors.TICKET_VOID
+    )
+    assert error["attendee"]["checked_in"] is False
+    ticket_type.refresh_from_db()
+    assert ticket_type.checked_in_count == 0
+
+
+def test_a_ticket_undone_between_the_guard_and_the_lock_is_admitted(account, door, monkeypatch):
+    """The guard missed (the ticket was in), then an undo committed: the locked re-read admits it."""
+    from sandbox.services import checkins
+
+    event, ticket_type, (ticket, *_) = door
+    real_admit, calls = checkins._admit, []
+
+    def guard_misses_once(attendee_id, now):
+        calls.append(attendee_id)
+        return False if len(calls) == 1 else real_admit(attendee_id, now)
+
+    monkeypatch.setattr(checkins, "_admit", guard_misses_once)
+    admitted = checkins.attendee_check_in(account=account, livemode=False, event_id=event.pk, barcode=ticket.barcode)
+    assert admitted.checked_in is True and len(calls) == 2
+    ticket.refresh_from_db()
+    ticket_type.refresh_from_db()
+    assert ticket.checked_in is True and ticket_type.checked_in_count == 1

@@ -1,10 +1,14 @@
+import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
+from django.test import RequestFactory
+from django.utils import timezone
 
-from sandbox import errors
-from sandbox.models import Event, Refund
+from sandbox import errors, idempotency
+from sandbox.models import Event, IdempotencyRecord, Refund
 from tests.conftest import ApiSession, make_account
 from tests.factories import assert_api_error, event_make, order_make, ticket_type_make
 
@@ -96,3 +100,57 @@ def test_a_keyed_delete_replays_too(api, order):
     assert first.status_code == second.status_code == 200
     assert second.json() == first.json() and second.headers["Idempotent-Replayed"] == "true"
     assert_api_error(api.delete(f"/events/{order.event_id}/checkins/{ticket.pk}"), 409, errors.NOT_CHECKED_IN)
+
+
+# --- stale keys: reclaimed when a request collides with them ----------------------
+EVENT_BODY = {"title": "Keyed", "start_date": "2030-01-01T00:00:00Z"}
+
+
+def age_record(key: str, **age) -> None:
+    IdempotencyRecord.objects.filter(key=key).update(created_at=timezone.now() - timedelta(**age))
+
+
+def test_an_answer_is_replayed_for_a_day(api):
+    headers = key_header()
+    first = api.post("/events", json=EVENT_BODY, headers=headers)
+    age_record(headers["Idempotency-Key"], hours=23)
+    second = api.post("/events", json=EVENT_BODY, headers=headers)
+    assert second.headers["Idempotent-Replayed"] == "true" and second.json() == first.json()
+    assert Event.objects.filter(title="Keyed").count() == 1
+
+
+def test_an_expired_key_runs_again_even_with_another_body(api):
+    headers = key_header()
+    api.post("/events", json=EVENT_BODY, headers=headers)
+    age_record(headers["Idempotency-Key"], hours=25)
+    again = api.post("/events", json={**EVENT_BODY, "title": "Keyed again"}, headers=headers)
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+    replay = api.post("/events", json={**EVENT_BODY, "title": "Keyed again"}, headers=headers)
+    assert replay.headers["Idempotent-Replayed"] == "true" and replay.json() == again.json()
+    assert Event.objects.filter(title__startswith="Keyed").count() == 2
+
+
+def abandoned_claim(account, key: str, path: str, body: dict, **age) -> None:
+    """A claim with no answer, as a process that died mid-request leaves it."""
+    request = RequestFactory().post(path, data=json.dumps(body), content_type="application/json")
+    IdempotencyRecord.objects.create(
+        account=account, livemode=False, key=key, request_hash=idempotency._fingerprint(request)
+    )
+    age_record(key, **age)
+
+
+def test_a_claim_left_unanswered_for_five_minutes_is_reclaimed(api, account):
+    key = str(uuid.uuid4())
+    abandoned_claim(account, key, "/v1/test/events", EVENT_BODY, minutes=6)
+    response = api.post("/events", json=EVENT_BODY, headers={"Idempotency-Key": key})
+    assert response.status_code == 201 and "Idempotent-Replayed" not in response.headers
+    assert IdempotencyRecord.objects.get(key=key).status_code == 201
+
+
+def test_a_recent_claim_without_an_answer_is_still_in_progress(api, account, monkeypatch):
+    monkeypatch.setattr(idempotency, "WAIT_SECONDS", 0.2)
+    key = str(uuid.uuid4())
+    abandoned_claim(account, key, "/v1/test/events", EVENT_BODY, minutes=4)
+    response = api.post("/events", json=EVENT_BODY, headers={"Idempotency-Key": key})
+    assert_api_error(response, 409, errors.IDEMPOTENCY_IN_PROGRESS)
+    assert not Event.objects.filter(title="Keyed").exists()

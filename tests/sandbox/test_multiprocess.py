@@ -62,9 +62,9 @@ def gunicorn_sandbox(transactional_db):
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            requests.get(f"{url}/openapi.json", timeout=1)
+            requests.get(f"{url}/openapi.json", timeout=5)
             break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still booting its workers
             time.sleep(0.2)
     else:
         process.kill()
