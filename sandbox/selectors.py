@@ -9,6 +9,7 @@ from datetime import date
 from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from sandbox import search
 from sandbox.errors import not_found
 from sandbox.models import Account, Attendee, Event, Order, TicketType
 
@@ -111,11 +112,9 @@ def attendee_list(
     checked_in: bool | None = None,
     q: str | None = None,
 ) -> QuerySet[Attendee]:
-    qs = Attendee.objects.filter(event=event)
+    qs = search.attendees_matching(event_id=event.pk, q=q) if q else Attendee.objects.filter(event=event)
     if ticket_type:
         qs = qs.filter(ticket_type_id=ticket_type)
     if checked_in is not None:
         qs = qs.filter(checked_in=checked_in)
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(email__icontains=q) | Q(barcode__iexact=q))
     return qs.order_by("name", "id")
