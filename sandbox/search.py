@@ -1,4 +1,4 @@
-"""The attendees whose name or email holds `q`, or whose barcode is `q`: indexed.
+"""Rows whose name or email holds `q`, or whose id or barcode is `q`: indexed.
 
 Migration 0003 gives each database its index; this module asks each one in
 the form that index serves. The results are the same either way, so callers
@@ -6,23 +6,14 @@ the form that index serves. The results are the same either way, so callers
 """
 
 from django.db import connections
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import BooleanField, Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from sandbox.dbrouter import SANDBOX_DB
-from sandbox.models import Attendee
+from sandbox.models import Attendee, Order
 
 # The trigram index sees only strings of three characters or more.
 TRIGRAM = 3
-
-# `+event_id` keeps SQLite off the event's index: walking 100,000 index
-# entries to test each rowid costs more than fetching the few thousand rows
-# the FTS match names. The barcode arm rides the barcode's unique index.
-_SQLITE_MATCH = (
-    '+"sandbox_attendee"."event_id" = %s AND ("sandbox_attendee".rowid IN '
-    "(SELECT rowid FROM sandbox_attendee_search WHERE sandbox_attendee_search MATCH %s)"
-    ' OR "sandbox_attendee"."barcode" = %s)'
-)
 
 
 def _phrase(q: str) -> str:
@@ -30,15 +21,34 @@ def _phrase(q: str) -> str:
     return '"' + q.replace('"', '""') + '"'
 
 
-def attendees_matching(*, event_id: str, q: str) -> QuerySet[Attendee]:
-    # Barcodes are issued in upper case (orders_create.BARCODE_ALPHABET), so
-    # this equals a case-blind match and can use the unique index.
-    barcode = q.upper()
+def _matching(model: type[Model], *, scope: dict, q: str, texts: tuple[str, str], key: str, key_value: str):
     if connections[SANDBOX_DB].vendor == "sqlite" and len(q) >= TRIGRAM:
-        match = RawSQL(_SQLITE_MATCH, [event_id, _phrase(q), barcode], output_field=BooleanField())  # noqa: S611 - values are bound parameters
-        return Attendee.objects.filter(match)
+        table = model._meta.db_table
+        # A unary + keeps SQLite off the scope's own index: walking 100,000
+        # entries to test each rowid costs more than fetching the few thousand
+        # rows the FTS match names. The key arm rides its unique index.
+        # Only names from this module go into the text; q goes in as a parameter.
+        in_scope = " AND ".join(f'+"{table}"."{column}" = %s' for column in scope)
+        fts = f"{table}_search"
+        sql = f'{in_scope} AND ("{table}".rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s) OR "{table}"."{key}" = %s)'  # noqa: S608, E501
+        params = [*scope.values(), _phrase(q), key_value]
+        return model.objects.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611 - bound values
     # PostgreSQL's pg_trgm indexes serve this LIKE as written; on SQLite a
     # query this short is a scan, as it would be for any index.
-    return Attendee.objects.filter(event_id=event_id).filter(
-        Q(name__icontains=q) | Q(email__icontains=q) | Q(barcode=barcode)
+    a, b = texts
+    return model.objects.filter(**scope).filter(
+        Q(**{f"{a}__icontains": q}) | Q(**{f"{b}__icontains": q}) | Q(**{key: key_value})
     )
+
+
+def attendees_matching(*, event_id: str, q: str) -> QuerySet[Attendee]:
+    # Barcodes are issued in upper case (orders_create.BARCODE_ALPHABET): an
+    # equality on the unique index is the case-blind match.
+    return _matching(Attendee, scope={"event_id": event_id}, q=q, texts=("name", "email"),
+                     key="barcode", key_value=q.upper())
+
+
+def orders_matching(*, scope: dict, q: str) -> QuerySet[Order]:
+    """`scope`: {"event_id": …} or {"account_id": …, "livemode": …}."""
+    # Order ids are issued in lower case (models.new_id).
+    return _matching(Order, scope=scope, q=q, texts=("buyer_name", "buyer_email"), key="id", key_value=q.lower())

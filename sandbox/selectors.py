@@ -6,7 +6,7 @@ like any unknown id — never a 403 that would confirm it exists.
 
 from datetime import date
 
-from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from sandbox import search
@@ -86,15 +86,14 @@ def order_list(
     date_to: date | None = None,
     q: str | None = None,
 ) -> QuerySet[Order]:
-    qs = Order.objects.filter(event=event) if event else Order.objects.filter(account=account, livemode=livemode)
+    scope = {"event_id": event.pk} if event else {"account_id": account.pk, "livemode": livemode}
+    qs = search.orders_matching(scope=scope, q=q) if q else Order.objects.filter(**scope)
     if status:
         qs = qs.filter(status=status)
     if date_from:
         qs = qs.filter(created_at__date__gte=date_from)
     if date_to:
         qs = qs.filter(created_at__date__lte=date_to)
-    if q:
-        qs = qs.filter(Q(buyer_name__icontains=q) | Q(buyer_email__icontains=q) | Q(id__iexact=q))
     return qs.order_by("-created_at", "-id")
 
 
