@@ -33,6 +33,9 @@ ABANDONED_AFTER = timedelta(minutes=5)
 WAIT_SECONDS = 5.0
 POLL_SECONDS = 0.02
 MAX_KEY_LENGTH = 255
+# Expired rows are dead weight: each process clears them out this often.
+PURGE_EVERY_SECONDS = 3600.0
+_next_purge = 0.0  # time.monotonic() of this process's next purge
 
 
 def run(request: HttpRequest, api_key: ApiKey, call: Callable[[], HttpResponse]) -> HttpResponse:
@@ -41,6 +44,7 @@ def run(request: HttpRequest, api_key: ApiKey, call: Callable[[], HttpResponse])
         return call()
     if not 1 <= len(key) <= MAX_KEY_LENGTH:
         raise ApiError(errors.VALIDATION_ERROR, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters", field=HEADER)
+    _purge_now_and_then()
     fingerprint = _fingerprint(request)
     scope = {"account_id": api_key.account_id, "livemode": api_key.livemode, "key": key}
 
@@ -92,13 +96,32 @@ def _is_stale(record: IdempotencyRecord) -> bool:
     return age > TTL or (record.status_code is None and age > ABANDONED_AFTER)
 
 
+def _stale() -> Q:
+    now = timezone.now()
+    return Q(created_at__lt=now - TTL) | Q(status_code__isnull=True, created_at__lt=now - ABANDONED_AFTER)
+
+
+def idempotency_purge() -> int:
+    """Delete every stale row (past its 24 h, or abandoned mid-request); how many went."""
+    deleted, _ = IdempotencyRecord.objects.filter(_stale()).delete()
+    return deleted
+
+
+def _purge_now_and_then() -> None:
+    # Per process, by the clock: no shared state to keep, and with several
+    # workers each one purging hourly is harmless (the DELETE is idempotent).
+    global _next_purge
+    if time.monotonic() < _next_purge:
+        return
+    _next_purge = time.monotonic() + PURGE_EVERY_SECONDS
+    idempotency_purge()
+
+
 def _discard_stale(scope: dict) -> bool:
     # Only when a claim collides, never on every request: a fresh key (the
     # usual case) costs one INSERT. The WHERE re-checks staleness, so a row
     # answered or replaced since we read it stays.
-    now = timezone.now()
-    stale = Q(created_at__lt=now - TTL) | Q(status_code__isnull=True, created_at__lt=now - ABANDONED_AFTER)
-    deleted, _ = IdempotencyRecord.objects.filter(stale, **scope).delete()
+    deleted, _ = IdempotencyRecord.objects.filter(_stale(), **scope).delete()
     return deleted > 0
 
 

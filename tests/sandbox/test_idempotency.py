@@ -1,9 +1,11 @@
+import io
 import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -154,3 +156,41 @@ def test_a_recent_claim_without_an_answer_is_still_in_progress(api, account, mon
     response = api.post("/events", json=EVENT_BODY, headers={"Idempotency-Key": key})
     assert_api_error(response, 409, errors.IDEMPOTENCY_IN_PROGRESS)
     assert not Event.objects.filter(title="Keyed").exists()
+
+
+# --- the table does not grow for ever --------------------------------------------------
+def test_stale_records_are_purged_and_live_ones_kept(api, account):
+    keys = {name: str(uuid.uuid4()) for name in ("expired", "abandoned", "answered", "running")}
+    for name, key in keys.items():
+        api.post("/events", json={**EVENT_BODY, "title": name}, headers={"Idempotency-Key": key})
+    age_record(keys["expired"], hours=25)
+    IdempotencyRecord.objects.filter(key__in=[keys["abandoned"], keys["running"]]).update(status_code=None)
+    age_record(keys["abandoned"], minutes=6)
+    age_record(keys["running"], minutes=4)
+    age_record(keys["answered"], hours=23)
+
+    assert idempotency.idempotency_purge() == 2
+    assert set(IdempotencyRecord.objects.values_list("key", flat=True)) == {keys["answered"], keys["running"]}
+
+
+def test_the_sandbox_purges_on_its_own_once_an_hour(api, monkeypatch):
+    old = key_header()
+    api.post("/events", json=EVENT_BODY, headers=old)
+    age_record(old["Idempotency-Key"], hours=25)
+
+    api.post("/events", json=EVENT_BODY, headers=key_header())  # within the hour: nothing purged
+    assert IdempotencyRecord.objects.filter(key=old["Idempotency-Key"]).exists()
+
+    monkeypatch.setattr(idempotency, "_next_purge", 0.0)  # the hour is up
+    api.post("/events", json=EVENT_BODY, headers=key_header())
+    assert not IdempotencyRecord.objects.filter(key=old["Idempotency-Key"]).exists()
+    assert IdempotencyRecord.objects.count() == 2
+
+
+def test_the_purge_command_reports_what_it_deleted(api):
+    old = key_header()
+    api.post("/events", json=EVENT_BODY, headers=old)
+    age_record(old["Idempotency-Key"], hours=25)
+    out = io.StringIO()
+    call_command("sandbox_purge_keys", stdout=out)
+    assert out.getvalue().strip() == "Deleted 1 stale idempotency records."
