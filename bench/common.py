@@ -16,25 +16,16 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = sys.executable
-HOST = "127.0.0.1"
+from bench.servers import HOST, PY, ROOT, Servers, free_port
+
 RESULTS = ROOT / "bench-results"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 class Http:
@@ -70,7 +61,7 @@ class Stack:
     def __init__(self, name: str, *, workers: int, threads: int):
         self.dir = ROOT / "var" / "bench" / name
         self.workers, self.threads = workers, threads
-        self.procs: list[subprocess.Popen] = []
+        self.servers = Servers()
         self.ports = {app: free_port() for app in self.APPS}
         self.env = {
             **os.environ,
@@ -127,32 +118,13 @@ class Stack:
             env = {**self.env, "DJANGO_SETTINGS_MODULE": settings_module} if settings_module else \
                 {k: v for k, v in self.env.items() if k != "DJANGO_SETTINGS_MODULE"}
             # The project's gunicorn.conf.py (gthread), same workers and threads for all three.
-            env.update({"BIND": f"{HOST}:{self.ports[name]}", "WEB_CONCURRENCY": str(self.workers),
-                        "GUNICORN_THREADS": str(self.threads), **(extra_env or {}).get(name, {})})
-            cmd = [PY, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--chdir", str(ROOT),
-                   *(extra_args or {}).get(name, []), app]
-            self.procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True,  # noqa: S603
-                                               stdout=output, stderr=output))
-        deadline = time.monotonic() + 30
-        for name, port in self.ports.items():
-            while True:
-                try:
-                    socket.create_connection((HOST, port), timeout=1).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise SystemExit(f"{name} did not start on port {port}") from None
-                    time.sleep(0.2)
+            env.update({"WEB_CONCURRENCY": str(self.workers), "GUNICORN_THREADS": str(self.threads),
+                        **(extra_env or {}).get(name, {})})
+            self.servers.start(app, port=self.ports[name], env=env, args=(extra_args or {}).get(name), output=output)
+        self.servers.wait(self.ports)
 
     def stop(self) -> None:
-        for proc in self.procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)  # our own gunicorn master and its workers
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+        self.servers.stop()
 
     def api(self, headers: dict[str, str] | None = None) -> Http:
         return Http(self.ports["sandbox"], {"Authorization": f"Bearer {self.key}",

@@ -4,34 +4,23 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
-import sys
-import time
 from pathlib import Path
 
-from soak.told import HOST, PASSWORD
+from bench.servers import HOST, PY, ROOT, Servers, free_port
+from soak.told import PASSWORD
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = sys.executable
 # Settings the soak decides; whatever the calling shell (or pytest) set is dropped.
 OWN_ENV = ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SANDBOX_DATABASE_URL", "CACHE_URL", "SANDBOX_FAULTS",
            "SANDBOX_RATE_LIMIT", "BRIGHTSTAR_API_URL", "BRIGHTSTAR_API_KEY", "BRIGHTSTAR_TIMEOUT",
            "BRIGHTSTAR_MAX_ATTEMPTS", "HTTPS", "BEHIND_PROXY", "SESSION_ENGINE", "DEBUG", "LOG_LEVEL")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
 class Stack:
     def __init__(self, run_dir: Path, faults: str):
         self.dir, self.faults = run_dir, faults
-        self.procs: list[subprocess.Popen] = []
+        self.servers = Servers()
         self.ports = {"sandbox": free_port(), "dashboard": free_port()}
         self.env = {k: v for k, v in os.environ.items() if k not in OWN_ENV}
         self.env.update({
@@ -73,32 +62,12 @@ class Stack:
                 "dashboard": ("boxoffice.wsgi:application", "boxoffice.settings", {})}
         for name, (app, settings_module, extra) in apps.items():
             env = {**self.env, **extra, "DJANGO_SETTINGS_MODULE": settings_module,
-                   "BIND": f"{HOST}:{self.ports[name]}", "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "8"}
-            log = (self.dir / f"{name}.log").open("w")
-            cmd = [PY, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--chdir", str(ROOT), app]
-            self.procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log,  # noqa: S603
-                                               start_new_session=True))
-        deadline = time.monotonic() + 30
-        for name, port in self.ports.items():
-            while True:
-                try:
-                    socket.create_connection((HOST, port), timeout=1).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise SystemExit(f"soak: {name} did not start (see {self.dir}/{name}.log)") from None
-                    time.sleep(0.2)
+                   "WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "8"}
+            self.servers.start(app, port=self.ports[name], env=env, output=(self.dir / f"{name}.log").open("w"))
+        self.servers.wait(self.ports, hint=f" (see the logs in {self.dir})")
 
     def stop(self) -> None:
-        for proc in self.procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)  # our own gunicorn master and its workers
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        self.servers.stop()
 
     def sandbox_db(self) -> sqlite3.Connection:
         return sqlite3.connect(self.dir / "sandbox.sqlite3")

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from html import unescape
 from urllib.parse import urlencode
 
-HOST = "127.0.0.1"
+from bench.servers import HOST
+
 PASSWORD = "soak-password-not-secret"  # noqa: S105 - throwaway users in var/soak
 
 
