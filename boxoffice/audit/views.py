@@ -29,7 +29,9 @@ def audit_log(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "pages": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        # The pager's gaps are None, not the paginator's "…".
+        "pages": [None if number == Paginator.ELLIPSIS else number
+                  for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)],
         "choices": audit_filter_choices(),
         "outcomes": AuditEntry.Outcome.choices,
     }

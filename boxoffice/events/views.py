@@ -67,9 +67,7 @@ def event_list(request: HtmxHttpRequest) -> HttpResponse:
                  for value, label in STATUSES],
         "sorts": [{"label": label, "url": link(sort=value, page=1), "current": value == filters.sort}
                   for value, (label, _) in SORTS.items()],
-        "pages": [{"number": n, "url": link(page=n) if n else None} for n in page_numbers(page)],
-        "previous_url": link(page=filters.page - 1) if page.has_previous else None,
-        "next_url": link(page=filters.page + 1) if page.has_next else None,
+        "pages": page_numbers(page),
     }
     fragment = "results" if is_fragment(request) else None
     response = render_page(request, "events/list.html", context, fragment=fragment)

@@ -9,6 +9,7 @@ from boxoffice.audit.models import AuditEntry
 from boxoffice.audit.services import audit_record
 from boxoffice.audit.views import PAGE_SIZE
 from tests.orders.conftest import refund_form_fields
+from tests.pager import assert_pager, pager_of
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
@@ -91,6 +92,23 @@ def test_audit_log_is_paginated(client_as, staff_users):
     assert f"1\u2013{PAGE_SIZE} of {PAGE_SIZE + 3} entries" in first and f"ref_{PAGE_SIZE + 2:03d}" in first
     second = html(client.get("/audit/", {"page": 2}))
     assert f"{PAGE_SIZE + 1}\u2013{PAGE_SIZE + 3} of" in second and "ref_000" in second and "ref_010" not in second
+
+
+def test_audit_pager_keeps_the_filters(client_as, staff_users, monkeypatch):
+    monkeypatch.setattr("boxoffice.audit.views.PAGE_SIZE", 2)
+    for n in range(24):
+        record(staff_users["box_office"], object_id=f"ref_{n:03d}")
+    record(staff_users["box_office"], action="order.resend", object_id="ord_x")
+    client = client_as("organizer")
+    filters = {"action": "order.refund", "staff": ""}
+    page = html(client.get("/audit/", {**filters, "page": 6}, headers={"HX-Request": "true"}))
+    assert "11\u201312 of 24 entries" in page and "??" not in page
+    items = assert_pager(page, current=6, target="#audit-results", swap="outerHTML", keeps=filters)
+    assert [i["text"] for i in items] == ["Previous", "1", "…", "4", "5", "6", "7", "8", "…", "12", "Next"]
+    # Without JavaScript the link is followed as it stands: the filters and the page arrive.
+    page = html(client.get("/audit/" + items[-1]["href"]))
+    assert "13\u201314 of 24 entries" in page and "ord_x" not in page
+    assert pager_of(html(client.get("/audit/", {"action": "order.resend"}))) == []  # one page: no pager
 
 
 def test_double_submitted_refund_reads_as_two_attempts_one_effect(client_as, account):

@@ -12,6 +12,9 @@ from tests.factories import order_make
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, databases="__all__")]
 
+DASH = "\N{EN DASH}"  # the count line says "1 DASH 2 of 4"
+
+
 @pytest.fixture
 def night(account):
     return door_event(account)
@@ -161,4 +164,24 @@ def test_attendees_page(browser_page_as, event, tickets):
     expect(page).to_have_url(re.compile(r"checked_in=no"))
     expect(page.locator("#attendee-table")).to_contain_text("of 4")
     screenshot(page, "door-attendees")
+    assert_accessible(page)
+
+
+def test_attendee_pages_keep_the_filters(browser_page_as, event, tickets, monkeypatch):
+    monkeypatch.setattr("boxoffice.door.views.LIST_PAGE_SIZE", 2)
+    page = browser_page_as("box_office")
+    page.goto(f"/events/{event.id}/attendees/")
+    table = page.locator("#attendee-table")
+    page.get_by_label("Checked in").select_option("no")
+    expect(table).to_contain_text(f"1{DASH}2 of 4")
+    pages = page.get_by_role("navigation", name="Pages")
+    pages.get_by_role("link", name="Next").click()
+    expect(page).to_have_url(re.compile(r"checked_in=no&page=2$"))
+    expect(table).to_contain_text(f"3{DASH}4 of 4")
+    expect(pages.locator("[aria-current=page]")).to_have_text("2")
+    expect(page.get_by_label("Checked in")).to_have_value("no")
+    pages.get_by_role("link", name="Previous").click()
+    expect(table).to_contain_text(f"1{DASH}2 of 4")
+    page.go_back()
+    expect(table).to_contain_text(f"3{DASH}4 of 4")
     assert_accessible(page)

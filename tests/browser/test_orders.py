@@ -5,7 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from sandbox.models import ConfirmationSend, Refund
+from boxoffice.audit.models import AuditEntry
+from boxoffice.audit.services import audit_record
+from sandbox.models import ConfirmationSend, Refund, TicketType
 from tests.browser.conftest import assert_accessible, screenshot
 from tests.factories import event_make, order_make, ticket_type_make
 
@@ -126,3 +128,70 @@ def test_event_orders_and_audit_log(browser_page_as, order):
     expect(page.get_by_label("Outcome")).to_have_value("")
     assert_accessible(page)
     screenshot(page, "audit-log")
+
+
+def test_event_orders_pages_keep_the_filters(browser_page_as, order, monkeypatch):
+    monkeypatch.setattr("boxoffice.orders.views.PAGE_SIZE", 2)
+    ticket_type = TicketType.objects.get(event__id=order.event_id)
+    for n in range(5):
+        order_make(order.event, ticket_type, quantity=1, buyer_name=f"Bob {n}", buyer_email=f"bob{n}@example.com")
+    page = browser_page_as("box_office")
+    page.goto(f"/orders/event/{order.event_id}/?q=Bob")
+    results = page.locator("#orders-results")
+    expect(results).to_contain_text("1\u20132 of 5 orders")
+    pages = page.get_by_role("navigation", name="Pages")
+    pages.get_by_role("link", name="Next").click()
+    expect(page).to_have_url(re.compile(r"\?q=Bob&page=2$"))
+    expect(results).to_contain_text("3\u20134 of 5 orders")
+    expect(pages.locator("[aria-current=page]")).to_have_text("2")
+    pages.get_by_role("link", name="Page 3").click()
+    expect(results).to_contain_text("5\u20135 of 5 orders")
+    expect(results).not_to_contain_text("Ada Lovelace")
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"\?q=Bob&page=2$"))
+    expect(results).to_contain_text("3\u20134 of 5 orders")
+    assert_accessible(page)
+
+
+def test_audit_log_pages_keep_the_filters(browser_page_as, staff_users, monkeypatch):
+    monkeypatch.setattr("boxoffice.audit.views.PAGE_SIZE", 2)
+    for n in range(5):
+        audit_record(staff=staff_users["box_office"], action="order.refund", object_type="refund",
+                     object_id=f"ref_{n}", outcome=AuditEntry.Outcome.REJECTED)
+    audit_record(staff=staff_users["box_office"], action="order.refund", object_type="refund",
+                 object_id="ref_ok", outcome=AuditEntry.Outcome.SUCCEEDED)
+    page = browser_page_as("organizer")
+    page.goto("/audit/")
+    results = page.locator("#audit-results")
+    page.get_by_label("Outcome").select_option("rejected")
+    expect(results).to_contain_text("1\u20132 of 5 entries")
+    pages = page.get_by_role("navigation", name="Pages")
+    pages.get_by_role("link", name="Page 3").click()
+    expect(page).to_have_url(re.compile(r"outcome=rejected&.*page=3$"))
+    expect(results).to_contain_text("5\u20135 of 5 entries")
+    expect(results).not_to_contain_text("ref_ok")
+    pages.get_by_role("link", name="Previous").click()
+    expect(results).to_contain_text("3\u20134 of 5 entries")
+    expect(pages.locator("[aria-current=page]")).to_have_text("2")
+    assert_accessible(page)
+
+
+def test_a_page_link_right_after_typing_a_filter_opens_that_page(browser_page_as, order, monkeypatch):
+    # The click blurs the search box. Its change must not re-filter (typing
+    # already did): that second request raced the link's, and the address
+    # said page 2 while the list showed page 1.
+    monkeypatch.setattr("boxoffice.orders.views.PAGE_SIZE", 2)
+    ticket_type = TicketType.objects.get(event__id=order.event_id)
+    for n in range(5):
+        order_make(order.event, ticket_type, quantity=1, buyer_name=f"Bob {n}", buyer_email=f"bob{n}@example.com")
+    page = browser_page_as("box_office")
+    page.goto(f"/orders/event/{order.event_id}/")
+    results = page.locator("#orders-results")
+    expect(results).to_contain_text("1\u20132 of 7 orders")  # Bob's five and the fixture's two
+    page.locator("#id_q").fill("Bob")
+    expect(results).to_contain_text("1\u20132 of 5 orders")
+    page.get_by_role("navigation", name="Pages").get_by_role("link", name="Page 2").click()
+    expect(results).to_contain_text("3\u20134 of 5 orders")
+    page.wait_for_load_state("networkidle")
+    expect(page).to_have_url(re.compile(r"[?&]q=Bob&.*page=2$"))
+    expect(results).to_contain_text("3\u20134 of 5 orders")

@@ -14,6 +14,7 @@ from boxoffice.brightstar.errors import ConnectionFailed, ServerError
 from sandbox.models import Attendee, Event
 from tests.door.conftest import door_url, outcome, scan
 from tests.factories import event_make, order_make, ticket_type_make
+from tests.pager import assert_pager, pager_of
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
@@ -269,6 +270,22 @@ def test_attendees_list_filters_and_pages(client_as, event, general, vip, ticket
     assert f"1{DASH}1 of 1" in html
     html = door.get(f"/events/{event.id}/attendees/?checked_in=no&ticket_type={general.id}").content.decode()
     assert f"1{DASH}50 of 63" in html
+
+
+def test_attendees_pager_keeps_the_filters(client_as, event, general, tickets, monkeypatch):
+    monkeypatch.setattr("boxoffice.door.views.LIST_PAGE_SIZE", 2)
+    order_make(event, general, quantity=20, buyer_name="Zed Crowd", buyer_email="z@example.com")
+    door = client_as("door")
+    url = f"/events/{event.id}/attendees/"
+    filters = {"q": "Zed", "ticket_type": general.id, "checked_in": "no"}
+    html = door.get(url, {**filters, "page": 5}, headers={"HX-Request": "true"}).content.decode()
+    assert f"9{DASH}10 of 20" in html and "<html" not in html
+    items = assert_pager(html, current=5, target="#attendee-table", swap="innerHTML", keeps=filters)
+    assert [i["text"] for i in items] == ["Previous", "1", "…", "3", "4", "5", "6", "7", "…", "10", "Next"]
+    # Without JavaScript the link is followed as it stands: the filters and the page arrive.
+    html = door.get(url + items[-1]["href"]).content.decode()
+    assert f"11{DASH}12 of 20" in html and "Grace Hopper" not in html
+    assert pager_of(door.get(url, {"q": "Grace"}).content.decode()) == []  # one page: no pager
 
 
 def test_door_page_weight_is_under_60_kb_gzipped(client_as, event, tickets):

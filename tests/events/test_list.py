@@ -8,6 +8,7 @@ from boxoffice.brightstar import client
 from boxoffice.brightstar.errors import ConnectionFailed
 from tests.events.conftest import DASH, HTMX, ROLES, main_of
 from tests.factories import event_make
+from tests.pager import assert_pager, pager_of
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
@@ -75,13 +76,25 @@ def test_pages_come_from_x_total_count(client_as, many):
     first = main_of(c.get("/events/?status=published"))
     assert f"1{DASH}20 of 25 events" in first
     assert first.count('class="date"') == 20
-    assert 'href="/events/?status=published&amp;page=2"' in first
-    assert 'hx-get="/events/?status=published&amp;page=2"' in first
+    assert 'href="?status=published&amp;page=2" hx-get="?status=published&amp;page=2"' in first
     second = main_of(c.get("/events/?status=published&page=2"))
     assert f"21{DASH}25 of 25 events" in second
     assert second.count('class="date"') == 5
     assert '<span aria-current="page">2</span>' in second
     assert 'rel="prev"' in second and 'rel="next"' not in second
+
+
+def test_the_pager_keeps_the_filters_and_swaps_the_list(client_as, many):
+    c = client_as("organizer")
+    first = main_of(c.get("/events/?status=published&sort=title"))
+    items = assert_pager(first, current=1, target="#event-list", swap="innerHTML",
+                         keeps={"status": "published", "sort": "title"})
+    assert [(i["text"], i.get("rel")) for i in items] == [("1", None), ("2", None), ("Next", "next")]
+    second = main_of(c.get("/events/?status=published&sort=title&page=2", headers=HTMX))
+    items = assert_pager(second, current=2, target="#event-list", swap="innerHTML",
+                         keeps={"status": "published", "sort": "title"})
+    assert [(i["text"], i.get("rel")) for i in items] == [("Previous", "prev"), ("1", None), ("2", None)]
+    assert pager_of(main_of(c.get("/events/?status=draft"))) == []  # one page: no pager
 
 
 def test_a_status_tab_filters_and_is_marked_current(client_as, many):

@@ -10,6 +10,7 @@ from sandbox.models import ConfirmationSend, Refund
 from sandbox.models import Order as SandboxOrder
 from tests.factories import event_make, order_make
 from tests.orders.conftest import refund_form_fields, resend_key
+from tests.pager import assert_pager, pager_of
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
@@ -437,6 +438,22 @@ def test_event_orders_filter_by_date_and_paginate(client_as, event, ticket_type)
     until = (timezone.now() - timedelta(days=10)).date().isoformat()
     page = html(client.get(f"/orders/event/{event.id}/", {"date_to": until}))
     assert "1\u20131 of 1 order" in page and old.id in page
+
+
+def test_event_orders_pager_keeps_the_filters(client_as, event, ticket_type, monkeypatch):
+    monkeypatch.setattr("boxoffice.orders.views.PAGE_SIZE", 2)
+    for n in range(15):
+        order_make(event, ticket_type, quantity=1, buyer_name=f"Bob {n:02d}", buyer_email=f"b{n}@example.com")
+    client = client_as("organizer")
+    page = html(client.get(f"/orders/event/{event.id}/", {"q": "Bob", "status": "", "page": 5},
+                           headers={"HX-Request": "true"}))
+    assert "9\u201310 of 15 orders" in page and "??" not in page
+    items = assert_pager(page, current=5, target="#orders-results", swap="outerHTML", keeps={"q": "Bob", "status": ""})
+    assert [i["text"] for i in items] == ["Previous", "1", "…", "3", "4", "5", "6", "7", "8", "Next"]
+    # Without JavaScript the link is followed as it stands: the filters and the page arrive.
+    page = html(client.get(f"/orders/event/{event.id}/" + items[-1]["href"]))
+    assert "11\u201312 of 15 orders" in page and "Ada Lovelace" not in page
+    assert pager_of(html(client.get(f"/orders/event/{event.id}/", {"q": "Bob 01"}))) == []  # one page: no pager
 
 
 def test_event_orders_bad_filters_are_explained(client_as, event, api_calls):
