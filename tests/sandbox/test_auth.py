@@ -1,6 +1,10 @@
 import pytest
+from django.db import connections
+from django.test import RequestFactory
 
-from sandbox import errors
+from sandbox import errors, keys
+from sandbox.models import ApiKey
+from sandbox.services.keys import TEST_PREFIX
 from tests.conftest import ApiSession, make_account
 from tests.factories import assert_api_error, event_make
 
@@ -58,3 +62,47 @@ def test_a_read_only_key_reads_but_cannot_write(sandbox_url, account):
         assert_api_error(ro.delete(f"/events/{event.pk}"), 403, errors.FORBIDDEN)
     event.refresh_from_db()
     assert event.title == "Spring Gala"
+
+
+# --- the key's cached copy (sandbox/keys.py) -------------------------------------------
+def _resolve(key: str, path: str = "/v1/test/events"):
+    request = RequestFactory().get(path, HTTP_AUTHORIZATION=f"Bearer {key}")
+    return keys.resolve(request)
+
+
+def test_a_known_key_costs_no_query_after_its_first_use(account_and_key, django_assert_num_queries):
+    _, key = account_and_key
+    assert _resolve(key).account.slug == "acme"
+    with django_assert_num_queries(0, connection=connections["sandbox"]):
+        assert _resolve(key).account.slug == "acme"
+
+
+def test_a_deleted_key_stops_working_at_once(api, account_and_key):
+    assert api.get("/events").status_code == 200
+    ApiKey.objects.filter(account=account_and_key[0]).get().delete()
+    assert_api_error(api.get("/events"), 401, errors.UNAUTHORIZED)
+
+
+def test_a_key_made_read_only_is_read_only_at_once(api, account_and_key):
+    assert api.post("/events", json={"title": "x", "start_date": "2030-01-01T00:00:00Z"}).status_code == 201
+    key = ApiKey.objects.filter(account=account_and_key[0]).get()
+    key.read_only = True
+    key.save()
+    assert_api_error(api.post("/events", json={"title": "y", "start_date": "2030-01-01T00:00:00Z"}), 403,
+                     errors.FORBIDDEN)
+
+
+def test_an_account_change_reaches_its_cached_keys(account_and_key):
+    account, key = account_and_key
+    assert _resolve(key).account.name != "Acme Renamed"
+    account.name = "Acme Renamed"
+    account.save()
+    assert _resolve(key).account.name == "Acme Renamed"
+
+
+def test_an_unknown_key_is_not_remembered(account_and_key):
+    account, _ = account_and_key
+    raw = TEST_PREFIX + "made-a-moment-later"
+    assert _resolve(raw) is None
+    ApiKey.objects.create(account=account, key_hash=ApiKey.hash(raw), prefix=raw[:12])
+    assert _resolve(raw).account == account

@@ -152,6 +152,7 @@ def test_listing_100_events_costs_the_same_queries_as_listing_1(account_and_key)
 
     event = event_make(account)
     order_make(event, ticket_type_make(event))
+    queries_for_list()  # the first request also looks the key up (then cached)
     one = queries_for_list()
     for i in range(99):
         ticket_type_make(event_make(account, title=f"Show {i}"))
