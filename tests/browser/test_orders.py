@@ -130,13 +130,19 @@ def test_event_orders_and_audit_log(browser_page_as, order):
     screenshot(page, "audit-log")
 
 
-def test_event_orders_pages_keep_the_filters(browser_page_as, order, monkeypatch):
+@pytest.fixture
+def five_bobs(order, monkeypatch):
+    """Five more orders by "Bob …" on the order's event, listed two to a page: three pages of Bobs."""
     monkeypatch.setattr("boxoffice.orders.views.PAGE_SIZE", 2)
     ticket_type = TicketType.objects.get(event__id=order.event_id)
     for n in range(5):
         order_make(order.event, ticket_type, quantity=1, buyer_name=f"Bob {n}", buyer_email=f"bob{n}@example.com")
+    return order.event_id
+
+
+def test_event_orders_pages_keep_the_filters(browser_page_as, five_bobs):
     page = browser_page_as("box_office")
-    page.goto(f"/orders/event/{order.event_id}/?q=Bob")
+    page.goto(f"/orders/event/{five_bobs}/?q=Bob")
     results = page.locator("#orders-results")
     expect(results).to_contain_text("1\u20132 of 5 orders")
     pages = page.get_by_role("navigation", name="Pages")
@@ -176,16 +182,12 @@ def test_audit_log_pages_keep_the_filters(browser_page_as, staff_users, monkeypa
     assert_accessible(page)
 
 
-def test_a_page_link_right_after_typing_a_filter_opens_that_page(browser_page_as, order, monkeypatch):
+def test_a_page_link_right_after_typing_a_filter_opens_that_page(browser_page_as, five_bobs):
     # The click blurs the search box. Its change must not re-filter (typing
     # already did): that second request raced the link's, and the address
     # said page 2 while the list showed page 1.
-    monkeypatch.setattr("boxoffice.orders.views.PAGE_SIZE", 2)
-    ticket_type = TicketType.objects.get(event__id=order.event_id)
-    for n in range(5):
-        order_make(order.event, ticket_type, quantity=1, buyer_name=f"Bob {n}", buyer_email=f"bob{n}@example.com")
     page = browser_page_as("box_office")
-    page.goto(f"/orders/event/{order.event_id}/")
+    page.goto(f"/orders/event/{five_bobs}/")
     results = page.locator("#orders-results")
     expect(results).to_contain_text("1\u20132 of 7 orders")  # Bob's five and the fixture's two
     page.locator("#id_q").fill("Bob")
