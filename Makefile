@@ -14,7 +14,7 @@ DASHBOARD_ADDR ?= 127.0.0.1:8000
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 
-.PHONY: run serve test test-postgres venv lint browser clean bench bench-door soak
+.PHONY: run serve test test-postgres explore venv lint browser clean bench bench-door soak
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON_BOOT)" || { echo "Python >= 3.12 is required (tried python3.13, python3.12, python3)." >&2; exit 1; }
@@ -75,6 +75,10 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432
 test-postgres: venv browser
 	DATABASE_URL=$(PG_URL)/boxoffice SANDBOX_DATABASE_URL=$(PG_URL)/sandbox CACHE_URL=redis://127.0.0.1:6379/1 \
 	  $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+## explore: the property tests with fresh random draws (make test draws the same ones every run)
+explore: venv browser
+	HYPOTHESIS_PROFILE=explore $(PY) -m pytest tests/hostile tests/dashboard/test_money.py $(PYTEST_ARGS)
 
 ## soak: a dozen simulated staff and doors on the dashboard for 3 minutes, the API failing 20% of the time
 soak: venv

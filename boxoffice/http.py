@@ -14,6 +14,20 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+# The API refuses an offset past 10**9; no list here has a page anywhere near this
+# one, so a larger number in a hand-edited link is bounded before it goes out.
+MAX_PAGE = 100_000
+SEARCH_MAX_LENGTH = 200
+# C0 and C1 control characters: NUL is refused by the API (PostgreSQL text cannot
+# hold it), and a scanner's stray tab or CR means nothing in a search.
+_CONTROLS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])
+
+
+def search_text(value: str | None, *, max_length: int = SEARCH_MAX_LENGTH) -> str:
+    """What staff typed into a search box, without what no search can mean."""
+    return (value or "").translate(_CONTROLS).strip()[:max_length]
+
+
 def render_page(
     request: HtmxHttpRequest,
     template: str,

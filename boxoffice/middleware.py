@@ -1,7 +1,7 @@
 from django.shortcuts import render
 from django_htmx.http import reswap, retarget
 
-from boxoffice.brightstar.errors import BrightStarError, ConnectionFailed, NotFound
+from boxoffice.brightstar.errors import BrightStarError, ConnectionFailed, NotFound, ValidationError
 from boxoffice.feedback import describe
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -31,5 +31,7 @@ class BrightStarErrorMiddleware:
             return reswap(retarget(response, "#alerts"), "innerHTML")
         if isinstance(exception, NotFound):  # a mistyped or stale link, not an outage
             return render(request, "404.html", context, status=404)
+        if isinstance(exception, ValidationError):  # BrightStar refused what was typed: nothing is down
+            return render(request, "bad_request.html", context, status=400)
         status = 503 if isinstance(exception, ConnectionFailed) else 502
         return render(request, "api_error.html", context, status=status)

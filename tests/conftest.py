@@ -5,11 +5,22 @@ WSGI server in this process) and reached over HTTP, exactly as the dashboard
 reaches BrightStar.
 """
 
+import os
+
 import pytest
 import requests
+from hypothesis import settings as hypothesis_settings
 
 from sandbox.models import Account
 from sandbox.services.keys import api_key_create
+
+# `make test` (and so CI) draws the same examples on every run of the same commit:
+# a suite that passes or fails by the luck of the draw tells nobody anything.
+# `make explore` draws fresh ones, with hypothesis's local example database;
+# what it finds gets pinned as an @example next to the test.
+hypothesis_settings.register_profile("deterministic", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 
 class ApiSession(requests.Session):

@@ -5,6 +5,7 @@ import re
 from django import forms
 
 from boxoffice.brightstar import services
+from boxoffice.http import MAX_PAGE
 
 # door.js sends a UUID; anything else (a hand-made POST) gets a fresh server key.
 _KEY = re.compile(r"^[A-Za-z0-9-]{8,64}$")
@@ -39,7 +40,7 @@ class AttendeeFilterForm(forms.Form):
         choices=[("", "Everyone"), ("yes", "Checked in"), ("no", "Not checked in")], required=False
     )
     q = forms.CharField(max_length=200, required=False)
-    page = forms.IntegerField(min_value=1, required=False)
+    page = forms.IntegerField(min_value=1, max_value=MAX_PAGE, required=False)
 
     def filters(self) -> dict:
         """The service's keyword arguments; an invalid field falls back to "no filter"."""

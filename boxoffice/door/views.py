@@ -13,7 +13,7 @@ from boxoffice.brightstar import errors, services
 from boxoffice.door import outcomes
 from boxoffice.door.forms import AttendeeFilterForm, ScanForm, UndoForm
 from boxoffice.feedback import describe
-from boxoffice.http import HtmxHttpRequest, page_numbers, render_page
+from boxoffice.http import HtmxHttpRequest, page_numbers, render_page, search_text
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import CHECK_IN
 
@@ -114,7 +114,7 @@ def counters_view(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
 @requires(CHECK_IN)
 @require_GET
 def search(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:200]
+    q = search_text(request.GET.get("q"))
     context = {"q": q, "event_id": event_id, "found": None, "message": ""}
     if len(q) >= 2:
         try:

@@ -13,6 +13,7 @@ from django import forms
 
 from boxoffice.brightstar.errors import BrightStarError
 from boxoffice.feedback import describe
+from boxoffice.http import MAX_PAGE
 from boxoffice.money import AmountError, format_amount, parse_amount
 
 PER_PAGE = 20
@@ -48,7 +49,7 @@ class ListFilters:
         return cls(
             status=status if status in dict(STATUSES) else "",
             sort=sort if sort in SORTS else DEFAULT_SORT,
-            page=min(page, 10**6),
+            page=min(page, MAX_PAGE),
         )
 
     @property

@@ -6,6 +6,7 @@ Amounts are typed in currency units and become integer cents through
 
 from django import forms
 
+from boxoffice.http import MAX_PAGE
 from boxoffice.money import AmountError, format_amount, parse_amount
 
 REASONS = ("Customer request", "Event change", "Duplicate order", "Other")
@@ -81,7 +82,7 @@ class OrderFiltersForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *ORDER_STATUSES])
     date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
-    page = forms.IntegerField(required=False, min_value=1)
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
 
     def clean(self):
         cleaned = super().clean()

@@ -17,7 +17,7 @@ from boxoffice.audit.selectors import audit_attempts_by_key, audit_for_order
 from boxoffice.brightstar import errors, services
 from boxoffice.brightstar.orders import ORDER_ID_PREFIX
 from boxoffice.feedback import describe
-from boxoffice.http import HtmxHttpRequest, page_numbers, render_page
+from boxoffice.http import HtmxHttpRequest, page_numbers, render_page, search_text
 from boxoffice.money import format_amount
 from boxoffice.orders.forms import REASONS, OrderFiltersForm, RefundForm
 from boxoffice.staff.decorators import requires
@@ -51,7 +51,7 @@ def _notice(kind: str, text: str) -> dict:
 @requires(VIEW_ORDERS)
 def lookup(request: HtmxHttpRequest) -> HttpResponse:
     """The top bar's search: a dropdown for htmx, a results page (or the order itself) on Enter."""
-    query = request.GET.get("q", "").strip()[:200]
+    query = search_text(request.GET.get("q"))
     if request.htmx and not request.htmx.boosted:
         if not query:
             return HttpResponse("")  # an emptied box closes the dropdown, without asking BrightStar
