@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "axes",
     "boxoffice.audit",
     "boxoffice.staff",
+    "boxoffice.web",
     "sandbox",
 ]
 
@@ -46,7 +47,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "boxoffice.middleware.BrightStarErrorMiddleware",
+    "boxoffice.web.middleware.BrightStarErrorMiddleware",
     # Last, as django-axes asks: it turns a lockout into our lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -66,9 +67,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "boxoffice.staff.context_processors.staff",
-                "boxoffice.context_processors.environment",
+                "boxoffice.web.context_processors.environment",
             ],
-            "builtins": ["boxoffice.templatetags"],
+            "builtins": ["boxoffice.web.templatetags"],
         },
     },
 ]

@@ -3,8 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 
-from boxoffice.converters import BrightStarId
 from boxoffice.staff.forms import StaffLoginForm
+from boxoffice.web.converters import BrightStarId
 
 register_converter(BrightStarId, "bsid")
 

@@ -1,17 +1,77 @@
-"""Writing the audit trail: one append-only row per attempted mutation."""
+"""Writing the audit trail: one append-only row per attempted mutation.
+
+Rows are written after the answer (or the failure) so each row holds the
+outcome; a row per attempt means a double click shows as two attempts and,
+thanks to the Idempotency-Key, one effect.
+"""
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import connections, router
 
 from boxoffice.audit.models import AuditEntry
-from boxoffice.brightstar.errors import redact
+from boxoffice.brightstar.errors import BrightStarError, ConnectionFailed, ServerError, redact
+from boxoffice.brightstar.resources import Sent
 
 Outcome = AuditEntry.Outcome
 _MESSAGE_MAX = AuditEntry._meta.get_field("message").max_length
+
+
+def outcome_for(exc: BrightStarError) -> str:
+    # No answer, or a server failure mid-way: the change may or may not exist.
+    if isinstance(exc, ConnectionFailed | ServerError):
+        return Outcome.UNKNOWN
+    return Outcome.REJECTED
+
+
+def audited[T](
+    send: Callable[[], Sent[T]],
+    *,
+    staff,
+    action: str,
+    object_type: str,
+    idempotency_key: str,
+    object_id: str = "",
+    event_id: str = "",
+    order_id: str = "",
+    amount: int | None = None,
+    currency: str = "",
+    detail: Mapping[str, Any] | None = None,
+    from_value: Callable[[T], Mapping[str, Any]] | None = None,
+) -> Sent[T]:
+    """Send one mutation through the SDK and record it, whatever happens.
+
+    The fields are what is known up front; `from_value` reads more from the
+    answer (a created object's id, a full refund's amount).
+    """
+    fields: dict[str, Any] = {"object_id": object_id, "event_id": event_id, "order_id": order_id,
+                              "amount": amount, "currency": currency}
+    known = dict(detail or {})
+    try:
+        sent = send()
+    except BrightStarError as exc:
+        failure = {**known, "status": exc.status, "request_id": exc.request_id, "replayed": exc.replayed}
+        if exc.field:
+            failure["field"] = exc.field
+        if isinstance(exc, ConnectionFailed):
+            failure["may_have_reached_server"] = exc.may_have_reached_server
+        audit_record(staff=staff, action=action, object_type=object_type, outcome=outcome_for(exc),
+                     error_code=exc.code, message=exc.message, idempotency_key=idempotency_key,
+                     detail=failure, **fields)
+        raise
+    if from_value is not None and sent.value is not None:
+        fields.update(from_value(sent.value))
+    audit_record(
+        staff=staff, action=action, object_type=object_type,
+        outcome=Outcome.REPLAYED if sent.replayed else Outcome.SUCCEEDED, idempotency_key=idempotency_key,
+        detail={**known, "status": sent.status, "request_id": sent.request_id, "attempts": sent.attempts},
+        **fields,
+    )
+    return sent
 
 
 def audit_record(

@@ -7,9 +7,9 @@ from django.views.decorators.http import require_GET
 from boxoffice.audit.forms import AuditFiltersForm
 from boxoffice.audit.models import AuditEntry
 from boxoffice.audit.selectors import audit_filter_choices, audit_search
-from boxoffice.http import HtmxHttpRequest, render_page
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import VIEW_AUDIT
+from boxoffice.web.http import HtmxHttpRequest, render_page
 
 PAGE_SIZE = 50
 

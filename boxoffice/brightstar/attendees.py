@@ -1,17 +1,11 @@
-"""Attendees: the door's lists, scans and undos, and the export's iterator.
-
-Never cached: the door needs who is in *now*. A scan sends an
-Idempotency-Key, so a retry after a dropped answer replays the first
-verdict instead of reporting the ticket as already used.
-"""
+"""Attendees: the door's lists, scans and undos, and an auto-paging iterator; one function per API call."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from boxoffice.brightstar import client
-from boxoffice.brightstar._mutation import mutate
-from boxoffice.brightstar.resources import Attendee, Page
+from boxoffice.brightstar.resources import Attendee, Page, Sent
 
 EXPORT_PAGE_SIZE = 100  # the API's maximum `limit`
 # An export runs unattended and may be throttled: it can afford to wait out
@@ -68,41 +62,24 @@ def attendee_iter(
 
 
 def attendee_check_in(
-    *,
-    event_id: str,
-    barcode: str | None = None,
-    attendee_id: str | None = None,
-    idempotency_key: str | None = None,
-    staff,
-) -> Attendee:
+    *, event_id: str, barcode: str | None = None, attendee_id: str | None = None, idempotency_key: str
+) -> Sent[Attendee]:
     """Let one ticket in, by scanned barcode or by attendee (the door's list).
 
-    Raises Conflict (ALREADY_CHECKED_IN with `.attendee`, TICKET_VOID,
+    The key makes a retry after a dropped answer replay the first verdict
+    instead of reporting the ticket as already used. Raises Conflict
+    (ALREADY_CHECKED_IN, see `resources.attendee_in`; TICKET_VOID;
     EVENT_NOT_ACTIVE) or NotFound (NOT_FOUND, or WRONG_EVENT with
     `.event_id` / `.event_title`).
     """
     if (barcode is None) == (attendee_id is None):
         raise ValueError("give exactly one of barcode or attendee_id")
     body = {"barcode": barcode} if barcode is not None else {"attendee_id": attendee_id}
-    response = mutate(
-        staff=staff, action="attendee.check_in", object_type="attendee", object_id=attendee_id or "",
-        method="POST", path=f"events/{event_id}/checkins", body=body, idempotency_key=idempotency_key,
-        # Until the API answers, a scan names a barcode, not an attendee.
-        audit={"event_id": event_id, "detail": {"barcode": barcode} if barcode is not None else {}},
-        audit_from=lambda d: {"object_id": d["id"], "order_id": d.get("order_id", "")},
-    )
-    # The cached event is kept: its checked-in figures may lag by up to
-    # BRIGHTSTAR_CACHE_SECONDS on the event page, while the door's counters read
-    # fresh; forgetting it on every scan would make the cache useless on the
-    # night it matters, and cost every page a refetch.
-    return Attendee.from_json(response.data)
+    return client.send("POST", f"events/{event_id}/checkins", Attendee.from_json, json=body,
+                       idempotency_key=idempotency_key)
 
 
-def attendee_check_in_undo(*, event_id: str, attendee_id: str, staff) -> Attendee:
+def attendee_check_in_undo(*, event_id: str, attendee_id: str, idempotency_key: str | None = None) -> Sent[Attendee]:
     """Take a check-in back (a mistaken scan); 409 NOT_CHECKED_IN if there was none."""
-    response = mutate(
-        staff=staff, action="attendee.check_in_undo", object_type="attendee", object_id=attendee_id,
-        method="DELETE", path=f"events/{event_id}/checkins/{attendee_id}", audit={"event_id": event_id},
-        audit_from=lambda d: {"order_id": d.get("order_id", "")},
-    )
-    return Attendee.from_json(response.data)
+    return client.send("DELETE", f"events/{event_id}/checkins/{attendee_id}", Attendee.from_json,
+                       idempotency_key=idempotency_key)

@@ -3,6 +3,8 @@
 Settings are read on every call (not baked into the Session) so a key or
 URL change — or a test's `settings` fixture — takes effect at once, and the
 key never sits in a long-lived object that might be logged or pickled.
+The client stores nothing: a failed exchange is announced on the
+`exchange_failed` signal, for whoever keeps count (the dashboard's health pill).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +24,7 @@ from django.conf import settings
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NameResolutionError, NewConnectionError
 
-from boxoffice.brightstar import health, retry
+from boxoffice.brightstar import retry
 from boxoffice.brightstar.errors import (
     BAD_RESPONSE,
     TIMEOUT,
@@ -33,6 +35,8 @@ from boxoffice.brightstar.errors import (
     error_from_response,
     redact,
 )
+from boxoffice.brightstar.resources import Sent
+from boxoffice.brightstar.signals import exchange_failed
 
 logger = logging.getLogger("boxoffice.brightstar")
 
@@ -76,6 +80,15 @@ _IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,255}")
 
 def new_idempotency_key() -> str:
     return str(uuid.uuid4())
+
+
+def require_int(name: str, value: Any) -> None:
+    """Catch a float or a str before it becomes money (or a count) on the wire.
+
+    Ranges are the API's to judge: its 400 names the field for the form.
+    """
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise TypeError(f"{name} must be an int (money in cents), not {type(value).__name__}")
 
 
 def _url(path: str) -> str:
@@ -130,7 +143,7 @@ def _request(
         if not _IDEMPOTENCY_KEY.fullmatch(idempotency_key):
             # It came from a form field: a tampered or mangled one must not become a header crash.
             raise ValidationError(
-                "This form has expired. Reload the page and try again.", status=400, field="idempotency_key"
+                "Idempotency-Key must be 1-255 of A-Z a-z 0-9 _ . : -", status=400, field="idempotency_key"
             )
         headers["Idempotency-Key"] = idempotency_key
     timeout = timeout or tuple(getattr(settings, "BRIGHTSTAR_TIMEOUT", DEFAULT_TIMEOUT))
@@ -203,13 +216,14 @@ def request(
                 method, path, params=params, json=json, idempotency_key=idempotency_key, timeout=timeout
             )
         except BrightStarError as exc:
+            exc.method = method
             # No usable answer (even a garbled one) is judged as a failure to connect.
             unanswered = isinstance(exc, ConnectionFailed)
             if unanswered:
                 maybe_applied = maybe_applied or exc.may_have_reached_server
                 exc.may_have_reached_server = maybe_applied
             if unanswered or exc.status is None or exc.status >= 500 or exc.status == 429:
-                health.record_failure()
+                exchange_failed.send(sender=request, method=method, path=path, code=exc.code)
             if isinstance(exc, RateLimited) and (exc.retry_after or 0) > retry_after_cap:
                 raise  # a limit that lifts in minutes (resend: per hour) will not lift during a retry
             again = retry.should_retry(
@@ -242,3 +256,23 @@ def request(
 
 def get(path: str, **kwargs) -> ApiResponse:
     return request("GET", path, **kwargs)
+
+
+def send[T](
+    method: str,
+    path: str,
+    build: Callable[[Any], T],
+    *,
+    json: Any = None,
+    idempotency_key: str | None = None,
+) -> Sent[T]:
+    """One mutation under the retry policy, and what happened to it."""
+    response = request(method, path, json=json, idempotency_key=idempotency_key)
+    return Sent(
+        value=build(response.data),
+        idempotency_key=idempotency_key or "",
+        status=response.status,
+        request_id=response.request_id,
+        replayed=response.replayed,
+        attempts=response.attempts,
+    )

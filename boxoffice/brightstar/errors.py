@@ -66,6 +66,8 @@ class BrightStarError(Exception):
         self.extra = dict(extra or {})
         # The API replayed a stored answer to an earlier request with this key.
         self.replayed = replayed
+        # Set by the client: whether a read or a change failed decides what staff are told.
+        self.method: str | None = None
 
     def __str__(self) -> str:
         where = f" (request {self.request_id})" if self.request_id else ""
@@ -101,13 +103,7 @@ class ValidationError(BrightStarError):
 
 
 class Conflict(BrightStarError):
-    @property
-    def attendee(self):
-        """For ALREADY_CHECKED_IN: who was let in, and when (first scan)."""
-        from boxoffice.brightstar.resources import Attendee
-
-        data = self.extra.get("attendee")
-        return Attendee.from_json(data) if isinstance(data, dict) else None
+    pass
 
 
 class RateLimited(BrightStarError):

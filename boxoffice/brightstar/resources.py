@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Self
 
-from boxoffice.brightstar.errors import BAD_RESPONSE, ConnectionFailed
+from boxoffice.brightstar.errors import BAD_RESPONSE, BrightStarError, ConnectionFailed
 
 
 def parse_datetime(value: Any) -> datetime | None:
@@ -233,6 +233,33 @@ class Resend:
         return _build(cls, data, lambda d: cls(
             order_id=d["order_id"], email=d["email"], sent_at=parse_datetime(d.get("sent_at"))
         ))
+
+
+@dataclass(frozen=True, slots=True)
+class Sent[T]:
+    """What one mutation did: the resource, and how the API came to answer it.
+
+    `replayed`: the API answered from its record of an earlier request with
+    the same key, so nothing was done twice. With `attempts` == 1 that earlier
+    request was someone's (a double click); after a retry it was our own.
+    """
+
+    value: T
+    idempotency_key: str
+    status: int
+    request_id: str | None
+    replayed: bool
+    attempts: int
+
+    @property
+    def sent_twice_by_staff(self) -> bool:
+        return self.replayed and self.attempts == 1
+
+
+def attendee_in(error: BrightStarError) -> Attendee | None:
+    """For ALREADY_CHECKED_IN: who was let in, and when (the first scan)."""
+    data = error.extra.get("attendee")
+    return Attendee.from_json(data) if isinstance(data, dict) else None
 
 
 @dataclass(frozen=True, slots=True)

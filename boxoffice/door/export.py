@@ -11,13 +11,13 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from boxoffice.brightstar import errors, services
-from boxoffice.door import outcomes
+from boxoffice.brightstar import errors
+from boxoffice.door import services
 from boxoffice.door.forms import AttendeeFilterForm
-from boxoffice.feedback import describe
-from boxoffice.http import HtmxHttpRequest
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import VIEW_ORDERS
+from boxoffice.web.feedback import describe
+from boxoffice.web.http import HtmxHttpRequest
 
 HEADER = ["name", "email", "ticket type", "barcode", "status", "checked_in", "checked_in_at"]
 
@@ -52,7 +52,7 @@ def _cell(text: str) -> str:
 @require_GET
 def export(request: HtmxHttpRequest, event_id: str) -> StreamingHttpResponse:
     form = AttendeeFilterForm(request.GET)
-    names = outcomes.ticket_type_names(event_id)
+    names = services.ticket_type_names(event_id)
     attendees = services.attendee_iter(event_id=event_id, **form.filters())
     # Fetch the first page now: if BrightStar is down, the user gets the
     # error page instead of a download that is only a header line.

@@ -4,8 +4,8 @@ import re
 
 from django import forms
 
-from boxoffice.brightstar import services
-from boxoffice.http import MAX_PAGE
+from boxoffice.brightstar.client import new_idempotency_key
+from boxoffice.web.http import MAX_PAGE
 
 # door.js sends a UUID; anything else (a hand-made POST) gets a fresh server key.
 _KEY = re.compile(r"^[A-Za-z0-9-]{8,64}$")
@@ -19,7 +19,7 @@ class ScanForm(forms.Form):
 
     def clean_idempotency_key(self) -> str:
         key = self.cleaned_data.get("idempotency_key") or ""
-        return key if _KEY.match(key) else services.new_idempotency_key()
+        return key if _KEY.match(key) else new_idempotency_key()
 
     def clean(self):
         data = super().clean()

@@ -11,19 +11,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.cache import cache
 from django.utils import timezone
 
 from boxoffice.audit.models import AuditEntry
 from boxoffice.audit.selectors import audit_list
-from boxoffice.brightstar import errors, services
-from boxoffice.brightstar.resources import Attendee
-from boxoffice.feedback import describe
+from boxoffice.brightstar import errors
+from boxoffice.brightstar.resources import Attendee, attendee_in
+from boxoffice.door.services import ticket_type_names
+from boxoffice.web.feedback import describe, door_words
 
 OK, WARN, BAD, NONE = "ok", "warn", "bad", "none"
-# Ticket type names barely change during a night; check-ins drop the service's
-# own cache (counts moved), so the door keeps the names apart for longer.
-NAMES_SECONDS = 300
+# The panel's colour family for each refusal; the words come from web/feedback.py.
+_REFUSED = {
+    errors.ALREADY_CHECKED_IN: ("duplicate", WARN),
+    errors.TICKET_VOID: ("void", BAD),
+    errors.WRONG_EVENT: ("wrong_event", BAD),
+    errors.EVENT_NOT_ACTIVE: ("closed", BAD),
+    errors.NOT_FOUND: ("unknown", BAD),
+    errors.VALIDATION_ERROR: ("unknown", BAD),
+}
 
 
 @dataclass(frozen=True)
@@ -36,21 +42,6 @@ class ScanResult:
     ticket_type: str = ""
     barcode: str = ""
     undo: bool = False  # offer "Undo" (only right after an admission)
-
-
-def ticket_type_names(event_id: str, *, refresh: bool = False) -> dict[str, str]:
-    key = f"door:ticket-type-names:{event_id}"
-    names = None if refresh else cache.get(key)
-    if names is None:
-        ticket_types = services.ticket_type_list(event_id=event_id, use_cache=not refresh)
-        names = remember_names(event_id, ticket_types)
-    return names
-
-
-def remember_names(event_id: str, ticket_types) -> dict[str, str]:
-    names = {t.id: t.name for t in ticket_types}
-    cache.set(f"door:ticket-type-names:{event_id}", names, NAMES_SECONDS)
-    return names
 
 
 def ticket_type_name(event_id: str, ticket_type_id: str) -> str:
@@ -90,38 +81,19 @@ def admitted(event_id: str, attendee: Attendee, barcode: str = "") -> ScanResult
 
 
 def refused(event_id: str, exc: errors.BrightStarError, barcode: str = "") -> ScanResult:
-    """Turn the API's refusal (or silence) into the panel the volunteer sees."""
-    attendee = exc.attendee if isinstance(exc, errors.Conflict) else None
+    """Turn the API's refusal (or silence) into the panel the volunteer sees.
+
+    Anything without a clear verdict (timeouts, 5xx, throttling, a refused
+    key, a request still running) is grey: "scan again", never red or green.
+    """
+    attendee = attendee_in(exc) if isinstance(exc, errors.Conflict) else None
+    data = {}
+    if attendee is not None:
+        data = {"when": local_time(attendee.checked_in_at), "who": first_admitted_by(attendee.id)}
+    word, detail = door_words(exc, **data)
+    outcome, tone = _REFUSED.get(exc.code, ("unanswered", NONE))
     name = ticket_type_name(event_id, attendee.ticket_type_id) if attendee else ""
-    kw = {"attendee": attendee, "ticket_type": name, "barcode": barcode}
-    if exc.code == errors.ALREADY_CHECKED_IN:
-        when = local_time(attendee.checked_in_at) if attendee else ""
-        who = first_admitted_by(attendee.id) if attendee else ""
-        word = f"Already checked in at {when}" if when else "Already checked in"
-        return ScanResult("duplicate", WARN, word, f"Let in by {who}." if who else "", **kw)
-    if exc.code == errors.TICKET_VOID:
-        return ScanResult("void", BAD, "Void ticket", "Refunded or cancelled: do not admit.", **kw)
-    if exc.code == errors.WRONG_EVENT:
-        title = exc.event_title if isinstance(exc, errors.NotFound) else None
-        return ScanResult("wrong_event", BAD, "Not for this event",
-                          f"This ticket is for {title}." if title else "This ticket is for another event.", **kw)
-    if exc.code == errors.EVENT_NOT_ACTIVE:
-        return ScanResult("closed", BAD, "Event not open", "Check-in is closed for this event.", **kw)
-    if exc.code in (errors.NOT_FOUND, errors.VALIDATION_ERROR):
-        return ScanResult("unknown", BAD, "Unknown code", "No ticket has this code.", **kw)
-    if exc.code == errors.IDEMPOTENCY_IN_PROGRESS:
-        return ScanResult("unanswered", NONE, "Still checking — scan again", describe(exc, write=True), **kw)
-    # Timeouts, dropped connections, 5xx, throttling, a refused key: no verdict.
-    return ScanResult("unanswered", NONE, "No answer — scan again", _no_answer(exc), **kw)
-
-
-def _no_answer(exc: errors.BrightStarError) -> str:
-    if isinstance(exc, errors.ConnectionFailed) and not exc.may_have_reached_server:
-        return "BrightStar is unreachable: nothing was recorded. Check the Wi-Fi, then scan again."
-    if isinstance(exc, errors.ConnectionFailed | errors.ServerError):
-        # The retry carries the same Idempotency-Key, so it cannot admit twice.
-        return "BrightStar did not answer in time. Scan the same code again: it cannot let anyone in twice."
-    return describe(exc, write=True)
+    return ScanResult(outcome, tone, word, detail, attendee=attendee, ticket_type=name, barcode=barcode)
 
 
 def undone(event_id: str, attendee: Attendee) -> ScanResult:
@@ -132,4 +104,4 @@ def undone(event_id: str, attendee: Attendee) -> ScanResult:
 def undo_refused(exc: errors.BrightStarError) -> ScanResult:
     if exc.code == errors.NOT_CHECKED_IN:
         return ScanResult("undone", NONE, "Was not checked in", "Nothing to undo.")
-    return ScanResult("unanswered", NONE, "Undo not confirmed", describe(exc, write=True))
+    return ScanResult("unanswered", NONE, "Undo not confirmed", describe(exc))

@@ -9,13 +9,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from boxoffice.brightstar import errors, services
-from boxoffice.door import outcomes
+from boxoffice.brightstar import errors
+from boxoffice.brightstar.client import new_idempotency_key
+from boxoffice.door import outcomes, services
 from boxoffice.door.forms import AttendeeFilterForm, ScanForm, UndoForm
-from boxoffice.feedback import describe
-from boxoffice.http import HtmxHttpRequest, page_numbers, render_page, search_text
+from boxoffice.events.services import event_get, ticket_type_list
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import CHECK_IN
+from boxoffice.web.feedback import describe
+from boxoffice.web.http import HtmxHttpRequest, page_numbers, render_page, search_text
 
 UNDO_SECONDS = 30
 SEARCH_LIMIT = 10
@@ -32,17 +34,17 @@ def counters(ticket_types) -> dict:
 
 
 def _page(request: HtmxHttpRequest, event_id: str, result=None, *, search: dict | None = None) -> HttpResponse:
-    event = services.event_get(event_id=event_id)
+    event = event_get(event_id=event_id)
     # Fresh figures for the counters; the same answer fills the names cache
     # so the first scans make exactly one call each.
-    ticket_types = services.ticket_type_list(event_id=event_id, use_cache=False)
-    outcomes.remember_names(event_id, ticket_types)
+    ticket_types = ticket_type_list(event_id=event_id, use_cache=False)
+    services.ticket_type_names_remember(event_id, ticket_types)
     context = {
         "event": event,
         "event_id": event_id,
         "counters": counters(ticket_types),
         "result": result,
-        "idempotency_key": services.new_idempotency_key(),
+        "idempotency_key": new_idempotency_key(),
         "undo_seconds": UNDO_SECONDS,
         **(search or {}),
     }
@@ -106,7 +108,7 @@ def counters_view(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     if not request.htmx:  # the fragment's URL opened directly: show the door page it belongs to
         return redirect("door:scan", event_id=event_id)
     # One call, fresh (never the cache): the door needs who is in *now*.
-    ticket_types = services.ticket_type_list(event_id=event_id, use_cache=False)
+    ticket_types = ticket_type_list(event_id=event_id, use_cache=False)
     return render_page(request, "door/scan.html", {"counters": counters(ticket_types), "event_id": event_id},
                        fragment="counters")
 
@@ -122,9 +124,9 @@ def search(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
         except errors.BrightStarError as exc:
             context["message"] = describe(exc)
         else:
-            names = outcomes.ticket_type_names(event_id) if page.items else {}
+            names = services.ticket_type_names(event_id) if page.items else {}
             context["found"] = [
-                {"attendee": a, "ticket_type": names.get(a.ticket_type_id, ""), "key": services.new_idempotency_key()}
+                {"attendee": a, "ticket_type": names.get(a.ticket_type_id, ""), "key": new_idempotency_key()}
                 for a in page.items
             ]
             context["total"] = page.total
@@ -139,8 +141,8 @@ def attendees(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     form = AttendeeFilterForm(request.GET)
     filters = form.filters()
     number = form.page_number()
-    event = services.event_get(event_id=event_id)
-    names = outcomes.ticket_type_names(event_id)
+    event = event_get(event_id=event_id)
+    names = services.ticket_type_names(event_id)
     page = services.attendee_list(event_id=event_id, limit=LIST_PAGE_SIZE, offset=(number - 1) * LIST_PAGE_SIZE,
                                   **filters)
     query = request.GET.copy()

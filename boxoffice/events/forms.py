@@ -5,16 +5,15 @@ Prices are typed in currency units and become integer cents through
 rule; what it refuses comes back through `api_error` onto the field it names.
 """
 
-import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django import forms
 
 from boxoffice.brightstar.errors import BrightStarError
-from boxoffice.feedback import describe
-from boxoffice.http import MAX_PAGE
 from boxoffice.money import AmountError, format_amount, parse_amount
+from boxoffice.web.forms import ApiErrorsMixin
+from boxoffice.web.http import MAX_PAGE
 
 PER_PAGE = 20
 STATUSES = (("", "All"), ("draft", "Draft"), ("published", "Published"), ("cancelled", "Cancelled"))
@@ -22,8 +21,6 @@ STATUSES = (("", "All"), ("draft", "Draft"), ("published", "Published"), ("cance
 SORTS = {"date": ("Date", "start_date"), "title": ("Title", "title"), "newest": ("Newest", "-created_at")}
 DEFAULT_SORT = "date"
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "JPY")
-# "quantity cannot be below the 12 tickets already sold" (the API's words).
-_SOLD = re.compile(r"(\d+) tickets? already sold")
 
 
 @dataclass(frozen=True)
@@ -67,20 +64,6 @@ class ListFilters:
                   "page": "" if state.page == 1 else state.page}
         text = urlencode({k: v for k, v in params.items() if v})
         return f"?{text}" if text else ""
-
-
-class ApiErrorsMixin:
-    """Put BrightStar's refusal on the field it names, or on the form as a whole."""
-
-    api_fields: dict[str, str] = {}
-
-    def api_error(self, error: BrightStarError) -> None:
-        field = self.api_fields.get(error.field or "")
-        message = describe(error, write=True)
-        # The API says "price: Input should be…"; the field already says which.
-        if error.field and message.startswith(f"{error.field}: "):
-            message = message[len(error.field) + 2 :]
-        self.add_error(field, message[:1].upper() + message[1:])
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -165,20 +148,12 @@ class TicketTypeForm(ApiErrorsMixin, forms.Form):
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.changed_data if name in self.api_fields}
 
-    def api_error(self, error: BrightStarError) -> None:
-        if error.field == "quantity" and (sold := _sold_count(error, self.ticket_type)) is not None:
-            self.add_error("quantity", f"Cannot be below what is sold: {sold} already sold.")
-            return
-        super().api_error(error)
+    def api_error(self, error: BrightStarError, **data) -> None:
+        # An API that does not send `quantity_sold` yet: the row as this page loaded it.
+        if self.ticket_type is not None:
+            data.setdefault("quantity_sold", self.ticket_type.quantity_sold)
+        super().api_error(error, **data)
 
 
 def _minute(value):
     return value.replace(second=0, microsecond=0) if value else value
-
-
-def _sold_count(error: BrightStarError, ticket_type) -> int | None:
-    match = _SOLD.search(error.message)
-    if match:
-        return int(match.group(1))
-    # The row as this page loaded it: close enough to explain the refusal.
-    return ticket_type.quantity_sold if ticket_type is not None and "sold" in error.message else None

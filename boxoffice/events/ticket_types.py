@@ -11,12 +11,13 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from boxoffice.brightstar import errors, services
+from boxoffice.brightstar import errors
+from boxoffice.events import services
 from boxoffice.events.forms import TicketTypeForm
-from boxoffice.events.views import changed, detail_context, event_or_404, is_fragment, new_ticket_type_form
-from boxoffice.http import HtmxHttpRequest, render_page
+from boxoffice.events.pages import changed, detail_context, event_or_404, new_ticket_type_form
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import MANAGE_EVENTS
+from boxoffice.web.http import HtmxHttpRequest, is_fragment, render_page
 
 TEMPLATE = "events/detail.html"
 

@@ -7,40 +7,21 @@ the list is one API call, the event page at most three.
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect
 
-from boxoffice.brightstar import errors, services
-from boxoffice.events.forms import PER_PAGE, SORTS, STATUSES, EventForm, ListFilters, TicketTypeForm
-from boxoffice.feedback import describe
-from boxoffice.http import HtmxHttpRequest, page_numbers, render_page
+from boxoffice.brightstar import errors
+from boxoffice.brightstar.client import new_idempotency_key
+from boxoffice.events import services
+from boxoffice.events.forms import PER_PAGE, SORTS, STATUSES, EventForm, ListFilters
+from boxoffice.events.pages import changed, detail_context, event_or_404
 from boxoffice.staff.decorators import requires
-from boxoffice.staff.roles import MANAGE_EVENTS, VIEW_EVENTS, VIEW_ORDERS, has
-
-RECENT_ORDERS = 5
-# Sent after any change that moves the event's figures; the summary listens and reloads.
-EVENT_CHANGED = "event-changed"
-
-
-def event_or_404(event_id: str, *, use_cache: bool = True):
-    try:
-        return services.event_get(event_id=event_id, use_cache=use_cache)
-    except errors.NotFound:
-        raise Http404("No such event") from None
-
-
-def is_fragment(request: HtmxHttpRequest) -> bool:
-    """An htmx swap of part of the page (not a boosted link, not a back-button restore)."""
-    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
-
-
-def changed(response: HttpResponse) -> HttpResponse:
-    return trigger_client_event(response, EVENT_CHANGED)
-
+from boxoffice.staff.roles import MANAGE_EVENTS, VIEW_EVENTS
+from boxoffice.web.feedback import describe
+from boxoffice.web.http import HtmxHttpRequest, is_fragment, page_numbers, render_page
 
 # --- the list --------------------------------------------------------------------
 
@@ -69,36 +50,10 @@ def event_list(request: HtmxHttpRequest) -> HttpResponse:
                   for value, (label, _) in SORTS.items()],
         "pages": page_numbers(page),
     }
-    fragment = "results" if is_fragment(request) else None
-    response = render_page(request, "events/list.html", context, fragment=fragment)
-    # The same URL answers a fragment or a page: caches must keep them apart.
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return render_page(request, "events/list.html", context, fragment="results")
 
 
 # --- one event -------------------------------------------------------------------
-
-
-def detail_context(request: HtmxHttpRequest, event, **extra) -> dict:
-    """Everything the event page shows: at most two more calls after the event itself."""
-    context = {
-        "event": event,
-        "ticket_types": services.ticket_type_list(event_id=event.id),
-        "recent_orders": None,
-        "editing_id": None,
-    }
-    if has(request.user, VIEW_ORDERS):
-        context["recent_orders"] = services.order_list(event_id=event.id, limit=RECENT_ORDERS)
-    if has(request.user, MANAGE_EVENTS):
-        context["edit_form"] = EventForm.for_event(event)
-        context["add_form"] = new_ticket_type_form(event)
-    context.update(extra)
-    return context
-
-
-def new_ticket_type_form(event, data=None) -> TicketTypeForm:
-    initial = {"idempotency_key": services.new_idempotency_key()}
-    return TicketTypeForm(data, initial=initial, currency=event.currency, prefix="new")
 
 
 @require_GET
@@ -124,7 +79,7 @@ def event_summary(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
 @requires(MANAGE_EVENTS)
 def event_create(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "GET":
-        form = EventForm(initial={"idempotency_key": services.new_idempotency_key(), "currency": "USD"})
+        form = EventForm(initial={"idempotency_key": new_idempotency_key(), "currency": "USD"})
         return render_page(request, "events/create.html", {"form": form})
     form = EventForm(request.POST)
     if form.is_valid():
@@ -182,11 +137,7 @@ def _status_change(request: HtmxHttpRequest, event_id: str, status: str, done: s
 def _refused(request: HtmxHttpRequest, event_id: str, exc: errors.BrightStarError) -> HttpResponse:
     """BrightStar said no: say why next to the buttons, on the event as it is now."""
     event = event_or_404(event_id, use_cache=False)
-    message = describe(exc, write=True)
-    if exc.code == errors.EVENT_NOT_DRAFT:
-        message = f"Only draft events can be deleted, and this one is {event.status}. Cancel it instead."
-    elif exc.code == errors.EVENT_HAS_ORDERS:
-        message = "This event already has orders, so it cannot go back to draft or be deleted. Cancel it instead."
+    message = describe(exc, status=event.status)
     if is_fragment(request):
         context = {"event": event, "action_error": message}
         return render_page(request, "events/detail.html", context, fragment="summary", status=422)

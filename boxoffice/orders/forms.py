@@ -6,8 +6,9 @@ Amounts are typed in currency units and become integer cents through
 
 from django import forms
 
-from boxoffice.http import MAX_PAGE
 from boxoffice.money import AmountError, format_amount, parse_amount
+from boxoffice.web.forms import ApiErrorsMixin
+from boxoffice.web.http import MAX_PAGE
 
 REASONS = ("Customer request", "Event change", "Duplicate order", "Other")
 ORDER_STATUSES = (
@@ -18,7 +19,7 @@ ORDER_STATUSES = (
 )
 
 
-class RefundForm(forms.Form):
+class RefundForm(ApiErrorsMixin, forms.Form):
     amount = forms.CharField(max_length=32, error_messages={"required": "Enter the amount to refund."})
     reason = forms.ChoiceField(
         choices=[("", "Choose a reason…"), *((r, r) for r in REASONS)],
@@ -31,6 +32,8 @@ class RefundForm(forms.Form):
     # What this page showed as refunded: BrightStar refuses (REFUND_STALE) if
     # someone refunded meanwhile, instead of refunding on a stale picture.
     expected_amount_refunded = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    api_fields = {"amount": "amount", "reason": "reason"}
 
     def __init__(self, *args, order, **kwargs):
         self.order = order
@@ -72,9 +75,6 @@ class RefundForm(forms.Form):
         reason, note = self.cleaned_data["reason"], self.cleaned_data.get("note", "").strip()
         return f"{reason}: {note}" if note else reason
 
-    def api_field_error(self, field: str | None, message: str) -> None:
-        """Put BrightStar's validation error on the field it names (or the form)."""
-        self.add_error(field if field in ("amount", "reason") else None, message)
 
 
 class OrderFiltersForm(forms.Form):

@@ -5,32 +5,28 @@ failures through to the middleware (a banner or an error page); the two
 writes explain their failures in place and keep what the user typed.
 """
 
-import math
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from boxoffice.audit.models import AuditEntry
-from boxoffice.audit.selectors import audit_attempts_by_key, audit_for_order
-from boxoffice.brightstar import errors, services
+from boxoffice.audit.selectors import audit_for_order
+from boxoffice.brightstar import errors
+from boxoffice.brightstar.client import new_idempotency_key
 from boxoffice.brightstar.orders import ORDER_ID_PREFIX
-from boxoffice.feedback import describe
-from boxoffice.http import HtmxHttpRequest, page_numbers, render_page, search_text
+from boxoffice.events.services import event_get
 from boxoffice.money import format_amount
+from boxoffice.orders import services
 from boxoffice.orders.forms import REASONS, OrderFiltersForm, RefundForm
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import REFUND, RESEND, VIEW_ORDERS, has
+from boxoffice.web.feedback import describe
+from boxoffice.web.http import HtmxHttpRequest, page_numbers, render_page, search_text
 
 DROPDOWN_SIZE = 8
 RESULTS_SIZE = 25
 PAGE_SIZE = 20
 AUDIT_TRAIL_SIZE = 50
-# BrightStar's documented limit on confirmation emails per order and hour.
-RESEND_LIMIT_PER_HOUR = 5
-KEY_REUSED_MESSAGE = ("This refund form was already used for a different refund. "
-                      "The order has been refreshed: check it before trying again.")
 
 
 def _order_or_404(order_id: str):
@@ -70,7 +66,7 @@ def lookup(request: HtmxHttpRequest) -> HttpResponse:
 def event_orders(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     """One event's orders, filtered by status, date and buyer; the URL carries the filters."""
     try:
-        event = services.event_get(event_id=event_id)
+        event = event_get(event_id=event_id)
     except errors.NotFound:
         raise Http404("No such event") from None
     form = OrderFiltersForm(request.GET)
@@ -94,18 +90,17 @@ def event_orders(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
 # --- the order page --------------------------------------------------------
 
 
-def _order_page(request, order, *, refund_form=None, notice=None, toast=None, status=200) -> HttpResponse:
+def _order_page(request, order, *, refund_form=None, notice=None, status=200) -> HttpResponse:
     """The order page, or (htmx) just its #order section, which every action refreshes."""
     if refund_form is None and order.refundable > 0 and has(request.user, REFUND):
-        refund_form = RefundForm.fresh(order, idempotency_key=services.new_idempotency_key())
+        refund_form = RefundForm.fresh(order, idempotency_key=new_idempotency_key())
     context = {
         "order": order,
         "order_id": order.id,
         "refund_form": refund_form,
         "reasons": REASONS,
         "notice": notice,
-        "toast": toast,
-        "resend_key": services.new_idempotency_key(),
+        "resend_key": new_idempotency_key(),
         "trail": audit_for_order(order_id=order.id)[:AUDIT_TRAIL_SIZE],
     }
     return render_page(request, "orders/detail.html", context, fragment="order", status=status)
@@ -134,48 +129,49 @@ def refund(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
     form = RefundForm(request.POST, order=order)
     if not form.is_valid():
         return _order_page(request, order, refund_form=form, status=422)
-    key = form.cleaned_data["idempotency_key"]
     try:
-        result = services.order_refund(
+        sent = services.order_refund(
             order_id=order.id, amount=form.cleaned_data["amount"], reason=form.reason_text,
-            idempotency_key=key, expected_amount_refunded=form.cleaned_data["expected_amount_refunded"],
-            staff=request.user,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            expected_amount_refunded=form.cleaned_data["expected_amount_refunded"], staff=request.user,
         )
-    except (errors.ConnectionFailed, errors.ServerError, errors.RateLimited) as exc:
-        # Maybe refunded, maybe not: the same form, with the SAME key, so a
-        # retry is answered from BrightStar's record instead of refunding twice.
-        return _order_page(request, order, refund_form=form, notice=_notice("error", describe(exc, write=True)))
-    except errors.Conflict as exc:
-        if exc.code == errors.IDEMPOTENCY_IN_PROGRESS:
-            return _order_page(request, order, refund_form=form, notice=_notice("warning", describe(exc)))
-        return _refused(request, form, describe(exc))
-    except errors.ValidationError as exc:
-        if exc.code == errors.IDEMPOTENCY_KEY_REUSED:
-            return _refused(request, form, KEY_REUSED_MESSAGE)
-        # The answer is stored against this key: the corrected form needs a new one.
-        form = _rebound(form, order, idempotency_key=services.new_idempotency_key())
-        form.is_valid()
-        form.api_field_error(exc.field, describe(exc))
-        return _order_page(request, order, refund_form=form, status=422)
     except errors.NotFound:
         raise Http404("No such order") from None
     except errors.BrightStarError as exc:
-        return _refused(request, form, describe(exc))
-    return _refunded(request, result, fallback=order, key=key)
+        return _refund_failed(request, form, order, exc)
+    return _refunded(request, sent, fallback=order)
+
+
+def _refund_failed(request, form: RefundForm, order, exc: errors.BrightStarError) -> HttpResponse:
+    """What staff see when a refund did not go through, with what they typed kept."""
+    if isinstance(exc, errors.ConnectionFailed | errors.ServerError | errors.RateLimited) or (
+        exc.code == errors.IDEMPOTENCY_IN_PROGRESS
+    ):
+        # Maybe refunded, maybe not (or not yet): the same form, with the SAME key, so a
+        # retry is answered from BrightStar's record instead of refunding twice.
+        kind = "warning" if exc.code == errors.IDEMPOTENCY_IN_PROGRESS else "error"
+        return _order_page(request, order, refund_form=form, notice=_notice(kind, describe(exc)))
+    if isinstance(exc, errors.ValidationError) and exc.code != errors.IDEMPOTENCY_KEY_REUSED:
+        # The answer is stored against this key: the corrected form needs a new one.
+        form = _rebound(form, order, idempotency_key=new_idempotency_key())
+        form.is_valid()
+        form.api_error(exc)
+        return _order_page(request, order, refund_form=form, status=422)
+    return _refused(request, form, describe(exc))
 
 
 def _refused(request, form: RefundForm, message: str) -> HttpResponse:
     """BrightStar said no: show the order as it is now, with the user's input and a new key."""
     order = _order_or_404(form.order.id)
-    rebound = _rebound(form, order, idempotency_key=services.new_idempotency_key()) if order.refundable > 0 else None
+    rebound = _rebound(form, order, idempotency_key=new_idempotency_key()) if order.refundable > 0 else None
     return _order_page(request, order, refund_form=rebound, notice=_notice("error", message))
 
 
-def _refunded(request, result, *, fallback, key: str) -> HttpResponse:
+def _refunded(request, sent, *, fallback) -> HttpResponse:
+    result = sent.value
     order = result.order or fallback
-    last_attempt = audit_attempts_by_key(idempotency_key=key).last()
     amount = format_amount(result.amount, order.currency)
-    if last_attempt is not None and last_attempt.outcome == AuditEntry.Outcome.REPLAYED:
+    if sent.sent_twice_by_staff:
         text = f"That refund of {amount} was already made (the same form was sent twice). Nothing was refunded twice."
     else:
         left = format_amount(order.refundable, order.currency)
@@ -184,40 +180,28 @@ def _refunded(request, result, *, fallback, key: str) -> HttpResponse:
         messages.success(request, text)
         return redirect("orders:detail", order_id=order.id)
     # A new form, with a new key, for the next refund (if anything is left).
-    return _order_page(request, order, notice=_notice("success", text), toast=_notice("success", text))
+    return _order_page(request, order, notice=_notice("success", text))
 
 
 # --- resend ----------------------------------------------------------------
-
-
-def _rate_limited_text(exc: errors.RateLimited) -> str:
-    seconds = float(exc.retry_after or exc.extra.get("retry_after") or 3600)
-    if seconds <= 120:  # a short throttle of the whole API, not this order's hourly limit
-        return describe(exc)
-    minutes = max(1, math.ceil(seconds / 60))
-    return (f"The confirmation was already sent {RESEND_LIMIT_PER_HOUR} times this hour. "
-            f"Try again in {minutes} minute{'s' if minutes != 1 else ''}.")
 
 
 @require_POST
 @requires(RESEND)
 def resend(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
     # The key comes with the button, so a double click sends one email.
-    key = request.POST.get("idempotency_key") or services.new_idempotency_key()
+    key = request.POST.get("idempotency_key") or new_idempotency_key()
     sent = notice = None
     try:
-        sent = services.order_resend(order_id=order_id, idempotency_key=key, staff=request.user)
-    except errors.RateLimited as exc:
-        notice = _notice("error", _rate_limited_text(exc))
+        sent = services.order_resend(order_id=order_id, idempotency_key=key, staff=request.user).value
     except errors.NotFound:
         raise Http404("No such order") from None
-    except (errors.ConnectionFailed, errors.ServerError) as exc:
-        notice = _notice("error", describe(exc, write=True))
     except errors.BrightStarError as exc:
         notice = _notice("error", describe(exc))
-        key = services.new_idempotency_key()
+        if not isinstance(exc, errors.ConnectionFailed | errors.ServerError | errors.RateLimited):
+            key = new_idempotency_key()  # refused for good: the next click is a new request
     else:
-        key = services.new_idempotency_key()
+        key = new_idempotency_key()
     if not request.htmx:
         if sent is not None:
             messages.success(request, f"Confirmation sent to {sent.email}.")

@@ -18,6 +18,7 @@ from boxoffice.brightstar.errors import (
     ValidationError,
     error_from_response,
 )
+from boxoffice.brightstar.resources import attendee_in
 from tests.brightstar.conftest import FAKE_KEY
 
 
@@ -79,13 +80,13 @@ def test_already_checked_in_carries_the_attendee_with_the_first_scan_time():
         "checked_in_at": "2026-05-01T19:02:03Z",
     }
     exc = error_from_response(make_response(409, envelope(errors.ALREADY_CHECKED_IN, attendee=attendee)))
-    assert exc.attendee.id == "att_1"
-    assert exc.attendee.checked_in_at.isoformat() == "2026-05-01T19:02:03+00:00"
+    assert attendee_in(exc).id == "att_1"
+    assert attendee_in(exc).checked_in_at.isoformat() == "2026-05-01T19:02:03+00:00"
     assert exc.extra["attendee"]["barcode"] == "BC1"
 
 
 def test_a_conflict_without_attendee_has_none():
-    assert error_from_response(make_response(409, envelope(errors.TICKET_VOID))).attendee is None
+    assert attendee_in(error_from_response(make_response(409, envelope(errors.TICKET_VOID)))) is None
 
 
 def test_wrong_event_says_which_event_the_ticket_belongs_to():

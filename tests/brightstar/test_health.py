@@ -1,6 +1,6 @@
 import pytest
 
-from boxoffice.brightstar import health
+from boxoffice.web import health
 
 
 @pytest.fixture(autouse=True)

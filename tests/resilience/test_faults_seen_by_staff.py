@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from boxoffice.brightstar import client as bs_client
-from boxoffice.feedback import UNCONFIRMED, UNREACHABLE
+from boxoffice.web.feedback import UNCONFIRMED, UNREACHABLE
 from sandbox import faults
 from sandbox.models import Attendee, ConfirmationSend, Event, Refund, TicketType
 from tests.factories import event_make, order_make, ticket_type_make
@@ -130,7 +130,7 @@ def test_events_list_on_dropped_connections_says_unreachable_after_retrying(clie
     inject("drop:1")
     response = client_as("box_office").get("/events/")
     assert response.status_code == 503
-    assert UNREACHABLE == "BrightStar is unreachable — retrying. Nothing was changed."
+    assert UNREACHABLE == "BrightStar is unreachable. Nothing was changed: try again in a moment."
     assert UNREACHABLE in page(response)
     assert api_calls == [("GET", "events")] * 3  # the whole retry budget, then the message
 
@@ -228,7 +228,7 @@ def test_refund_whose_first_answer_is_lost_is_confirmed_by_the_dashboards_own_re
     response = desk.post(f"/orders/{order.pk}/refund/", typed, headers=HTMX)
     html = page(response)
     assert UNCONFIRMED not in html and UNREACHABLE not in html
-    assert "$10.00" in html and "toast success" in html  # a success, told once
+    assert "Refunded $10.00" in html and "toast success" not in html  # a success, told once, in place
     assert Refund.objects.filter(order_id=order.pk).count() == 1
 
 

@@ -30,3 +30,8 @@ def is_degraded(*, now: float | None = None) -> bool:
     # This minute and the last, so the pill does not flicker off at :00.
     recent = cache.get_many([_key(now), _key(now - WINDOW)])
     return sum(recent.values()) >= DEGRADED_AFTER
+
+
+def on_exchange_failed(sender, **kwargs) -> None:
+    """The SDK's `exchange_failed` signal: one more failure this minute."""
+    record_failure()

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from boxoffice.brightstar import health
+from boxoffice.web import health
 
 
 def environment(request) -> dict:

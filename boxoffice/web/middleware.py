@@ -2,9 +2,7 @@ from django.shortcuts import render
 from django_htmx.http import reswap, retarget
 
 from boxoffice.brightstar.errors import BrightStarError, ConnectionFailed, NotFound, ValidationError
-from boxoffice.feedback import describe
-
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+from boxoffice.web.feedback import describe
 
 
 class BrightStarErrorMiddleware:
@@ -24,8 +22,7 @@ class BrightStarErrorMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, BrightStarError):
             return None
-        message = describe(exception, write=request.method not in SAFE_METHODS)
-        context = {"message": message, "unreachable": isinstance(exception, ConnectionFailed)}
+        context = {"message": describe(exception), "unreachable": isinstance(exception, ConnectionFailed)}
         if getattr(request, "htmx", False):
             response = render(request, "_alert.html", context)
             return reswap(retarget(response, "#alerts"), "innerHTML")

@@ -28,6 +28,14 @@ def search_text(value: str | None, *, max_length: int = SEARCH_MAX_LENGTH) -> st
     return (value or "").translate(_CONTROLS).strip()[:max_length]
 
 
+def is_fragment(request: HtmxHttpRequest) -> bool:
+    """An htmx swap of part of the page: not a boosted link, not a Back-button history restore.
+
+    A history restore (Back after hx-push-url, with no cached snapshot) swaps the whole <body>: it needs the page.
+    """
+    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+
+
 def render_page(
     request: HtmxHttpRequest,
     template: str,
@@ -37,9 +45,7 @@ def render_page(
     status: int = 200,
 ) -> HttpResponse:
     """The whole page on a normal load; only `fragment` for an htmx request that targets it."""
-    # A history restore (Back after hx-push-url, with no cached snapshot) swaps the whole <body>: it needs the page.
-    wants_fragment = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
-    name = f"{template}#{fragment}" if fragment and wants_fragment else template
+    name = f"{template}#{fragment}" if fragment and is_fragment(request) else template
     response = render(request, name, context, status=status)
     # One URL, two bodies (fragment or page): caches must keep them apart.
     patch_vary_headers(response, ("HX-Request",))

@@ -1,0 +1,161 @@
+"""BrightStar's answers in words a member of staff can act on: the one place they are written.
+
+The SDK raises exceptions that carry the API's machine `code` (and, where a
+sentence needs data, the data itself: `quantity_sold`, `event_title`,
+`attendee`…); this module turns them into sentences, so every page says the
+same thing about the same refusal and no code ever parses English.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from string import Formatter
+from typing import Any
+
+from boxoffice.brightstar import errors
+
+UNREACHABLE = "BrightStar is unreachable. Nothing was changed: try again in a moment."
+UNCONFIRMED = "Not confirmed: BrightStar did not answer. Check the order before trying again."
+BAD_INPUT = "BrightStar could not use what was typed. Change it and try again."
+# BrightStar's documented limit on confirmation emails per order and hour.
+RESEND_LIMIT_PER_HOUR = 5
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A plain sentence, and a fuller one used when every {name} in it is known."""
+
+    plain: str
+    detailed: str = ""
+
+    def say(self, data: dict[str, Any]) -> str:
+        if self.detailed:
+            names = [name for _, name, _, _ in Formatter().parse(self.detailed) if name]
+            if all(data.get(name) not in (None, "") for name in names):
+                return self.detailed.format_map(data)
+        return self.plain
+
+
+_BY_CODE: dict[str, Sentence] = {
+    errors.EVENT_NOT_DRAFT: Sentence(
+        "Only draft events can be deleted. Cancel it instead.",
+        "Only draft events can be deleted, and this one is {status}. Cancel it instead.",
+    ),
+    errors.EVENT_HAS_ORDERS: Sentence(
+        "This event already has orders, so it cannot go back to draft, be deleted or change currency. "
+        "Cancel it instead."
+    ),
+    errors.ORDER_NOT_REFUNDABLE: Sentence("Nothing is left to refund on this order."),
+    errors.REFUND_STALE: Sentence(
+        "Someone refunded this order meanwhile. The order has been refreshed; check it and try again."
+    ),
+    errors.IDEMPOTENCY_KEY_REUSED: Sentence(
+        "This form was already used for a different request. The page has been refreshed: "
+        "check it before trying again."
+    ),
+    errors.ALREADY_CHECKED_IN: Sentence("Already checked in.", "Already checked in at {when}."),
+    errors.TICKET_VOID: Sentence("Void ticket (refunded or cancelled)."),
+    errors.EVENT_NOT_ACTIVE: Sentence("This event is not open for check-in."),
+    errors.NOT_CHECKED_IN: Sentence("This ticket is not checked in."),
+    errors.WRONG_EVENT: Sentence("This ticket is for another event.", "This ticket is for {event_title}."),
+    errors.IDEMPOTENCY_IN_PROGRESS: Sentence("That request is still being processed. Give it a moment."),
+}
+
+# A field error that needs the API's data, keyed by (field, the datum it needs).
+_BY_FIELD: dict[str, Sentence] = {
+    "quantity": Sentence("", "Cannot be below what is sold: {quantity_sold} already sold."),
+    # Only a tampered or mangled form carries a key the client refuses to send.
+    "idempotency_key": Sentence("This form has expired. Reload the page and try again."),
+}
+
+# The door's panel: one big word and a line under it, for each refusal.
+DOOR: dict[str, tuple[Sentence, Sentence]] = {
+    errors.ALREADY_CHECKED_IN: (Sentence("Already checked in", "Already checked in at {when}"),
+                                Sentence("", "Let in by {who}.")),
+    errors.TICKET_VOID: (Sentence("Void ticket"), Sentence("Refunded or cancelled: do not admit.")),
+    errors.WRONG_EVENT: (Sentence("Not for this event"), _BY_CODE[errors.WRONG_EVENT]),
+    errors.EVENT_NOT_ACTIVE: (Sentence("Event not open"), Sentence("Check-in is closed for this event.")),
+    errors.NOT_FOUND: (Sentence("Unknown code"), Sentence("No ticket has this code.")),
+    errors.VALIDATION_ERROR: (Sentence("Unknown code"), Sentence("No ticket has this code.")),
+    errors.IDEMPOTENCY_IN_PROGRESS: (Sentence("Still checking — scan again"),
+                                     _BY_CODE[errors.IDEMPOTENCY_IN_PROGRESS]),
+}
+DOOR_NO_ANSWER = "No answer — scan again"
+# The dashboard answered the phone, so the phone's network is fine: BrightStar is what is down.
+DOOR_UNREACHABLE = "BrightStar is not answering the dashboard: nothing was recorded. Scan again in a moment."
+DOOR_UNANSWERED = "BrightStar did not answer in time. Scan the same code again: it cannot let anyone in twice."
+
+
+def may_have_changed(error: errors.BrightStarError) -> bool:
+    """A change was sent and its answer lost: it may or may not have happened."""
+    if error.method is None or error.method in READS:
+        return False
+    if isinstance(error, errors.ConnectionFailed):
+        return error.may_have_reached_server
+    return isinstance(error, errors.ServerError)
+
+
+def describe(error: errors.BrightStarError, **data: Any) -> str:
+    """One sentence for `error`; `data` fills in what the error itself does not carry."""
+    data = {**data, **error.extra}  # the answer knows best; the caller fills the gaps
+    if may_have_changed(error):
+        return UNCONFIRMED
+    if isinstance(error, errors.ConnectionFailed):
+        return UNREACHABLE
+    if isinstance(error, errors.ServerError):
+        return "BrightStar had a problem answering. Try again in a moment."
+    if isinstance(error, errors.RateLimited):
+        return _rate_limited(error)
+    if isinstance(error, errors.AuthenticationError):
+        return "The dashboard's BrightStar API key was refused. Ask an administrator to check BRIGHTSTAR_API_KEY."
+    if isinstance(error, errors.PermissionDenied):
+        return "The dashboard's BrightStar API key may not do that (it is read-only)."
+    if isinstance(error, errors.NotFound) and error.code != errors.WRONG_EVENT:
+        return "Not found: it may have been deleted, or the link is wrong."
+    if (sentence := _BY_CODE.get(error.code)) is not None:
+        return sentence.say(data)
+    if isinstance(error, errors.ValidationError):
+        return field_message(error, **data) or BAD_INPUT
+    return "BrightStar refused the request."
+
+
+def field_message(error: errors.BrightStarError, **data: Any) -> str:
+    """The API's refusal of one field, worded for the form field it lands on."""
+    data = {**data, **error.extra}  # the answer knows best; the caller fills the gaps
+    if (sentence := _BY_FIELD.get(error.field or "")) is not None and (said := sentence.say(data)):
+        return said
+    if (sentence := _BY_CODE.get(error.code)) is not None:
+        return sentence.say(data)
+    message = error.message
+    # The API says "price: Input should be…"; the field already says which.
+    if error.field and message.startswith(f"{error.field}: "):
+        message = message[len(error.field) + 2 :]
+    return message[:1].upper() + message[1:]
+
+
+def _rate_limited(error: errors.RateLimited) -> str:
+    seconds = float(error.retry_after or error.extra.get("retry_after") or 0)
+    if seconds > 120:  # not a short throttle of the whole API: an hourly limit, today the resend's
+        minutes = max(1, math.ceil(seconds / 60))
+        return (f"The confirmation was already sent {RESEND_LIMIT_PER_HOUR} times this hour. "
+                f"Try again in {minutes} minute{'s' if minutes != 1 else ''}.")
+    if not seconds:
+        return "Too many requests for now. Try again in a moment."
+    whole = max(1, round(seconds))
+    return f"Too many requests for now. Try again in {whole} second{'s' if whole != 1 else ''}."
+
+
+def door_words(error: errors.BrightStarError, **data: Any) -> tuple[str, str]:
+    """The door panel's big word and its line, for a scan BrightStar refused or did not answer."""
+    data = {**data, **error.extra}  # the answer knows best; the caller fills the gaps
+    if (pair := DOOR.get(error.code)) is not None:
+        word, detail = pair
+        return word.say(data), detail.say(data)
+    if isinstance(error, errors.ConnectionFailed) and not error.may_have_reached_server:
+        return DOOR_NO_ANSWER, DOOR_UNREACHABLE
+    if isinstance(error, errors.ConnectionFailed | errors.ServerError):
+        # The retry carries the same Idempotency-Key, so it cannot admit twice.
+        return DOOR_NO_ANSWER, DOOR_UNANSWERED
+    return DOOR_NO_ANSWER, describe(error)
