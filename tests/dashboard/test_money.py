@@ -2,6 +2,7 @@
 
 import re
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -136,6 +137,24 @@ def test_amounts_parse_to_exact_cents(text, currency, locale, cents):
 )
 def test_bad_amounts_say_why_and_how_to_write_them(text, currency, locale, message):
     assert message in refused(text, currency, locale)
+
+
+DOC_ROW = re.compile(r"^\| (`.+`) \| ([A-Z]{3}) \| ([a-z]{2}-[A-Z]{2}) \| (.+?) \|$", re.MULTILINE)
+
+
+def test_the_examples_in_docs_money_md_hold():
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "money.md").read_text()
+    rows = DOC_ROW.findall(doc)
+    assert len(rows) >= 15
+    for typed, currency, locale, result in rows:
+        texts = re.findall(r"`([^`]+)`", typed)
+        if result[0].isdigit():
+            for text in texts:
+                assert parse_amount(text, currency, locale=locale) == int(result.split()[0]), text
+        else:
+            assert refused(texts[0], currency, locale) == result
+            for text in texts[1:]:
+                refused(text, currency, locale)
 
 
 def test_the_largest_amount_is_accepted():
