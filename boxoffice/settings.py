@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # Django's own widget templates, for the project-wide form renderer
     "django_htmx",
     "axes",
     "boxoffice.audit",
@@ -53,6 +54,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "boxoffice.urls"
+# Every form field renders one way: templates/components/field.html ({{ field.as_field_group }}).
+FORM_RENDERER = "boxoffice.web.forms.Renderer"
 WSGI_APPLICATION = "boxoffice.wsgi.application"
 
 TEMPLATES = [

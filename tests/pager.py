@@ -1,4 +1,4 @@
-"""Read the pager (templates/_pager.html) out of a page, as the tests of every paginated list need it."""
+"""Read the pager (templates/components/pager.html) out of a page, as the tests of every paginated list need it."""
 
 from html.parser import HTMLParser
 from urllib.parse import parse_qs
@@ -10,12 +10,14 @@ class _Pager(HTMLParser):
         self.navs = 0
         self.depth = 0  # >0 while inside <nav class="pager">
         self.items: list[dict] = []
+        self.nav: dict = {}  # the <nav>'s own attributes: its links inherit the hx-* ones
 
     def handle_starttag(self, tag, attrs):
         attrs = {name: value or "" for name, value in attrs}
         if tag == "nav" and attrs.get("class") == "pager":
             self.navs += 1
             self.depth = 1
+            self.nav = attrs
         elif self.depth:
             if tag == "nav":
                 self.depth += 1
@@ -32,11 +34,12 @@ class _Pager(HTMLParser):
 
 
 def pager_of(html: str) -> list[dict]:
-    """The pager's links and spans in order, each {"tag", "text", and its attributes}; [] without a pager."""
+    """The pager's links and spans in order, each {"tag", "text", its attributes and those it inherits}."""
     parser = _Pager()
     parser.feed(html)
     assert parser.navs <= 1, "one pager per list"
-    return parser.items
+    inherited = {name: value for name, value in parser.nav.items() if name.startswith("hx-")}
+    return [{**inherited, **item} for item in parser.items]
 
 
 def query_of(url: str) -> dict[str, list[str]]:

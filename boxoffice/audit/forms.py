@@ -1,15 +1,25 @@
 from django import forms
 
 from boxoffice.audit.models import AuditEntry
+from boxoffice.web.lists import FilterForm
 
 
-class AuditFiltersForm(forms.Form):
-    action = forms.CharField(required=False, max_length=64)
-    staff = forms.CharField(required=False, max_length=150, label="Staff member")
+class AuditFiltersForm(FilterForm):
+    # Dates the wrong way round are explained (422), not ignored: an empty log would be believed.
+    lenient = False
+
+    action = forms.ChoiceField(required=False, label="Action")
+    staff = forms.ChoiceField(required=False, label="Staff member")
     outcome = forms.ChoiceField(required=False, choices=[("", "Any outcome"), *AuditEntry.Outcome.choices])
-    object_id = forms.CharField(required=False, max_length=64, label="Object id")
-    date_from = forms.DateField(required=False, label="From")
-    date_to = forms.DateField(required=False, label="To")
+    object_id = forms.CharField(required=False, max_length=64, label="Object id",
+                                widget=forms.SearchInput(attrs={"placeholder": "ord_…, evt_…", "autocomplete": "off"}))
+    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, data=None, *, actions: list[str], staff: list[str]):
+        super().__init__(data)
+        self.fields["action"].choices = [("", "Any action"), *((a, a) for a in actions)]
+        self.fields["staff"].choices = [("", "Anyone"), *((name, name) for name in staff)]
 
     def clean_object_id(self) -> str:
         return self.cleaned_data["object_id"].strip()

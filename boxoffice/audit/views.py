@@ -9,7 +9,8 @@ from boxoffice.audit.models import AuditEntry
 from boxoffice.audit.selectors import audit_filter_choices, audit_search
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import VIEW_AUDIT
-from boxoffice.web.http import HtmxHttpRequest, render_page
+from boxoffice.web.http import HtmxHttpRequest
+from boxoffice.web.lists import render_list
 
 PAGE_SIZE = 50
 
@@ -17,22 +18,14 @@ PAGE_SIZE = 50
 @require_GET
 @requires(VIEW_AUDIT)
 def audit_log(request: HtmxHttpRequest) -> HttpResponse:
-    form = AuditFiltersForm(request.GET)
+    form = AuditFiltersForm(request.GET, **audit_filter_choices())
     entries = AuditEntry.objects.none()
     if form.is_valid():
-        filters = form.cleaned_data
+        filters = form.values()
         entries = audit_search(
             action=filters["action"], staff_username=filters["staff"], outcome=filters["outcome"],
             object_id=filters["object_id"], date_from=filters["date_from"], date_to=filters["date_to"],
         )
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "page": page,
-        # The pager's gaps are None, not the paginator's "…".
-        "pages": [None if number == Paginator.ELLIPSIS else number
-                  for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)],
-        "choices": audit_filter_choices(),
-        "outcomes": AuditEntry.Outcome.choices,
-    }
-    return render_page(request, "audit/list.html", context, fragment="results", status=200 if form.is_valid() else 422)
+    page = Paginator(entries, PAGE_SIZE).get_page(form.page_number)
+    status = 200 if form.is_valid() else 422
+    return render_list(request, "audit/list.html", {"form": form}, page=page, status=status)

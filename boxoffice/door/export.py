@@ -51,9 +51,9 @@ def _cell(text: str) -> str:
 @requires(VIEW_ORDERS)
 @require_GET
 def export(request: HtmxHttpRequest, event_id: str) -> StreamingHttpResponse:
-    form = AttendeeFilterForm(request.GET)
     names = services.ticket_type_names(event_id)
-    attendees = services.attendee_iter(event_id=event_id, **form.filters())
+    form = AttendeeFilterForm(request.GET, names=names)
+    attendees = services.attendee_iter(event_id=event_id, **form.values())
     # Fetch the first page now: if BrightStar is down, the user gets the
     # error page instead of a download that is only a header line.
     first = next(attendees, None)

@@ -5,7 +5,7 @@ import re
 from django import forms
 
 from boxoffice.brightstar.client import new_idempotency_key
-from boxoffice.web.http import MAX_PAGE
+from boxoffice.web.lists import FilterForm
 
 # door.js sends a UUID; anything else (a hand-made POST) gets a fresh server key.
 _KEY = re.compile(r"^[A-Za-z0-9-]{8,64}$")
@@ -32,24 +32,23 @@ class UndoForm(forms.Form):
     attendee_id = forms.CharField(max_length=64)
 
 
-class AttendeeFilterForm(forms.Form):
+class AttendeeFilterForm(FilterForm):
     CHECKED_IN = {"": None, "yes": True, "no": False}
 
-    ticket_type = forms.CharField(max_length=64, required=False)
+    q = forms.CharField(max_length=200, required=False, label="Name or email",
+                        widget=forms.SearchInput(attrs={"autocomplete": "off"}))
+    # Text with a menu, not a choice: a tier added since the names were cached still filters.
+    ticket_type = forms.CharField(max_length=64, required=False, label="Ticket type", widget=forms.Select)
     checked_in = forms.ChoiceField(
-        choices=[("", "Everyone"), ("yes", "Checked in"), ("no", "Not checked in")], required=False
+        choices=[("", "Everyone"), ("yes", "Checked in"), ("no", "Not checked in")], required=False,
+        label="Checked in",
     )
-    q = forms.CharField(max_length=200, required=False)
-    page = forms.IntegerField(min_value=1, max_value=MAX_PAGE, required=False)
 
-    def filters(self) -> dict:
+    def __init__(self, data=None, *, names: dict[str, str]):
+        super().__init__(data)
+        self.fields["ticket_type"].widget.choices = [("", "All types"), *names.items()]
+
+    def values(self) -> dict:
         """The service's keyword arguments; an invalid field falls back to "no filter"."""
-        data = self.cleaned_data if self.is_valid() else {}
-        return {
-            "ticket_type": data.get("ticket_type") or None,
-            "checked_in": self.CHECKED_IN.get(data.get("checked_in") or ""),
-            "q": data.get("q") or None,
-        }
-
-    def page_number(self) -> int:
-        return (self.cleaned_data.get("page") if self.is_valid() else None) or 1
+        values = super().values()
+        return {**values, "checked_in": self.CHECKED_IN.get(values["checked_in"] or "")}

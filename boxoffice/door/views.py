@@ -17,7 +17,8 @@ from boxoffice.events.services import event_get, ticket_type_list
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import CHECK_IN
 from boxoffice.web.feedback import describe
-from boxoffice.web.http import HtmxHttpRequest, page_numbers, render_page, search_text
+from boxoffice.web.http import HtmxHttpRequest, render_page, search_text
+from boxoffice.web.lists import render_list
 
 UNDO_SECONDS = 30
 SEARCH_LIMIT = 10
@@ -138,23 +139,17 @@ def search(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
 @requires(CHECK_IN)
 @require_GET
 def attendees(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
-    form = AttendeeFilterForm(request.GET)
-    filters = form.filters()
-    number = form.page_number()
     event = event_get(event_id=event_id)
     names = services.ticket_type_names(event_id)
-    page = services.attendee_list(event_id=event_id, limit=LIST_PAGE_SIZE, offset=(number - 1) * LIST_PAGE_SIZE,
-                                  **filters)
+    form = AttendeeFilterForm(request.GET, names=names)
+    page = services.attendee_list(event_id=event_id, **form.values(), limit=LIST_PAGE_SIZE,
+                                  offset=form.offset(LIST_PAGE_SIZE))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "event": event,
         "form": form,
-        "names": names,
         "rows": [{"attendee": a, "ticket_type": names.get(a.ticket_type_id, "")} for a in page.items],
-        "page": page,
-        "page_numbers": page_numbers(page),
-        "last_row": page.offset + len(page.items),
         "query": query.urlencode(),
     }
-    return render_page(request, "door/attendees.html", context, fragment="table")
+    return render_list(request, "door/attendees.html", context, page=page)

@@ -5,7 +5,6 @@ Prices are typed in currency units and become integer cents through
 rule; what it refuses comes back through `api_error` onto the field it names.
 """
 
-from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django import forms
@@ -13,7 +12,7 @@ from django import forms
 from boxoffice.brightstar.errors import BrightStarError
 from boxoffice.money import AmountError, format_amount, parse_amount
 from boxoffice.web.forms import ApiErrorsMixin
-from boxoffice.web.http import MAX_PAGE
+from boxoffice.web.lists import FilterForm
 
 PER_PAGE = 20
 STATUSES = (("", "All"), ("draft", "Draft"), ("published", "Published"), ("cancelled", "Cancelled"))
@@ -23,46 +22,29 @@ DEFAULT_SORT = "date"
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "JPY")
 
 
-@dataclass(frozen=True)
-class ListFilters:
-    """The events list's state, read leniently from the query string.
+class EventFiltersForm(FilterForm):
+    """The events list's tab and sort; a hand-edited link (?status=bogus) shows the default view."""
 
-    A hand-edited or stale shared link (?status=bogus&page=x) shows the
-    default view instead of an error: these are filters, not input.
-    """
-
-    status: str = ""
-    sort: str = DEFAULT_SORT
-    page: int = 1
-
-    @classmethod
-    def from_query(cls, query) -> "ListFilters":
-        status = query.get("status", "")
-        sort = query.get("sort", DEFAULT_SORT)
-        try:
-            page = max(1, int(query.get("page", 1)))
-        except (TypeError, ValueError):
-            page = 1
-        return cls(
-            status=status if status in dict(STATUSES) else "",
-            sort=sort if sort in SORTS else DEFAULT_SORT,
-            page=min(page, MAX_PAGE),
-        )
+    status = forms.ChoiceField(required=False, choices=STATUSES)
+    sort = forms.ChoiceField(required=False, choices=[(value, label) for value, (label, _) in SORTS.items()])
 
     @property
-    def api_sort(self) -> str:
-        return SORTS[self.sort][1]
+    def status_value(self) -> str:
+        return self.values()["status"] or ""
 
     @property
-    def offset(self) -> int:
-        return (self.page - 1) * PER_PAGE
+    def sort_value(self) -> str:
+        return self.values()["sort"] or DEFAULT_SORT
 
-    def query(self, **changes) -> str:
-        """'?status=draft&sort=title&page=2' with defaults left out, so links stay short ('' for all defaults)."""
-        state = replace(self, **changes)
-        params = {"status": state.status, "sort": "" if state.sort == DEFAULT_SORT else state.sort,
-                  "page": "" if state.page == 1 else state.page}
-        text = urlencode({k: v for k, v in params.items() if v})
+    def query(self, **changes: str) -> str:
+        """'?status=draft&sort=title' with defaults left out, so links stay short ('' for all defaults).
+
+        A tab or a sort starts again at page 1, so `page` is never kept.
+        """
+        state = {"status": self.status_value, "sort": self.sort_value, **changes}
+        if state["sort"] == DEFAULT_SORT:
+            state["sort"] = ""
+        text = urlencode({name: value for name, value in state.items() if value})
         return f"?{text}" if text else ""
 
 

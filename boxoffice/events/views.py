@@ -16,12 +16,13 @@ from django_htmx.http import HttpResponseClientRedirect
 from boxoffice.brightstar import errors
 from boxoffice.brightstar.client import new_idempotency_key
 from boxoffice.events import services
-from boxoffice.events.forms import PER_PAGE, SORTS, STATUSES, EventForm, ListFilters
+from boxoffice.events.forms import PER_PAGE, SORTS, STATUSES, EventFiltersForm, EventForm
 from boxoffice.events.pages import changed, detail_context, event_or_404
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import MANAGE_EVENTS, VIEW_EVENTS
 from boxoffice.web.feedback import describe
-from boxoffice.web.http import HtmxHttpRequest, is_fragment, page_numbers, render_page
+from boxoffice.web.http import HtmxHttpRequest, is_fragment, render_page
+from boxoffice.web.lists import render_list
 
 # --- the list --------------------------------------------------------------------
 
@@ -30,27 +31,21 @@ from boxoffice.web.http import HtmxHttpRequest, is_fragment, page_numbers, rende
 @requires(VIEW_EVENTS)
 def event_list(request: HtmxHttpRequest) -> HttpResponse:
     """Tabs, sort and pages live in the URL, so a shared link or the back button shows the same list."""
-    filters = ListFilters.from_query(request.GET)
-
-    def link(**changes) -> str:
-        return request.path + filters.query(**changes)
-
+    form = EventFiltersForm(request.GET)
+    status, sort = form.status_value, form.sort_value
     # One call: the event rows carry their own capacity and sales figures.
     page = services.event_list(
-        status=filters.status or None, sort=filters.api_sort, limit=PER_PAGE, offset=filters.offset
+        status=status or None, sort=SORTS[sort][1], limit=PER_PAGE, offset=form.offset(PER_PAGE)
     )
     context = {
-        "page": page,
-        "filters": filters,
-        "first": page.offset + 1 if page.items else 0,
-        "last": page.offset + len(page.items),
-        "tabs": [{"label": label, "url": link(status=value, page=1), "current": value == filters.status}
+        "status": status,
+        "tabs": [{"label": label, "url": request.path + form.query(status=value), "current": value == status}
                  for value, label in STATUSES],
-        "sorts": [{"label": label, "url": link(sort=value, page=1), "current": value == filters.sort}
+        "sorts": [{"label": label, "url": request.path + form.query(sort=value), "current": value == sort}
                   for value, (label, _) in SORTS.items()],
-        "pages": page_numbers(page),
     }
-    return render_page(request, "events/list.html", context, fragment="results")
+    return render_list(request, "events/list.html", context, page=page)
+
 
 
 # --- one event -------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django import forms
 
 from boxoffice.money import AmountError, format_amount, parse_amount
 from boxoffice.web.forms import ApiErrorsMixin
-from boxoffice.web.http import MAX_PAGE
+from boxoffice.web.lists import FilterForm
 
 REASONS = ("Customer request", "Event change", "Duplicate order", "Other")
 ORDER_STATUSES = (
@@ -77,12 +77,15 @@ class RefundForm(ApiErrorsMixin, forms.Form):
 
 
 
-class OrderFiltersForm(forms.Form):
-    q = forms.CharField(required=False, max_length=200, label="Buyer, email or order id")
+class OrderFiltersForm(FilterForm):
+    # Dates the wrong way round are explained (422), not ignored: staff would trust an empty list.
+    lenient = False
+
+    q = forms.CharField(required=False, max_length=200, label="Buyer, email or order id",
+                        widget=forms.SearchInput(attrs={"autocomplete": "off"}))
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *ORDER_STATUSES])
     date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
-    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
 
     def clean(self):
         cleaned = super().clean()

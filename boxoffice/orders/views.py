@@ -21,7 +21,8 @@ from boxoffice.orders.forms import REASONS, OrderFiltersForm, RefundForm
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import REFUND, RESEND, VIEW_ORDERS, has
 from boxoffice.web.feedback import describe
-from boxoffice.web.http import HtmxHttpRequest, page_numbers, render_page, search_text
+from boxoffice.web.http import HtmxHttpRequest, render_page, search_text
+from boxoffice.web.lists import render_list
 
 DROPDOWN_SIZE = 8
 RESULTS_SIZE = 25
@@ -70,21 +71,11 @@ def event_orders(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     except errors.NotFound:
         raise Http404("No such event") from None
     form = OrderFiltersForm(request.GET)
-    found = None
+    page = None
     if form.is_valid():
-        filters = form.cleaned_data
-        number = filters["page"] or 1
-        found = services.order_list(
-            event_id=event.id, status=filters["status"] or None, date_from=filters["date_from"],
-            date_to=filters["date_to"], q=filters["q"] or None, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE,
-        )
-    context = {
-        "event": event, "form": form, "found": found,
-        "pages": page_numbers(found) if found is not None else [],
-        "last_shown": found.offset + len(found) if found is not None else 0,
-    }
-    status = 200 if form.is_valid() else 422
-    return render_page(request, "orders/event_orders.html", context, fragment="results", status=status)
+        page = services.order_list(event_id=event.id, **form.values(), limit=PAGE_SIZE, offset=form.offset(PAGE_SIZE))
+    context = {"event": event, "form": form}
+    return render_list(request, "orders/event_orders.html", context, page=page, status=200 if form.is_valid() else 422)
 
 
 # --- the order page --------------------------------------------------------

@@ -1,4 +1,6 @@
-"""What every dashboard form shares."""
+"""What every dashboard form shares: one way to render a field, one way to take BrightStar's refusals."""
+
+from django.forms.renderers import TemplatesSetting
 
 from boxoffice.brightstar.errors import BrightStarError
 from boxoffice.web.feedback import describe, field_message
@@ -17,3 +19,9 @@ class ApiErrorsMixin:
         field = self.api_fields.get(error.field or "")
         message = field_message(error, **data) if field else describe(error, **data)
         self.add_error(field, message)
+
+
+class Renderer(TemplatesSetting):
+    """The project's templates first, so `as_field_group` uses templates/components/field.html."""
+
+    field_template_name = "components/field.html"

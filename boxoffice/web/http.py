@@ -50,16 +50,3 @@ def render_page(
     # One URL, two bodies (fragment or page): caches must keep them apart.
     patch_vary_headers(response, ("HX-Request",))
     return response
-
-
-def page_numbers(page, *, around: int = 2) -> list[int | None]:
-    """1 … 4 5 [6] 7 8 … 20: the page links worth showing, None for a gap."""
-    last = max(1, -(-page.total // page.limit))
-    current = page.page
-    shown = sorted({1, last, *range(max(1, current - around), min(last, current + around) + 1)})
-    numbers: list[int | None] = []
-    for number in shown:
-        if numbers and number - numbers[-1] > 1:
-            numbers.append(None)
-        numbers.append(number)
-    return numbers

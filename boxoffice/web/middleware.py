@@ -24,7 +24,7 @@ class BrightStarErrorMiddleware:
             return None
         context = {"message": describe(exception), "unreachable": isinstance(exception, ConnectionFailed)}
         if getattr(request, "htmx", False):
-            response = render(request, "_alert.html", context)
+            response = render(request, "components/alert.html", context)
             return reswap(retarget(response, "#alerts"), "innerHTML")
         if isinstance(exception, NotFound):  # a mistyped or stale link, not an outage
             return render(request, "404.html", context, status=404)

@@ -28,6 +28,14 @@
     alerts.appendChild(box);
   }
 
+  // A filter form's search box filters as you type (components/filters.html). Its change event,
+  // fired on blur, must not reach the form and filter again: when the blur is a click on the
+  // pager, that second request races the link's, and the address says page 2 over page 1.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.matches && box.matches("form.filters input[type=search]")) event.stopPropagation();
+  }, true);
+
   document.addEventListener("htmx:beforeRequest", function () { setBusy(1); });
   document.addEventListener("htmx:afterRequest", function () { setBusy(-1); });
 
