@@ -58,7 +58,8 @@ class RefundForm(ApiErrorsMixin, forms.Form):
         return cents
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         expected = cleaned.get("expected_amount_refunded")
         amount = cleaned.get("amount")
         if expected is not None and amount is not None:
@@ -85,7 +86,8 @@ class OrderFiltersForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "“To” must not be before “From”.")
