@@ -122,7 +122,8 @@ def _reading(number: str, places: int) -> list[Decimal]:
         whole, _, tail = plain.partition(kinds[1])
         if tail.isdigit() and _valid_groups(whole.split(kinds[0])):
             readings.append(Decimal(f"{whole.replace(kinds[0], '')}.{tail}"))
-    return [r for r in dict.fromkeys(readings) if -r.as_tuple().exponent <= places]
+    # Every reading is finite (digits only), so its exponent is an int, never NaN's 'n'.
+    return [r for r in dict.fromkeys(readings) if isinstance(e := r.as_tuple().exponent, int) and -e <= places]
 
 
 def _names_a_currency(body: str) -> bool:
@@ -140,7 +141,8 @@ def _not_here(shown: str, number: str, currency: str, places: int, locale: Local
     """“2,5” is not an amount here. Write it like 2.50."""
     readings = _reading(number, places)
     if len(readings) == 2:
-        return _could_mean(shown, *readings, currency, places, locale)
+        one, other = readings
+        return _could_mean(shown, one, other, currency, places, locale)
     like = _input_text(readings[0], places, locale) if readings else _example(places, locale)
     return AmountError(f"“{shown}” is not an amount here. Write it like {like}.")
 

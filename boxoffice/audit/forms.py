@@ -25,7 +25,8 @@ class AuditFiltersForm(FilterForm):
         return self.cleaned_data["object_id"].strip()
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "“To” must not be before “From”.")

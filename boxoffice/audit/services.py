@@ -153,7 +153,9 @@ def _insert_sql(alias: str) -> str:
     columns = ", ".join(quote(f.column) for f in _fields())
     placeholders = ", ".join(["%s"] * len(_fields()))
     # Only the model's own table and column names go in: values travel as parameters.
-    table, pk = quote(AuditEntry._meta.db_table), quote(AuditEntry._meta.pk.column)
+    pk_column = AuditEntry._meta.pk.column
+    assert pk_column is not None  # a primary key is a concrete field: it always has a column
+    table, pk = quote(AuditEntry._meta.db_table), quote(pk_column)
     return f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING {pk}"  # noqa: S608
 
 

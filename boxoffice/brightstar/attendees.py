@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from boxoffice.brightstar import client
 from boxoffice.brightstar.resources import Attendee, Page, Sent
@@ -14,7 +15,9 @@ EXPORT_MAX_ATTEMPTS = 8
 EXPORT_RETRY_AFTER_CAP = 60.0
 
 
-def _attendee_params(ticket_type, checked_in, q, limit, offset) -> dict:
+def _attendee_params(
+    ticket_type: str | None, checked_in: bool | None, q: str | None, limit: int, offset: int
+) -> dict[str, Any]:
     return {"ticket_type": ticket_type, "checked_in": checked_in, "q": q or None, "limit": limit, "offset": offset}
 
 

@@ -92,7 +92,8 @@ def require_int(name: str, value: Any) -> None:
 
 
 def _url(path: str) -> str:
-    return settings.BRIGHTSTAR_API_URL.rstrip("/") + "/" + path.lstrip("/")
+    base: str = settings.BRIGHTSTAR_API_URL
+    return base.rstrip("/") + "/" + path.lstrip("/")
 
 
 def _query(params: Mapping[str, Any] | None) -> dict[str, str]:
@@ -219,7 +220,7 @@ def request(
             exc.method = method
             # No usable answer (even a garbled one) is judged as a failure to connect.
             unanswered = isinstance(exc, ConnectionFailed)
-            if unanswered:
+            if isinstance(exc, ConnectionFailed):
                 maybe_applied = maybe_applied or exc.may_have_reached_server
                 exc.may_have_reached_server = maybe_applied
             if unanswered or exc.status is None or exc.status >= 500 or exc.status == 429:
@@ -254,7 +255,7 @@ def request(
         return response
 
 
-def get(path: str, **kwargs) -> ApiResponse:
+def get(path: str, **kwargs: Any) -> ApiResponse:
     return request("GET", path, **kwargs)
 
 

@@ -9,7 +9,10 @@ every message passes through `redact` before it is stored.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import requests
 
 # --- Codes, as the API sends them (imported by code and tests alike) ---------
 VALIDATION_ERROR = "VALIDATION_ERROR"
@@ -109,7 +112,7 @@ class Conflict(BrightStarError):
 class RateLimited(BrightStarError):
     default_code = RATE_LIMITED
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs):
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any):
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
 
@@ -127,7 +130,7 @@ class ConnectionFailed(BrightStarError):
 
     default_code = CONNECTION_FAILED
 
-    def __init__(self, message: str, *, may_have_reached_server: bool = True, **kwargs):
+    def __init__(self, message: str, *, may_have_reached_server: bool = True, **kwargs: Any):
         super().__init__(message, **kwargs)
         self.may_have_reached_server = may_have_reached_server
 
@@ -153,7 +156,7 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(seconds, 0.0)
 
 
-def error_from_response(response) -> BrightStarError:
+def error_from_response(response: requests.Response) -> BrightStarError:
     """Turn one non-2xx (or unreadable) `requests.Response` into the right exception."""
     status = response.status_code
     request_id = response.headers.get("X-Request-Id")

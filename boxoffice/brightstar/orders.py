@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from boxoffice.brightstar import client
 from boxoffice.brightstar.client import require_int
@@ -57,7 +58,7 @@ def order_refund(
         raise ValueError("a refund needs the Idempotency-Key issued with its form")
     require_int("amount", amount)
     require_int("expected_amount_refunded", expected_amount_refunded)
-    body: dict = {"reason": reason}
+    body: dict[str, Any] = {"reason": reason}
     if amount is not None:
         body["amount"] = amount
     if expected_amount_refunded is not None:

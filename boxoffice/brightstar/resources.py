@@ -7,12 +7,16 @@ to its currency; times are timezone-aware datetimes (UTC from the API).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from boxoffice.brightstar.errors import BAD_RESPONSE, BrightStarError, ConnectionFailed
+
+if TYPE_CHECKING:
+    # client imports this module (for Sent): the annotation alone must not import it back.
+    from boxoffice.brightstar.client import ApiResponse
 
 
 def parse_datetime(value: Any) -> datetime | None:
@@ -23,6 +27,13 @@ def parse_datetime(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
+def _required_datetime(value: Any) -> datetime:
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise ValueError("a required time is empty")
+    return parsed
+
+
 def _integer(value: Any) -> int:
     # bool is an int in Python, and a float here means a broken contract.
     if isinstance(value, bool) or not isinstance(value, int):
@@ -30,7 +41,7 @@ def _integer(value: Any) -> int:
     return value
 
 
-def _build(cls, data: Any, make):
+def _build[R](cls: type, data: Any, make: Callable[[Any], R]) -> R:
     try:
         return make(data)
     except (KeyError, TypeError, ValueError) as exc:
@@ -62,7 +73,7 @@ class Event:
             id=d["id"],
             title=d["title"],
             description=d.get("description") or "",
-            start_date=parse_datetime(d["start_date"]),
+            start_date=_required_datetime(d["start_date"]),
             end_date=parse_datetime(d.get("end_date")),
             venue=d.get("venue") or "",
             currency=d.get("currency") or "USD",
@@ -197,25 +208,27 @@ class Order:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Self:
-        def make(d):
-            attendees = d.get("attendees")
-            refunds = d.get("refunds")
-            return cls(
-                id=d["id"],
-                event_id=d["event_id"],
-                status=d["status"],
-                buyer_name=d.get("buyer_name") or "",
-                buyer_email=d.get("buyer_email") or "",
-                currency=d.get("currency") or "USD",
-                total=_integer(d["total"]),
-                amount_refunded=_integer(d.get("amount_refunded", 0)),
-                created_at=parse_datetime(d.get("created_at")),
-                items=tuple(OrderItem.from_json(i) for i in d.get("items") or ()),
-                attendees=None if attendees is None else tuple(Attendee.from_json(a) for a in attendees),
-                refunds=None if refunds is None else tuple(Refund.from_json(r) for r in refunds),
-            )
+        return _build(cls, data, cls._from_dict)
 
-        return _build(cls, data, make)
+    # A classmethod, not a closure in from_json: mypy gives Self no meaning inside a nested function.
+    @classmethod
+    def _from_dict(cls, d: Any) -> Self:
+        attendees = d.get("attendees")
+        refunds = d.get("refunds")
+        return cls(
+            id=d["id"],
+            event_id=d["event_id"],
+            status=d["status"],
+            buyer_name=d.get("buyer_name") or "",
+            buyer_email=d.get("buyer_email") or "",
+            currency=d.get("currency") or "USD",
+            total=_integer(d["total"]),
+            amount_refunded=_integer(d.get("amount_refunded", 0)),
+            created_at=parse_datetime(d.get("created_at")),
+            items=tuple(OrderItem.from_json(i) for i in d.get("items") or ()),
+            attendees=None if attendees is None else tuple(Attendee.from_json(a) for a in attendees),
+            refunds=None if refunds is None else tuple(Refund.from_json(r) for r in refunds),
+        )
 
     @property
     def refundable(self) -> int:
@@ -262,6 +275,12 @@ def attendee_in(error: BrightStarError) -> Attendee | None:
     return Attendee.from_json(data) if isinstance(data, dict) else None
 
 
+class FromJson[T](Protocol):
+    """A resource class: `Attendee` itself is a FromJson[Attendee]."""
+
+    def from_json(self, data: Mapping[str, Any], /) -> T: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Page[T]:
     items: tuple[T, ...]
@@ -270,7 +289,7 @@ class Page[T]:
     offset: int
 
     @classmethod
-    def from_response(cls, response, item_cls, *, limit: int, offset: int) -> Page:
+    def from_response(cls, response: ApiResponse, item_cls: FromJson[T], *, limit: int, offset: int) -> Page[T]:
         """A list answer: the JSON array plus the X-Total-Count / X-Per-Page headers."""
         data = response.data if isinstance(response.data, list) else []
         headers = response.headers
@@ -281,7 +300,7 @@ class Page[T]:
             raise ConnectionFailed("Unreadable pagination headers from BrightStar", code=BAD_RESPONSE) from None
         return cls(items=tuple(item_cls.from_json(d) for d in data), total=total, limit=limit, offset=offset)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[T]:
         return iter(self.items)
 
     def __len__(self) -> int:

@@ -76,5 +76,5 @@ def backoff(
     """
     if retry_after is not None:
         return min(max(retry_after, 0.0), retry_after_cap)
-    delay = min(MAX_DELAY, BASE_DELAY * 2 ** (attempt - 1))
+    delay = min(MAX_DELAY, BASE_DELAY * 2.0 ** (attempt - 1))
     return delay / 2 + rand() * delay / 2

@@ -22,7 +22,8 @@ class ScanForm(forms.Form):
         return key if _KEY.match(key) else new_idempotency_key()
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if bool(data.get("barcode")) == bool(data.get("attendee_id")):
             raise forms.ValidationError("Scan a ticket code, or pick one attendee.")
         return data

@@ -4,6 +4,8 @@ One scan is one API call (POST /checkins): the panel's ticket type name
 comes from a cache the page render fills, not from a second request.
 """
 
+from typing import Any
+
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -118,7 +120,7 @@ def counters_view(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
 @require_GET
 def search(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     q = search_text(request.GET.get("q"))
-    context = {"q": q, "event_id": event_id, "found": None, "message": ""}
+    context: dict[str, Any] = {"q": q, "event_id": event_id, "found": None, "message": ""}
     if len(q) >= 2:
         try:
             page = services.attendee_list(event_id=event_id, q=q, limit=SEARCH_LIMIT)

@@ -76,12 +76,14 @@ class EventForm(ApiErrorsMixin, forms.Form):
         initial = {"title": event.title, "start_date": _minute(event.start_date), "end_date": _minute(event.end_date),
                    "venue": event.venue, "currency": event.currency, "description": event.description}
         form = cls(data, initial=initial, prefix="event")
-        if event.currency not in CURRENCIES:
-            form.fields["currency"].choices = [*form.fields["currency"].choices, (event.currency, event.currency)]
+        currency = form.fields["currency"]
+        if event.currency not in CURRENCIES and isinstance(currency, forms.ChoiceField):
+            currency.choices = [(c, c) for c in (*CURRENCIES, event.currency)]
         return form
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end <= start:
             self.add_error("end_date", "The end must be after the start.")

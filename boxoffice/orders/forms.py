@@ -58,7 +58,8 @@ class RefundForm(ApiErrorsMixin, forms.Form):
         return cents
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         expected = cleaned.get("expected_amount_refunded")
         amount = cleaned.get("amount")
         if expected is not None and amount is not None:
@@ -88,7 +89,8 @@ class OrderFiltersForm(FilterForm):
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "“To” must not be before “From”.")

@@ -52,8 +52,8 @@ def lookup(request: HtmxHttpRequest) -> HttpResponse:
     if request.htmx and not request.htmx.boosted:
         if not query:
             return HttpResponse("")  # an emptied box closes the dropdown, without asking BrightStar
-        found = services.order_lookup(query=query, limit=DROPDOWN_SIZE)
-        return render(request, "orders/lookup.html#dropdown", {"query": query, "found": found})
+        dropdown = services.order_lookup(query=query, limit=DROPDOWN_SIZE)
+        return render(request, "orders/lookup.html#dropdown", {"query": query, "found": dropdown})
     found = services.order_lookup(query=query, limit=RESULTS_SIZE) if query else None
     if found is not None and query.lower().startswith(ORDER_ID_PREFIX):
         exact = [order for order in found if order.id.lower() == query.lower()]
@@ -106,9 +106,9 @@ def detail(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
 
 def _rebound(form: RefundForm, order, *, idempotency_key: str) -> RefundForm:
     """The user's amount and reason kept, on a form for the order as it is now."""
-    data = form.data.copy()
-    data["idempotency_key"] = idempotency_key
-    data["expected_amount_refunded"] = str(order.amount_refunded)
+    # items(), not **: unpacked, a QueryDict gives each field's list of values.
+    data = dict(form.data.items())
+    data.update(idempotency_key=idempotency_key, expected_amount_refunded=str(order.amount_refunded))
     return RefundForm(data, order=order)
 
 
@@ -196,7 +196,7 @@ def resend(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
     if not request.htmx:
         if sent is not None:
             messages.success(request, f"Confirmation sent to {sent.email}.")
-        else:
+        elif notice is not None:
             messages.error(request, notice["text"])
         return redirect("orders:detail", order_id=order_id)
     toast = _notice("success", f"Confirmation sent to {sent.email}.") if sent is not None else None

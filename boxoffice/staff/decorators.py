@@ -23,7 +23,6 @@ def requires(capability: Capability):
                 return forbidden(request, capability)
             return view(request, *args, **kwargs)
 
-        wrapped.required_capability = capability
         return wrapped
 
     return decorator

@@ -11,6 +11,7 @@ class StaffLoginForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        if len(username) > self.fields["username"].max_length:
+        limit = getattr(self.fields["username"], "max_length", None)
+        if limit is not None and len(username) > limit:
             raise self.get_invalid_login_error()
         return super().clean()

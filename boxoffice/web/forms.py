@@ -2,8 +2,18 @@
 
 from django.forms.renderers import TemplatesSetting
 
+from typing import Any, Protocol
+
 from boxoffice.brightstar.errors import BrightStarError
 from boxoffice.web.feedback import describe, field_message
+
+
+class _Form(Protocol):
+    """What the mixin needs of the Django form it is mixed into."""
+
+    api_fields: dict[str, str]
+
+    def add_error(self, field: str | None, error: str) -> None: ...
 
 
 class ApiErrorsMixin:
@@ -15,7 +25,7 @@ class ApiErrorsMixin:
 
     api_fields: dict[str, str] = {}
 
-    def api_error(self, error: BrightStarError, **data) -> None:
+    def api_error(self: _Form, error: BrightStarError, **data: Any) -> None:
         field = self.api_fields.get(error.field or "")
         message = field_message(error, **data) if field else describe(error, **data)
         self.add_error(field, message)
