@@ -88,7 +88,7 @@ class Pager:
         wanted = sorted({1, last_page, *range(max(1, current - around), min(last_page, current + around) + 1)})
         numbers: list[int | None] = []
         for number in wanted:
-            if numbers and number - numbers[-1] > 1:  # type: ignore[operator]
+            if numbers and number - (numbers[-1] or 0) > 1:
                 numbers.append(None)
             numbers.append(number)
         first = (current - 1) * per_page + 1 if shown else 0
