@@ -132,7 +132,7 @@ def _status_change(request: HtmxHttpRequest, event_id: str, status: str, done: s
 def _refused(request: HtmxHttpRequest, event_id: str, exc: errors.BrightStarError) -> HttpResponse:
     """BrightStar said no: say why next to the buttons, on the event as it is now."""
     event = event_or_404(event_id, use_cache=False)
-    message = describe(exc, status=event.status)
+    message = describe(exc, event_status=event.status)
     if is_fragment(request):
         context = {"event": event, "action_error": message}
         return render_page(request, "events/detail.html", context, fragment="summary", status=422)

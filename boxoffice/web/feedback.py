@@ -41,7 +41,7 @@ class Sentence:
 _BY_CODE: dict[str, Sentence] = {
     errors.EVENT_NOT_DRAFT: Sentence(
         "Only draft events can be deleted. Cancel it instead.",
-        "Only draft events can be deleted, and this one is {status}. Cancel it instead.",
+        "Only draft events can be deleted, and this one is {event_status}. Cancel it instead.",
     ),
     errors.EVENT_HAS_ORDERS: Sentence(
         "This event already has orders, so it cannot go back to draft, be deleted or change currency. "

@@ -44,7 +44,7 @@ def test_not_confirmed_only_when_a_change_may_have_been_sent():
 
 def test_a_sentence_takes_its_data_from_the_answer_first():
     error = errors.Conflict("x", code=errors.EVENT_NOT_DRAFT, status=409)
-    assert feedback.describe(error, status="published") == (
+    assert feedback.describe(error, event_status="published") == (
         "Only draft events can be deleted, and this one is published. Cancel it instead."
     )
     sold = errors.ValidationError("quantity: whatever the API says", status=400, field="quantity",
