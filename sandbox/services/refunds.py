@@ -6,7 +6,7 @@ from django.db.models import F
 from sandbox import errors
 from sandbox.errors import ApiError, invalid
 from sandbox.models import Attendee, Event, Order, Refund, TicketType
-from sandbox.services.locking import lock
+from sandbox.services.locking import lock, lock_all
 
 DB = "sandbox"
 
@@ -49,13 +49,18 @@ def order_refund(*, order: Order, amount: int | None, reason: str, expected_amou
 
 
 def _void_tickets(order: Order) -> None:
-    """A fully refunded order's tickets are void and go back on sale."""
-    valid = list(order.attendees.filter(status=Attendee.Status.VALID).values_list("ticket_type_id", "checked_in"))
-    sold = Counter(ticket_type_id for ticket_type_id, _ in valid)
-    checked_in = Counter(ticket_type_id for ticket_type_id, was_in in valid if was_in)
-    for ticket_type_id, count in sold.items():
-        TicketType.objects.filter(pk=ticket_type_id).update(
-            quantity_sold=F("quantity_sold") - count,
-            checked_in_count=F("checked_in_count") - checked_in[ticket_type_id],
+    """A fully refunded order's tickets are void and go back on sale.
+
+    Attendees, then ticket types, each by id (locking.py): a door admitting
+    one of these tickets holds its attendee, so the refund waits for it and
+    then reads it as checked in, taking its admission off the counter.
+    """
+    tickets = lock_all(Attendee.objects.filter(order=order, status=Attendee.Status.VALID))
+    sold = Counter(ticket.ticket_type_id for ticket in tickets)
+    checked_in = Counter(ticket.ticket_type_id for ticket in tickets if ticket.checked_in)
+    for ticket_type in lock_all(TicketType.objects.filter(pk__in=sold)):
+        TicketType.objects.filter(pk=ticket_type.pk).update(
+            quantity_sold=F("quantity_sold") - sold[ticket_type.pk],
+            checked_in_count=F("checked_in_count") - checked_in[ticket_type.pk],
         )
-    order.attendees.filter(status=Attendee.Status.VALID).update(status=Attendee.Status.VOID)
+    Attendee.objects.filter(pk__in=[ticket.pk for ticket in tickets]).update(status=Attendee.Status.VOID)
