@@ -69,5 +69,6 @@ def not_found(what: str = "Resource") -> ApiError:
     return ApiError(NOT_FOUND, f"{what} not found")
 
 
-def invalid(field: str | None, message: str) -> ApiError:
-    return ApiError(VALIDATION_ERROR, message, field=field)
+def invalid(field: str | None, message: str, **extra: Any) -> ApiError:
+    """400 VALIDATION_ERROR on `field`; `extra` carries the data the message states, for clients to use."""
+    return ApiError(VALIDATION_ERROR, message, field=field, **extra)

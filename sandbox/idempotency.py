@@ -48,7 +48,9 @@ def run(request: HttpRequest, api_key: ApiKey, call: Callable[[], HttpResponse])
     if request.method not in IDEMPOTENT_METHODS or key is None:
         return call()
     if not 1 <= len(key) <= MAX_KEY_LENGTH:
-        raise ApiError(errors.VALIDATION_ERROR, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters", field=HEADER)
+        raise errors.invalid(
+            HEADER, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters", min_length=1, max_length=MAX_KEY_LENGTH
+        )
     if CONTROL_CHARACTERS.search(key):
         raise ApiError(errors.VALIDATION_ERROR, f"{HEADER} must not contain control characters", field=HEADER)
     _purge_now_and_then()

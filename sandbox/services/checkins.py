@@ -77,7 +77,11 @@ def attendee_check_in(
     """
     attendee = _find(account=account, livemode=livemode, event_id=event_id, barcode=barcode, attendee_id=attendee_id)
     if attendee.event_status != Event.Status.PUBLISHED:
-        raise ApiError(errors.EVENT_NOT_ACTIVE, f"This event is {attendee.event_status}: check-in is closed")
+        raise ApiError(
+            errors.EVENT_NOT_ACTIVE,
+            f"This event is {attendee.event_status}: check-in is closed",
+            event_status=attendee.event_status,
+        )
     # Locks: the attendee (the guard's UPDATE), then its ticket type (the
     # counter) — a suffix of locking.py's order, with no extra query: a refund
     # voiding this ticket locks the attendee before any ticket type, so the

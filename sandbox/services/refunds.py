@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import F
 
 from sandbox import errors
-from sandbox.errors import ApiError
+from sandbox.errors import ApiError, invalid
 from sandbox.models import Attendee, Event, Order, Refund, TicketType
 from sandbox.services.locking import lock, lock_all
 
@@ -78,13 +78,7 @@ def _checked_amount(amount: int | None, *, maximum: int, remaining: int) -> int:
     if amount is None:
         return maximum
     if not 1 <= amount <= maximum:
-        raise ApiError(
-            errors.VALIDATION_ERROR,
-            f"amount must be between 1 and {maximum}",
-            field="amount",
-            maximum=maximum,
-            remaining=remaining,
-        )
+        raise invalid("amount", f"amount must be between 1 and {maximum}", maximum=maximum, remaining=remaining)
     return amount
 
 
@@ -104,7 +98,7 @@ def _chosen_tickets(order: Order, attendee_ids: Sequence[str], valid: dict[str, 
 
 
 def _bad_tickets(message: str, **extra) -> ApiError:
-    return ApiError(errors.VALIDATION_ERROR, message, field="attendee_ids", **extra)
+    return invalid("attendee_ids", message, **extra)
 
 
 def _tickets_value(order: Order, tickets: list[Attendee]) -> int:
