@@ -9,7 +9,11 @@ those deployments could forget:
 - every error, even Django's own 404/405/500, is the seed's JSON envelope;
 - a key's requests are rate-limited (`SANDBOX_RATE_LIMIT`);
 - POSTs with an `Idempotency-Key` are replayed, not repeated;
-- faults are injected when `SANDBOX_FAULTS` asks for them (sandbox/faults.py).
+- faults are injected when `SANDBOX_FAULTS` asks for them (sandbox/faults.py);
+- a body over DATA_UPLOAD_MAX_MEMORY_SIZE is 413 REQUEST_TOO_LARGE.
+
+Under gunicorn, a request its parser refuses never reaches this wrapper:
+sandbox/gunicorn_errors.py answers those in the envelope.
 """
 
 import functools
@@ -17,6 +21,8 @@ import json
 import logging
 import secrets
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
 from sandbox import errors, faults, idempotency, keys, ratelimit
@@ -49,6 +55,10 @@ def api_boundary(view):
             response = error_response(exc)
         except Http404:
             response = error_response(errors.not_found("Endpoint"))
+        except RequestDataTooBig:
+            # Raised by the first read of request.body (the idempotency
+            # fingerprint or the framework's parser), always before any effect.
+            response = error_response(_too_large())
         except Exception:
             logger.exception("Unhandled error in %s %s (%s)", request.method, request.path, request_id)
             response = error_response(ApiError(errors.INTERNAL_ERROR, "Internal error", status=500))
@@ -57,6 +67,13 @@ def api_boundary(view):
         return response
 
     return wrapped
+
+
+def _too_large() -> ApiError:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return ApiError(
+        errors.REQUEST_TOO_LARGE, f"The request body is over the {limit} bytes allowed", max_bytes=limit
+    )
 
 
 def _handle(view, request, *args, **kwargs) -> HttpResponse:

@@ -15,6 +15,7 @@ WRONG_EVENT = "WRONG_EVENT"
 METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
 RATE_LIMITED = "RATE_LIMITED"
 INTERNAL_ERROR = "INTERNAL_ERROR"
+REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
 
 EVENT_NOT_DRAFT = "EVENT_NOT_DRAFT"
 EVENT_HAS_ORDERS = "EVENT_HAS_ORDERS"
@@ -35,6 +36,7 @@ STATUS_BY_CODE = {
     NOT_FOUND: 404,
     WRONG_EVENT: 404,
     METHOD_NOT_ALLOWED: 405,
+    REQUEST_TOO_LARGE: 413,
     RATE_LIMITED: 429,
     INTERNAL_ERROR: 500,
 }
@@ -67,5 +69,6 @@ def not_found(what: str = "Resource") -> ApiError:
     return ApiError(NOT_FOUND, f"{what} not found")
 
 
-def invalid(field: str | None, message: str) -> ApiError:
-    return ApiError(VALIDATION_ERROR, message, field=field)
+def invalid(field: str | None, message: str, **extra: Any) -> ApiError:
+    """400 VALIDATION_ERROR on `field`; `extra` carries the data the message states, for clients to use."""
+    return ApiError(VALIDATION_ERROR, message, field=field, **extra)

@@ -9,6 +9,7 @@ waits for its answer, briefly, then gets 409 IDEMPOTENCY_IN_PROGRESS.
 
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -33,6 +34,10 @@ ABANDONED_AFTER = timedelta(minutes=5)
 WAIT_SECONDS = 5.0
 POLL_SECONDS = 0.02
 MAX_KEY_LENGTH = 255
+# Some servers pass control characters through in a header (runserver), others
+# refuse the request (gunicorn): refused here too, so a key means one thing
+# whichever server stored it, and PostgreSQL is never handed a NUL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 # Expired rows are dead weight: each process clears them out this often.
 PURGE_EVERY_SECONDS = 3600.0
 _next_purge = 0.0  # time.monotonic() of this process's next purge
@@ -43,7 +48,11 @@ def run(request: HttpRequest, api_key: ApiKey, call: Callable[[], HttpResponse])
     if request.method not in IDEMPOTENT_METHODS or key is None:
         return call()
     if not 1 <= len(key) <= MAX_KEY_LENGTH:
-        raise ApiError(errors.VALIDATION_ERROR, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters", field=HEADER)
+        raise errors.invalid(
+            HEADER, f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters", min_length=1, max_length=MAX_KEY_LENGTH
+        )
+    if CONTROL_CHARACTERS.search(key):
+        raise ApiError(errors.VALIDATION_ERROR, f"{HEADER} must not contain control characters", field=HEADER)
     _purge_now_and_then()
     fingerprint = _fingerprint(request)
     scope = {"account_id": api_key.account_id, "livemode": api_key.livemode, "key": key}
@@ -77,8 +86,10 @@ def run(request: HttpRequest, api_key: ApiKey, call: Callable[[], HttpResponse])
 def _fingerprint(request: HttpRequest) -> str:
     try:
         body = json.dumps(json.loads(request.body), sort_keys=True, separators=(",", ":")).encode()
-    except ValueError:
-        body = request.body  # not JSON: compare the bytes as they came
+    except (ValueError, RecursionError):
+        # Not JSON, or nested too deep to parse (the view refuses it as 400
+        # either way): compare the bytes as they came.
+        body = request.body
     return hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n" + body).hexdigest()
 
 

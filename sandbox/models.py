@@ -170,6 +170,8 @@ class Attendee(models.Model):
     status = models.CharField(max_length=5, choices=Status.choices, default=Status.VALID)
     checked_in = models.BooleanField(default=False)
     checked_in_at = models.DateTimeField(null=True, blank=True)
+    # The refund that voided this ticket (at most one: a void ticket stays void).
+    refund = models.ForeignKey("Refund", null=True, blank=True, on_delete=models.SET_NULL, related_name="attendees")
 
     class Meta:
         # (event, name, id, email, barcode) covers the default listing, its deep

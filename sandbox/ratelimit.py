@@ -44,4 +44,6 @@ def check(api_key: ApiKey, *, now: float | None = None) -> None:
             f"Too many requests: the limit is {settings.SANDBOX_RATE_LIMIT} per key",
             headers={"Retry-After": str(retry_after)},
             retry_after=retry_after,
+            limit=limit,
+            period_seconds=period,
         )

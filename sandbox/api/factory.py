@@ -12,6 +12,15 @@ from sandbox.models import ApiKey, Attendee
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _SCOPE_WORDS = {"body", "query", "path", "header", "payload", "filters"}
+# The bound a value broke, named as in the OpenAPI schema, so a client need not parse the message.
+_LIMITS = {
+    "ge": "minimum",
+    "le": "maximum",
+    "gt": "exclusive_minimum",
+    "lt": "exclusive_maximum",
+    "min_length": "min_length",
+    "max_length": "max_length",
+}
 
 
 class KeyAuth(HttpBearer):
@@ -55,7 +64,8 @@ def on_validation_error(request, exc: ValidationError):
         message = "Unknown field"
     elif first.get("type") == "missing":
         message = "This field is required"
-    return error_response(ApiError(errors.VALIDATION_ERROR, f"{field}: {message}" if field else message, field=field))
+    limits = {name: first["ctx"][key] for key, name in _LIMITS.items() if key in first.get("ctx", {})}
+    return error_response(errors.invalid(field, f"{field}: {message}" if field else message, **limits))
 
 
 def on_http_error(request, exc: HttpError):

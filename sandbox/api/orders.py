@@ -5,16 +5,22 @@ from ninja import Query, Router, Status
 from sandbox import selectors
 from sandbox.api.common import CONFLICT, ERRORS, page, scope
 from sandbox.api.schemas import OrderDetailOut, OrderFilters, OrderOut, RefundIn, RefundOut, ResendOut
-from sandbox.models import Attendee, Order
+from sandbox.models import Attendee, Order, Refund
 from sandbox.services import refunds, resends
 
 
 def _detail(request, order_id: str) -> Order:
     order = selectors.order_get(**scope(request), order_id=order_id)
-    # Three small queries for the whole page, whatever the order's size.
+    # Four small queries for the whole page, whatever the order's size; the
+    # refunds' voided tickets come as ids alone.
+    voided = Prefetch("attendees", queryset=Attendee.objects.only("id", "refund_id"))
     return (
         Order.objects.filter(pk=order.pk)
-        .prefetch_related("items", "refunds", Prefetch("attendees", queryset=Attendee.objects.order_by("name", "id")))
+        .prefetch_related(
+            "items",
+            Prefetch("refunds", queryset=Refund.objects.prefetch_related(voided)),
+            Prefetch("attendees", queryset=Attendee.objects.order_by("name", "id")),
+        )
         .get()
     )
 
@@ -57,6 +63,7 @@ def build_router() -> Router:
             amount=payload.amount,
             reason=payload.reason,
             expected_amount_refunded=payload.expected_amount_refunded,
+            attendee_ids=payload.attendee_ids,
         )
         refund.order = _detail(request, order_id)
         return Status(201, refund)

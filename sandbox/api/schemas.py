@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringC
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]|$)")
 MAX_MONEY = 10**12  # cents; far above any real ticket, far below int64
 MAX_QUANTITY = 10**7
+MAX_REFUND_TICKETS = 1000  # per by-ticket refund; a bigger order is refunded whole
 
 
 def _json_number(value):
@@ -219,6 +220,11 @@ class RefundSummary(Schema):
     amount: int
     reason: str
     created_at: datetime
+    attendee_ids: list[str]  # the tickets this refund voided, by id; [] for a partial amount
+
+    @staticmethod
+    def resolve_attendee_ids(obj) -> list[str]:
+        return sorted(attendee.pk for attendee in obj.attendees.all())
 
 
 class OrderOut(Schema):
@@ -248,8 +254,13 @@ class OrderFilters(Schema):
     offset: Offset = 0
 
 
+AttendeeId = text(strict=True, min_length=1, max_length=64)
+
+
 class RefundIn(Strict):
-    amount: integer(ge=1, le=MAX_MONEY) | None = None  # none: all that is left
+    amount: integer(ge=1, le=MAX_MONEY) | None = None  # none: all that is left (or the tickets' price)
+    # Void exactly these tickets of the order and refund what they cost.
+    attendee_ids: Annotated[list[AttendeeId], Field(min_length=1, max_length=MAX_REFUND_TICKETS)] | None = None
     reason: text(strict=True, strip_whitespace=True, min_length=1, max_length=500)
     expected_amount_refunded: Money | None = None
 

@@ -77,7 +77,15 @@ def attendee_check_in(
     """
     attendee = _find(account=account, livemode=livemode, event_id=event_id, barcode=barcode, attendee_id=attendee_id)
     if attendee.event_status != Event.Status.PUBLISHED:
-        raise ApiError(errors.EVENT_NOT_ACTIVE, f"This event is {attendee.event_status}: check-in is closed")
+        raise ApiError(
+            errors.EVENT_NOT_ACTIVE,
+            f"This event is {attendee.event_status}: check-in is closed",
+            event_status=attendee.event_status,
+        )
+    # Locks: the attendee (the guard's UPDATE), then its ticket type (the
+    # counter) — a suffix of locking.py's order, with no extra query: a refund
+    # voiding this ticket locks the attendee before any ticket type, so the
+    # two queue on the attendee and can never wait on each other crosswise.
     with transaction.atomic(using=DB):
         now = timezone.now()
         if not _admit(attendee.pk, now):
@@ -92,6 +100,7 @@ def attendee_check_in_undo(*, account: Account, livemode: bool, event_id: str, a
     attendee = _find(account=account, livemode=livemode, event_id=event_id, barcode=None, attendee_id=attendee_id)
     with transaction.atomic(using=DB):
         # Locked: whether the counter moves depends on the status read here.
+        # Attendee, then ticket type: locking.py's order.
         attendee = lock(Attendee, attendee.pk, "Ticket")
         undone = Attendee.objects.filter(pk=attendee.pk, checked_in=True).update(checked_in=False, checked_in_at=None)
         if not undone:

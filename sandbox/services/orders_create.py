@@ -53,13 +53,14 @@ def order_create(
         if quantity < 1:
             raise invalid("items", "quantity must be at least 1")
         if ticket_type.event_id != event.pk:
-            raise invalid("items", f"ticket type {ticket_type.pk} belongs to another event")
+            message = f"ticket type {ticket_type.pk} belongs to another event"
+            raise invalid("items", message, ticket_type_id=ticket_type.pk)
         wanted[ticket_type.pk] = wanted.get(ticket_type.pk, 0) + quantity
     if not wanted:
         raise invalid("items", "an order needs at least one ticket")
     count = sum(wanted.values())
     if attendee_names is not None and len(attendee_names) != count:
-        raise invalid("attendee_names", f"expected {count} names, one per ticket")
+        raise invalid("attendee_names", f"expected {count} names, one per ticket", expected=count)
     created_at = created_at or timezone.now()
 
     with transaction.atomic(using="sandbox"):
@@ -70,7 +71,8 @@ def order_create(
         }
         for pk, quantity in wanted.items():
             if locked[pk].quantity_sold + quantity > locked[pk].quantity:
-                raise invalid("items", f"only {locked[pk].quantity - locked[pk].quantity_sold} left of {pk}")
+                available = locked[pk].quantity - locked[pk].quantity_sold
+                raise invalid("items", f"only {available} left of {pk}", ticket_type_id=pk, available=available)
 
         lines = [(locked[pk], quantity) for pk, quantity in wanted.items()]
         total = sum(tt.price * quantity for tt, quantity in lines)

@@ -32,6 +32,8 @@ def order_resend(*, order: Order) -> ConfirmationSend:
                 f"This confirmation was already sent {LIMIT} times in the last hour",
                 headers={"Retry-After": str(retry_after)},
                 retry_after=retry_after,
+                limit=LIMIT,
+                period_seconds=int(WINDOW.total_seconds()),
             )
         send = ConfirmationSend.objects.create(order=order, email=order.buyer_email, sent_at=now)
     send_mail(

@@ -352,6 +352,7 @@ class _Seeder:
             order.status = Order.Status.REFUNDED
             for attendee, _ in tickets_sold:  # a full refund voids the tickets and returns them to stock
                 attendee.status = Attendee.Status.VOID
+                attendee.refund_id = refund.id  # the last refund is the one that brought the balance to zero
         elif refunds:
             order.status = Order.Status.PARTIALLY_REFUNDED
         for attendee, s in tickets_sold:
@@ -382,8 +383,8 @@ def _write(batch: _Batch) -> None:
         (TicketType, batch.ticket_types),
         (Order, batch.orders),
         (OrderItem, batch.items),
+        (Refund, batch.refunds),  # before attendees: a void ticket names its refund
         (Attendee, batch.attendees),
-        (Refund, batch.refunds),
     ):
         model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
 

@@ -20,6 +20,7 @@ def ticket_type_update(*, ticket_type: TicketType, **changes) -> TicketType:
             raise invalid(
                 "quantity",
                 f"quantity cannot be below the {ticket_type.quantity_sold} tickets already sold",
+                quantity_sold=ticket_type.quantity_sold,
             )
         for name, value in changes.items():
             setattr(ticket_type, name, value)

@@ -6,72 +6,23 @@ the way a scaled-out deployment serves them. In CI's second leg this runs on
 PostgreSQL; in the first, on the SQLite file.
 """
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
-from django.conf import settings
-from django.db import connections
 
 from sandbox.models import Attendee, Refund
 from tests.factories import event_make, order_make, ticket_type_make
+from tests.sandbox.servers import serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 
-def _database_url(alias: str) -> str:
-    db = connections[alias].settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    user = db.get("USER") or "postgres"
-    return f"postgres://{user}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def gunicorn_sandbox(transactional_db):
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "sandbox.settings",
-        "SANDBOX_DATABASE_URL": _database_url("sandbox"),
-        "DATABASE_URL": _database_url("default"),
-        "SANDBOX_RATE_LIMIT": "100000/minute",
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        "GUNICORN_THREADS": "8",
-    }
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    process = subprocess.Popen(
-        [str(gunicorn), "-c", "gunicorn.conf.py", "sandbox.wsgi"],
-        cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/v1/test"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"{url}/openapi.json", timeout=5)
-            break
-        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still booting its workers
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("gunicorn did not start: " + process.stdout.read().decode()[-2000:])
-    yield url
-    process.terminate()
-    process.wait(timeout=15)
+    with serve("gunicorn") as url:
+        yield url
 
 
 def _race(count, call):
