@@ -9,6 +9,7 @@ how to write it. The rule, with examples, is docs/money.md.
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 from babel import Locale, UnknownLocaleError
@@ -243,3 +244,18 @@ def format_amount(cents: int | None, currency: str, *, symbol: bool = True, loca
     if not symbol:
         return _input_text(value, places, loc)
     return _currency_spacing(format_currency(value, currency, locale=loc), get_currency_symbol(currency, loc))
+
+
+@dataclass(frozen=True)
+class InputHints:
+    """How an amount field reads, for a page that fills one in or explains it."""
+
+    decimal: str  # the locale's decimal symbol
+    exponent: int  # the currency's minor units
+    example: str  # twelve fifty as this field wants it: "12.50", "12,50", "1250" (JPY)
+
+
+def input_hints(currency: str, *, locale=None) -> InputHints:
+    where = _locale(locale)
+    places = exponent(currency)
+    return InputHints(decimal=get_decimal_symbol(where), exponent=places, example=_example(places, where))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -47,8 +48,12 @@ def order_refund(
     reason: str,
     idempotency_key: str,
     expected_amount_refunded: int | None = None,
+    attendee_ids: Sequence[str] = (),
 ) -> Sent[Refund]:
-    """Refund `amount` cents (None: whatever is left).
+    """Refund `amount` cents (None: whatever is left, or what `attendee_ids` cost).
+
+    With `attendee_ids` the API voids exactly those tickets and refunds their
+    price, or the smaller `amount` given.
 
     `idempotency_key` is required, not generated: it is issued with the
     refund form, so a double click or a browser retry reuses it and the
@@ -63,6 +68,8 @@ def order_refund(
         body["amount"] = amount
     if expected_amount_refunded is not None:
         body["expected_amount_refunded"] = expected_amount_refunded
+    if attendee_ids:
+        body["attendee_ids"] = list(attendee_ids)
     return client.send("POST", f"orders/{order_id}/refund", Refund.from_json, json=body,
                        idempotency_key=idempotency_key)
 

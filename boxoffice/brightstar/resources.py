@@ -175,6 +175,8 @@ class Refund:
     amount: int
     reason: str
     created_at: datetime | None
+    # The tickets this refund voided ((): a refund of money only).
+    attendee_ids: tuple[str, ...] = ()
     # Only on the answer to a refund: the order as the refund left it.
     order: Order | None = None
 
@@ -186,6 +188,7 @@ class Refund:
             amount=_integer(d["amount"]),
             reason=d.get("reason") or "",
             created_at=parse_datetime(d.get("created_at")),
+            attendee_ids=tuple(str(a) for a in d.get("attendee_ids") or ()),
             order=Order.from_json(d["order"]) if isinstance(d.get("order"), dict) else None,
         ))
 

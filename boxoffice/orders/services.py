@@ -7,15 +7,17 @@ stale page (409 REFUND_STALE).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from boxoffice.audit.services import audited
 from boxoffice.brightstar import orders as api
 from boxoffice.brightstar.client import new_idempotency_key
-from boxoffice.brightstar.errors import NotFound
+from boxoffice.brightstar.errors import BrightStarError, NotFound
 from boxoffice.brightstar.orders import ORDER_ID_PREFIX
-from boxoffice.brightstar.resources import Order, Page, Refund, Resend, Sent
-from boxoffice.events.services import event_cache_forget
+from boxoffice.brightstar.resources import Event, Order, Page, Refund, Resend, Sent
+from boxoffice.events.services import event_cache_forget, event_get, ticket_type_list
 
 
 def order_list(
@@ -34,6 +36,27 @@ def order_list(
 
 def order_get(*, order_id: str) -> Order:
     return api.order_get(order_id=order_id)
+
+
+@dataclass(frozen=True)
+class OrderPage:
+    """An order with the names staff need to read it out: its event, and its ticket types by id."""
+
+    order: Order
+    event: Event | None
+    ticket_type_names: dict[str, str]
+
+
+def order_page_get(*, order_id: str) -> OrderPage:
+    """The order (one call), its event and ticket-type names (cached for everyone's pages)."""
+    order = api.order_get(order_id=order_id)
+    try:
+        event = event_get(event_id=order.event_id)
+        names = {t.id: t.name for t in ticket_type_list(event_id=order.event_id)}
+    except BrightStarError:
+        # The order itself is what staff came for: without names it still reads, by id.
+        return OrderPage(order=order, event=None, ticket_type_names={})
+    return OrderPage(order=order, event=event, ticket_type_names=names)
 
 
 def order_lookup(*, query: str, limit: int = 20) -> Page[Order]:
@@ -63,9 +86,13 @@ def order_refund(
     reason: str,
     idempotency_key: str,
     expected_amount_refunded: int | None = None,
+    attendee_ids: Sequence[str] = (),
     staff,
 ) -> Sent[Refund]:
-    """Refund `amount` cents (None: whatever is left); the answer says whether it was a replay."""
+    """Refund `amount` cents (None: whatever is left, or what the tickets cost), voiding `attendee_ids`.
+
+    The answer says whether it was a replay.
+    """
 
     def from_refund(refund: Refund) -> dict:
         order = refund.order
@@ -74,9 +101,10 @@ def order_refund(
 
     sent = audited(
         lambda: api.order_refund(order_id=order_id, amount=amount, reason=reason, idempotency_key=idempotency_key,
-                                 expected_amount_refunded=expected_amount_refunded),
+                                 expected_amount_refunded=expected_amount_refunded, attendee_ids=attendee_ids),
         staff=staff, action="order.refund", object_type="refund", idempotency_key=idempotency_key,
         order_id=order_id, amount=amount, from_value=from_refund,
+        detail={"attendee_ids": list(attendee_ids)} if attendee_ids else None,
     )
     if sent.value.order is not None:
         # Gross, refunded and (after a full refund) sold figures all moved.

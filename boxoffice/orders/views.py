@@ -5,8 +5,10 @@ failures through to the middleware (a banner or an error page); the two
 writes explain their failures in place and keep what the user typed.
 """
 
+from dataclasses import replace
+
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,10 +16,12 @@ from boxoffice.audit.selectors import audit_for_order
 from boxoffice.brightstar import errors
 from boxoffice.brightstar.client import new_idempotency_key
 from boxoffice.brightstar.orders import ORDER_ID_PREFIX
+from boxoffice.brightstar.resources import Refund, Sent
 from boxoffice.events.services import event_get
-from boxoffice.money import format_amount
+from boxoffice.money import format_amount, input_hints
 from boxoffice.orders import services
-from boxoffice.orders.forms import REASONS, OrderFiltersForm, RefundForm
+from boxoffice.orders.forms import OrderFiltersForm, RefundForm, ticket_prices
+from boxoffice.orders.services import OrderPage
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import REFUND, RESEND, VIEW_ORDERS, has
 from boxoffice.web.feedback import describe
@@ -30,9 +34,9 @@ PAGE_SIZE = 20
 AUDIT_TRAIL_SIZE = 50
 
 
-def _order_or_404(order_id: str):
+def _order_or_404(order_id: str) -> OrderPage:
     try:
-        return services.order_get(order_id=order_id)
+        return services.order_page_get(order_id=order_id)
     except errors.NotFound:
         raise Http404("No such order") from None
 
@@ -81,15 +85,21 @@ def event_orders(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
 # --- the order page --------------------------------------------------------
 
 
-def _order_page(request, order, *, refund_form=None, notice=None, status=200) -> HttpResponse:
+def _order_page(request, found: OrderPage, *, refund_form=None, confirm=None, notice=None, status=200
+                ) -> HttpResponse:
     """The order page, or (htmx) just its #order section, which every action refreshes."""
+    order = found.order
     if refund_form is None and order.refundable > 0 and has(request.user, REFUND):
-        refund_form = RefundForm.fresh(order, idempotency_key=new_idempotency_key())
+        refund_form = RefundForm.fresh(order, idempotency_key=new_idempotency_key(),
+                                       ticket_type_names=found.ticket_type_names)
     context = {
         "order": order,
+        "event": found.event,
+        "names": found.ticket_type_names,
         "order_id": order.id,
         "refund_form": refund_form,
-        "reasons": REASONS,
+        "hints": input_hints(order.currency),
+        "confirm": confirm,
         "notice": notice,
         "resend_key": new_idempotency_key(),
         "trail": audit_for_order(order_id=order.id)[:AUDIT_TRAIL_SIZE],
@@ -100,40 +110,49 @@ def _order_page(request, order, *, refund_form=None, notice=None, status=200) ->
 @require_GET
 @requires(VIEW_ORDERS)
 def detail(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
-    # One call: the order embeds its items, attendees and refunds.
     return _order_page(request, _order_or_404(order_id))
 
 
-def _rebound(form: RefundForm, order, *, idempotency_key: str) -> RefundForm:
-    """The user's amount and reason kept, on a form for the order as it is now."""
-    # items(), not **: unpacked, a QueryDict gives each field's list of values.
-    data = dict(form.data.items())
-    data.update(idempotency_key=idempotency_key, expected_amount_refunded=str(order.amount_refunded))
-    return RefundForm(data, order=order)
+def _refund_form(found: OrderPage, data) -> RefundForm:
+    return RefundForm(data, order=found.order, ticket_type_names=found.ticket_type_names)
+
+
+def _rebound(form: RefundForm, found: OrderPage, *, idempotency_key: str) -> RefundForm:
+    """What the user typed and ticked, on a form for the order as it is now, unconfirmed."""
+    data = form.data.copy() if isinstance(form.data, QueryDict) else QueryDict(mutable=True)
+    data["idempotency_key"] = idempotency_key
+    data["expected_amount_refunded"] = str(found.order.amount_refunded)
+    data.pop("confirmed", None)
+    return _refund_form(found, data)
 
 
 @require_POST
 @requires(REFUND)
 def refund(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
+    """Two steps: the form, then a confirmation of what will happen; only the second sends the refund."""
     # Read first: the currency parses the amount, and every refusal re-renders the order.
-    order = _order_or_404(order_id)
-    form = RefundForm(request.POST, order=order)
+    found = _order_or_404(order_id)
+    form = _refund_form(found, request.POST)
     if not form.is_valid():
-        return _order_page(request, order, refund_form=form, status=422)
+        return _order_page(request, found, refund_form=form, status=422)
+    if not form.cleaned_data["confirmed"]:
+        # Nothing goes out until staff have read the amount as parsed, the buyer and the tickets.
+        return _order_page(request, found, refund_form=form, confirm=form.plan())
     try:
         sent = services.order_refund(
-            order_id=order.id, amount=form.cleaned_data["amount"], reason=form.reason_text,
+            order_id=found.order.id, amount=form.cleaned_data["amount"], reason=form.reason_text,
             idempotency_key=form.cleaned_data["idempotency_key"],
-            expected_amount_refunded=form.cleaned_data["expected_amount_refunded"], staff=request.user,
+            expected_amount_refunded=form.cleaned_data["expected_amount_refunded"],
+            attendee_ids=form.cleaned_data["tickets"], staff=request.user,
         )
     except errors.NotFound:
         raise Http404("No such order") from None
     except errors.BrightStarError as exc:
-        return _refund_failed(request, form, order, exc)
-    return _refunded(request, sent, fallback=order)
+        return _refund_failed(request, form, found, exc)
+    return _refunded(request, sent, found)
 
 
-def _refund_failed(request, form: RefundForm, order, exc: errors.BrightStarError) -> HttpResponse:
+def _refund_failed(request, form: RefundForm, found: OrderPage, exc: errors.BrightStarError) -> HttpResponse:
     """What staff see when a refund did not go through, with what they typed kept."""
     if isinstance(exc, errors.ConnectionFailed | errors.ServerError | errors.RateLimited) or (
         exc.code == errors.IDEMPOTENCY_IN_PROGRESS
@@ -141,37 +160,41 @@ def _refund_failed(request, form: RefundForm, order, exc: errors.BrightStarError
         # Maybe refunded, maybe not (or not yet): the same form, with the SAME key, so a
         # retry is answered from BrightStar's record instead of refunding twice.
         kind = "warning" if exc.code == errors.IDEMPOTENCY_IN_PROGRESS else "error"
-        return _order_page(request, order, refund_form=form, notice=_notice(kind, describe(exc)))
+        return _order_page(request, found, refund_form=form, notice=_notice(kind, describe(exc)))
     if isinstance(exc, errors.ValidationError) and exc.code != errors.IDEMPOTENCY_KEY_REUSED:
         # The answer is stored against this key: the corrected form needs a new one.
-        form = _rebound(form, order, idempotency_key=new_idempotency_key())
+        form = _rebound(form, found, idempotency_key=new_idempotency_key())
         form.is_valid()
         form.api_error(exc)
-        return _order_page(request, order, refund_form=form, status=422)
+        return _order_page(request, found, refund_form=form, status=422)
     return _refused(request, form, describe(exc))
 
 
 def _refused(request, form: RefundForm, message: str) -> HttpResponse:
     """BrightStar said no: show the order as it is now, with the user's input and a new key."""
-    order = _order_or_404(form.order.id)
-    rebound = _rebound(form, order, idempotency_key=new_idempotency_key()) if order.refundable > 0 else None
-    return _order_page(request, order, refund_form=rebound, notice=_notice("error", message))
+    found = _order_or_404(form.order.id)
+    rebound = None
+    if found.order.refundable > 0:
+        rebound = _rebound(form, found, idempotency_key=new_idempotency_key())
+    return _order_page(request, found, refund_form=rebound, notice=_notice("error", message))
 
 
-def _refunded(request, sent, *, fallback) -> HttpResponse:
+def _refunded(request, sent: Sent[Refund], found: OrderPage) -> HttpResponse:
     result = sent.value
-    order = result.order or fallback
+    order = result.order or found.order
     amount = format_amount(result.amount, order.currency)
     if sent.sent_twice_by_staff:
         text = f"That refund of {amount} was already made (the same form was sent twice). Nothing was refunded twice."
     else:
         left = format_amount(order.refundable, order.currency)
-        text = f"Refunded {amount}. Still refundable: {left}."
+        voided = len(result.attendee_ids)
+        tickets = f" and voided {voided} ticket{'s' if voided != 1 else ''}" if voided else ""
+        text = f"Refunded {amount}{tickets}. Still refundable: {left}."
     if not request.htmx:
         messages.success(request, text)
         return redirect("orders:detail", order_id=order.id)
     # A new form, with a new key, for the next refund (if anything is left).
-    return _order_page(request, order, notice=_notice("success", text))
+    return _order_page(request, replace(found, order=order), notice=_notice("success", text))
 
 
 # --- resend ----------------------------------------------------------------

@@ -1,8 +1,8 @@
 """What every dashboard form shares: one way to render a field, one way to take BrightStar's refusals."""
 
-from django.forms.renderers import TemplatesSetting
-
 from typing import Any, Protocol
+
+from django.forms.renderers import TemplatesSetting
 
 from boxoffice.brightstar.errors import BrightStarError
 from boxoffice.web.feedback import describe, field_message

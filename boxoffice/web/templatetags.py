@@ -22,3 +22,9 @@ def amount_input(cents, currency="USD"):
 @register.filter
 def percent(part, whole):
     return 0 if not whole else round(100 * (part or 0) / whole)
+
+
+@register.filter
+def get_item(mapping, key):
+    """{{ names|get_item:ticket_type_id }}: a dict's value by a variable key ('' if missing)."""
+    return (mapping or {}).get(key, "")

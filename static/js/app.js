@@ -86,6 +86,50 @@
     }
   });
 
+  // A confirmation (e.g. orders/_refund_confirm.html) arrives as <dialog open data-modal>: shown in
+  // place without JavaScript, made modal here so focus stays inside it until staff answer.
+  function openDialogs(root) {
+    (root || document).querySelectorAll("dialog[data-modal]").forEach(function (dialog) {
+      if (dialog.hasAttribute("data-shown")) return;
+      dialog.setAttribute("data-shown", "");
+      if (dialog.open) dialog.close();
+      dialog.showModal();
+      dialog.addEventListener("close", function () {
+        // Back to the form it confirms, where the focus was before.
+        var back = document.getElementById("refund-submit");
+        dialog.remove();
+        if (back) back.focus();
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { openDialogs(); });
+  document.addEventListener("htmx:load", function (event) { openDialogs(event.detail.elt); });
+  document.addEventListener("click", function (event) {
+    var close = event.target.closest("[data-close-dialog]");
+    if (close && close.closest("dialog")) close.closest("dialog").close();
+  });
+
+  // Ticking tickets on a refund form fills in what they cost, written as the field reads amounts.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    var form = box.closest && box.closest("form[data-refund-form]");
+    if (!form || !box.hasAttribute("data-cents")) return;
+    var cents = 0;
+    form.querySelectorAll("input[data-cents]:checked").forEach(function (ticked) {
+      cents += parseInt(ticked.getAttribute("data-cents"), 10) || 0;
+    });
+    if (!cents) return;
+    var places = parseInt(form.getAttribute("data-exponent"), 10) || 0;
+    var whole = Math.floor(cents / Math.pow(10, places));
+    var text = String(whole);
+    if (places) {
+      var fraction = String(cents % Math.pow(10, places));
+      while (fraction.length < places) fraction = "0" + fraction;
+      text += form.getAttribute("data-decimal") + fraction;
+    }
+    form.querySelector("input[name=amount]").value = text;
+  });
+
   // Toasts say their piece and go.
   function ageToasts(root) {
     (root || document).querySelectorAll(".toast:not([data-aging])").forEach(function (toast) {

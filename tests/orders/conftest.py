@@ -47,7 +47,8 @@ def refund_post():
     def post(client, order_id, *, fields=None, htmx=True, **data):
         if fields is None:
             fields = refund_form_fields(client.get(f"/orders/{order_id}/").content.decode())
-        payload = {"reason": "Customer request", "note": "", **fields, **data}
+        # The second step: staff confirmed what the dialog said (confirmed="" posts the first).
+        payload = {"reason": "Customer request", "note": "", "confirmed": "true", **fields, **data}
         headers = {"HX-Request": "true", "HX-Target": "order"} if htmx else {}
         return client.post(f"/orders/{order_id}/refund/", payload, headers=headers)
 

@@ -124,7 +124,7 @@ def test_partial_then_full_refund(client_as, order, refund_post):
 
     response = refund_post(client, order.id, fields=fields, amount="40.00", reason="Event change")
     page = html(response)
-    assert "Refunded $40.00. Still refundable: $0.00." in page
+    assert "Refunded $40.00 and voided" in page and "Still refundable: $0.00." in page  # a full refund voids all
     assert "Nothing is left to refund" in page
     order.refresh_from_db()
     assert order.amount_refunded == 5000 and order.status == "refunded"

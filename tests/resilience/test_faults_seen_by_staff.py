@@ -177,7 +177,7 @@ def test_an_htmx_read_that_fails_puts_the_message_in_the_alert_area(client_as, a
 
 def _refund_form(client, order) -> dict:
     html = page(client.get(f"/orders/{order.pk}/"))
-    return {"amount": "10.00", "reason": "Customer request", "note": "",
+    return {"amount": "10.00", "reason": "Customer request", "note": "", "confirmed": "true",
             "idempotency_key": hidden(html, "idempotency_key", "/refund/"),
             "expected_amount_refunded": hidden(html, "expected_amount_refunded", "/refund/")}
 
