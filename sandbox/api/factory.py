@@ -11,7 +11,7 @@ from sandbox.errors import ApiError
 from sandbox.models import ApiKey, Attendee
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_SCOPE_WORDS = {"body", "query", "path", "header", "payload", "filters"}
+_SCOPE_WORDS = {"body", "query", "path", "header", "payload", "filters", "params"}
 # The bound a value broke, named as in the OpenAPI schema, so a client need not parse the message.
 _LIMITS = {
     "ge": "minimum",

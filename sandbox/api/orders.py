@@ -4,25 +4,29 @@ from ninja import Query, Router, Status
 
 from sandbox import selectors
 from sandbox.api.common import CONFLICT, ERRORS, page, scope
-from sandbox.api.schemas import OrderDetailOut, OrderFilters, OrderOut, RefundIn, RefundOut, ResendOut
-from sandbox.models import Attendee, Order, Refund
+from sandbox.api.schemas import OrderDetailOut, OrderExpand, OrderFilters, OrderOut, RefundIn, RefundOut, ResendOut
+from sandbox.models import Attendee, Order, OrderItem, Refund
 from sandbox.services import refunds, resends
 
 
-def _detail(request, order_id: str) -> Order:
+def _detail(request, order_id: str, expand: frozenset[str] = frozenset()) -> Order:
     order = selectors.order_get(**scope(request), order_id=order_id)
     # Four small queries for the whole page, whatever the order's size; the
-    # refunds' voided tickets come as ids alone.
+    # refunds' voided tickets come as ids alone. Expanding costs none more:
+    # the event joins the order's row, the ticket types its items'.
     voided = Prefetch("attendees", queryset=Attendee.objects.only("id", "refund_id"))
-    return (
-        Order.objects.filter(pk=order.pk)
-        .prefetch_related(
-            "items",
-            Prefetch("refunds", queryset=Refund.objects.prefetch_related(voided)),
-            Prefetch("attendees", queryset=Attendee.objects.order_by("name", "id")),
-        )
-        .get()
+    items = OrderItem.objects.select_related("ticket_type") if "ticket_types" in expand else OrderItem.objects.all()
+    qs = Order.objects.filter(pk=order.pk).prefetch_related(
+        Prefetch("items", queryset=items),
+        Prefetch("refunds", queryset=Refund.objects.prefetch_related(voided)),
+        Prefetch("attendees", queryset=Attendee.objects.order_by("name", "id")),
     )
+    order = (qs.select_related("event") if "event" in expand else qs).get()
+    if "event" in expand:
+        order.expanded_event = order.event
+    if "ticket_types" in expand:
+        order.expanded_ticket_types = [item.ticket_type for item in order.items.all()]
+    return order
 
 
 def _list(request, response, filters: OrderFilters, event=None) -> list:
@@ -50,8 +54,8 @@ def build_router() -> Router:
         return _list(request, response, filters, event=event)
 
     @router.get("/orders/{order_id}", response={200: OrderDetailOut, **ERRORS}, summary="Get an order")
-    def order_get(request, order_id: str):
-        return _detail(request, order_id)
+    def order_get(request, order_id: str, params: Query[OrderExpand]):
+        return _detail(request, order_id, frozenset(params.fields))
 
     @router.post(
         "/orders/{order_id}/refund", response={201: RefundOut, **ERRORS, **CONFLICT}, summary="Refund an order"

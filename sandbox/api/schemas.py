@@ -240,9 +240,46 @@ class OrderOut(Schema):
     items: list[OrderItemOut]
 
 
+class OrderEventOut(Schema):
+    id: str
+    title: str
+    start_date: datetime
+    currency: str
+
+
+class TicketTypeName(Schema):
+    id: str
+    name: str
+
+
 class OrderDetailOut(OrderOut):
     attendees: list[AttendeeOut]
     refunds: list[RefundSummary]
+    # null unless asked for with ?expand=event,ticket_types (GET /orders/{id})
+    event: OrderEventOut | None = None
+    ticket_types: list[TicketTypeName] | None = None
+
+    @staticmethod
+    def resolve_event(obj):
+        # Not obj.event, which every order has: only what the request expanded.
+        return getattr(obj, "expanded_event", None)
+
+    @staticmethod
+    def resolve_ticket_types(obj):
+        return getattr(obj, "expanded_ticket_types", None)
+
+
+EXPANDABLE = ("event", "ticket_types")
+
+
+class OrderExpand(Schema):
+    expand: Annotated[
+        str, StringConstraints(pattern=rf"^({'|'.join(EXPANDABLE)})(,({'|'.join(EXPANDABLE)}))*$", max_length=100)
+    ] | None = None
+
+    @property
+    def fields(self) -> set[str]:
+        return set(self.expand.split(",")) if self.expand else set()
 
 
 class OrderFilters(Schema):

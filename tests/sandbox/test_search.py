@@ -43,6 +43,11 @@ def _has(text: str, q: str) -> bool:
     return q.lower() in text.lower() if q.isascii() else q.casefold() in text.casefold()
 
 
+def _order_has(order: Order, q: str) -> bool:
+    return (_has(order.buyer_name, q) or _has(order.buyer_email, q) or order.pk == q.lower()
+            or any(ticket.barcode == q.upper() for ticket in order.attendees.all()))
+
+
 # name -> (the index's answer, the definition: a scan of every row in scope)
 SEARCHES = {
     "attendees of an event": (
@@ -52,13 +57,12 @@ SEARCHES = {
     ),
     "orders of an event": (
         lambda event, q: search.orders_matching(scope={"event_id": event.pk}, q=q),
-        lambda event, q: [o.pk for o in Order.objects.filter(event=event)
-                          if _has(o.buyer_name, q) or _has(o.buyer_email, q) or o.pk == q.lower()],
+        lambda event, q: [o.pk for o in Order.objects.filter(event=event) if _order_has(o, q)],
     ),
     "orders of an account": (
         lambda event, q: search.orders_matching(scope={"account_id": event.account_id, "livemode": False}, q=q),
         lambda event, q: [o.pk for o in Order.objects.filter(account_id=event.account_id, livemode=False)
-                          if _has(o.buyer_name, q) or _has(o.buyer_email, q) or o.pk == q.lower()],
+                          if _order_has(o, q)],
     ),
 }
 
@@ -82,6 +86,24 @@ def test_a_barcode_or_an_order_id_in_any_case_finds_its_row(crowd):
     ticket = Attendee.objects.filter(event=crowd).first()
     assert by_index("attendees of an event", crowd, ticket.barcode.lower()) == [ticket.pk]
     assert by_index("orders of an event", crowd, ticket.order_id.upper()) == [ticket.order_id]
+
+
+@pytest.mark.parametrize("name", ["orders of an event", "orders of an account"])
+def test_a_ticket_barcode_in_any_case_finds_its_order_and_nothing_else(crowd, name):
+    ticket = Attendee.objects.filter(event=crowd).first()
+    for q in (ticket.barcode, ticket.barcode.lower(), ticket.barcode.title()):
+        assert by_index(name, crowd, q) == by_scan(name, crowd, q) == [ticket.order_id], q
+    assert by_index(name, crowd, ticket.barcode[:-1]) == []  # the whole barcode, not a part of it
+    # Another account's ticket, or another environment's, finds nothing here.
+    for stray in Attendee.objects.exclude(event__account=crowd.account, event__livemode=False):
+        assert by_index(name, crowd, stray.barcode) == []
+
+
+def test_the_api_finds_an_order_by_a_ticket_barcode(api, crowd):
+    ticket = Attendee.objects.filter(event=crowd).last()
+    for path in ("/orders", f"/events/{crowd.pk}/orders"):
+        response = api.get(path, params={"q": ticket.barcode.lower()})
+        assert response.headers["X-Total-Count"] == "1" and [o["id"] for o in response.json()] == [ticket.order_id]
 
 
 def test_changes_and_deletions_reach_the_indexes(crowd):
@@ -131,6 +153,8 @@ def test_sqlite_starts_from_the_fts_table(crowd, name):
     table = "sandbox_attendee" if name.startswith("attendees") else "sandbox_order"
     assert f"{table}_search VIRTUAL TABLE" in plan, plan
     assert "event" not in plan and "account" not in plan, plan  # not walking the scope's index
+    if table == "sandbox_order":  # a ticket's barcode, through its unique index
+        assert "(barcode=?)" in plan and "SCAN sandbox_order " not in plan, plan
 
 
 @pytest.mark.skipif(connections[SANDBOX_DB].vendor != "postgresql", reason="the pg_trgm path is PostgreSQL's")
@@ -157,3 +181,4 @@ def test_postgresql_answers_from_the_trigram_indexes(crowd):
         a, b = ("name", "email") if name.startswith("attendees") else ("buyer_name", "buyer_email")
         table = "sandbox_attendee" if name.startswith("attendees") else "sandbox_order"
         assert f"{table}_{a}_trgm" in plan and f"{table}_{b}_trgm" in plan, (name, plan)
+        assert f"Seq Scan on {table}" not in plan, (name, plan)  # the barcode arm too rides an index
