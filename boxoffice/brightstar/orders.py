@@ -36,9 +36,13 @@ def order_list(
     return Page.from_response(client.get(path, params=params), Order, limit=limit, offset=offset)
 
 
-def order_get(*, order_id: str) -> Order:
-    """One order with its attendees and refunds embedded."""
-    return Order.from_json(client.get(f"orders/{order_id}").data)
+EXPANDABLE = ("event", "ticket_types")
+
+
+def order_get(*, order_id: str, expand: Sequence[str] = ()) -> Order:
+    """One order with its attendees and refunds embedded, and what `expand` asks for (see EXPANDABLE)."""
+    params = {"expand": ",".join(expand)} if expand else None
+    return Order.from_json(client.get(f"orders/{order_id}", params=params).data)
 
 
 def order_refund(

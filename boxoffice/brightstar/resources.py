@@ -194,6 +194,23 @@ class Refund:
 
 
 @dataclass(frozen=True, slots=True)
+class EventRef:
+    """The event an order is for, as `GET /orders/{id}?expand=event` embeds it."""
+
+    id: str
+    title: str
+    start_date: datetime
+    currency: str
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        return _build(cls, data, lambda d: cls(
+            id=d["id"], title=d["title"], start_date=_required_datetime(d["start_date"]),
+            currency=d.get("currency") or "USD",
+        ))
+
+
+@dataclass(frozen=True, slots=True)
 class Order:
     id: str
     event_id: str
@@ -208,6 +225,9 @@ class Order:
     # Embedded by GET /orders/{id} only; None (not empty) on list rows.
     attendees: tuple[Attendee, ...] | None = None
     refunds: tuple[Refund, ...] | None = None
+    # Embedded only when asked for (`expand=event,ticket_types`): names for staff, in the same call.
+    event: EventRef | None = None
+    ticket_type_names: dict[str, str] | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Self:
@@ -231,6 +251,9 @@ class Order:
             items=tuple(OrderItem.from_json(i) for i in d.get("items") or ()),
             attendees=None if attendees is None else tuple(Attendee.from_json(a) for a in attendees),
             refunds=None if refunds is None else tuple(Refund.from_json(r) for r in refunds),
+            event=EventRef.from_json(d["event"]) if isinstance(d.get("event"), dict) else None,
+            ticket_type_names=(None if d.get("ticket_types") is None
+                               else {t["id"]: t["name"] for t in d["ticket_types"]}),
         )
 
     @property

@@ -14,10 +14,10 @@ from datetime import date
 from boxoffice.audit.services import audited
 from boxoffice.brightstar import orders as api
 from boxoffice.brightstar.client import new_idempotency_key
-from boxoffice.brightstar.errors import BrightStarError, NotFound
+from boxoffice.brightstar.errors import NotFound
 from boxoffice.brightstar.orders import ORDER_ID_PREFIX
-from boxoffice.brightstar.resources import Event, Order, Page, Refund, Resend, Sent
-from boxoffice.events.services import event_cache_forget, event_get, ticket_type_list
+from boxoffice.brightstar.resources import EventRef, Order, Page, Refund, Resend, Sent
+from boxoffice.events.services import event_cache_forget
 
 
 def order_list(
@@ -43,20 +43,14 @@ class OrderPage:
     """An order with the names staff need to read it out: its event, and its ticket types by id."""
 
     order: Order
-    event: Event | None
+    event: EventRef | None
     ticket_type_names: dict[str, str]
 
 
 def order_page_get(*, order_id: str) -> OrderPage:
-    """The order (one call), its event and ticket-type names (cached for everyone's pages)."""
-    order = api.order_get(order_id=order_id)
-    try:
-        event = event_get(event_id=order.event_id)
-        names = {t.id: t.name for t in ticket_type_list(event_id=order.event_id)}
-    except BrightStarError:
-        # The order itself is what staff came for: without names it still reads, by id.
-        return OrderPage(order=order, event=None, ticket_type_names={})
-    return OrderPage(order=order, event=event, ticket_type_names=names)
+    """The order with its event and ticket-type names, in one call (`expand`)."""
+    order = api.order_get(order_id=order_id, expand=api.EXPANDABLE)
+    return OrderPage(order=order, event=order.event, ticket_type_names=order.ticket_type_names or {})
 
 
 def order_lookup(*, query: str, limit: int = 20) -> Page[Order]:

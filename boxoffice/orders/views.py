@@ -20,7 +20,7 @@ from boxoffice.brightstar.resources import Refund, Sent
 from boxoffice.events.services import event_get
 from boxoffice.money import format_amount, input_hints
 from boxoffice.orders import services
-from boxoffice.orders.forms import OrderFiltersForm, RefundForm, ticket_prices
+from boxoffice.orders.forms import OrderFiltersForm, RefundForm
 from boxoffice.orders.services import OrderPage
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import REFUND, RESEND, VIEW_ORDERS, has

@@ -64,10 +64,13 @@ def test_order_page_shows_everything_in_one_api_call(client_as, order, role, api
     response = client_as(role).get(f"/orders/{order.id}/")
     assert response.status_code == 200
     page = html(response)
+    # expand=event,ticket_types: the names staff read out come with the order, cold or warm.
     assert api_calls == [("GET", f"orders/{order.id}")]
     assert "Ada Lovelace" in page and "ada@example.com" in page
     item = order.items.get()
-    assert item.ticket_type_id in page and "$25.00" in page and "$50.00" in page
+    assert order.event.title in page and item.ticket_type.name in page
+    assert f"<td>{item.ticket_type_id}</td>" not in page  # names, not ids
+    assert "$25.00" in page and "$50.00" in page
     for attendee in order.attendees.all():
         assert attendee.barcode in page
     assert "Not checked in" in page
