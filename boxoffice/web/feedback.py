@@ -88,6 +88,12 @@ DOOR_UNREACHABLE = "BrightStar is not answering the dashboard: nothing was recor
 DOOR_UNANSWERED = "BrightStar did not answer in time. Scan the same code again: it cannot let anyone in twice."
 
 
+def code_sentence(code: str) -> str:
+    """The plain sentence for an error code alone, when there is no error to describe (the audit log)."""
+    sentence = _BY_CODE.get(code)
+    return sentence.plain if sentence is not None else ""
+
+
 def may_have_changed(error: errors.BrightStarError) -> bool:
     """A change was sent and its answer lost: it may or may not have happened."""
     if error.method is None or error.method in READS:

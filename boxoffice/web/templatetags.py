@@ -2,6 +2,7 @@
 
 from django import template
 
+from boxoffice.audit.wording import entry_sentence
 from boxoffice.money import format_amount
 
 register = template.Library()
@@ -28,3 +29,9 @@ def percent(part, whole):
 def get_item(mapping, key):
     """{{ names|get_item:ticket_type_id }}: a dict's value by a variable key ('' if missing)."""
     return (mapping or {}).get(key, "")
+
+
+@register.filter
+def audit_sentence(entry):
+    """{{ entry|audit_sentence }}: who did what, for how much, and how it ended."""
+    return entry_sentence(entry)

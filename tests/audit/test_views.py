@@ -47,7 +47,10 @@ def test_organizers_see_who_did_what_newest_first(client_as, staff_users, role, 
     page = html(response)
     assert response.status_code == 200
     assert page.index("evt_9") < page.index("ref_old")  # newest first
-    assert "VALIDATION_ERROR" in page and "title is required" in page and "$25.00" in page
+    assert "VALIDATION_ERROR" in page and "$25.00" in page
+    # One sentence per entry: who did what, for how much, and how it ended.
+    assert "organizer tried to change an event, and BrightStar refused: title is required." in page
+    assert "box_office refunded $25.00." in page
     assert "box_office" in page and "Rejected" in page and "Succeeded" in page
     assert api_calls == []  # the log is ours: BrightStar is not asked
 
@@ -119,11 +122,13 @@ def test_double_submitted_refund_reads_as_two_attempts_one_effect(client_as, acc
     desk = client_as("box_office")
     fields = refund_form_fields(html(desk.get(f"/orders/{order.id}/")))
     for _ in range(2):
-        desk.post(f"/orders/{order.id}/refund/", {"amount": "5", "reason": "Customer request", **fields},
+        desk.post(f"/orders/{order.id}/refund/",
+                  {"amount": "5", "reason": "Customer request", "confirmed": "true", **fields},
                   headers={"HX-Request": "true"})
     page = html(client_as("organizer").get("/audit/", {"object_id": order.id}))
-    assert page.count("<code>order.refund</code>") == 2
+    assert page.count("box_office refunded $5.00.") == 2
     assert "Succeeded" in page and "Replayed" in page
+    assert "It was sent again and BrightStar answered from its record: nothing was done twice." in page
     # The order page shows the same trail to the desk.
     trail = html(desk.get(f"/orders/{order.id}/"))
-    assert trail.count("<code>order.refund</code>") == 2
+    assert trail.count("box_office refunded $5.00.") == 2
