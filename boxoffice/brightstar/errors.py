@@ -33,6 +33,7 @@ NOT_CHECKED_IN = "NOT_CHECKED_IN"
 TICKET_VOID = "TICKET_VOID"
 EVENT_NOT_ACTIVE = "EVENT_NOT_ACTIVE"
 IDEMPOTENCY_IN_PROGRESS = "IDEMPOTENCY_IN_PROGRESS"
+REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
 # Ours, for failures that never produced an API answer.
 CONNECTION_FAILED = "CONNECTION_FAILED"
 TIMEOUT = "TIMEOUT"
@@ -141,6 +142,7 @@ _CLASS_BY_STATUS: dict[int, type[BrightStarError]] = {
     403: PermissionDenied,
     404: NotFound,
     409: Conflict,
+    413: ValidationError,  # REQUEST_TOO_LARGE: what was sent, not BrightStar, is at fault
     429: RateLimited,
 }
 

@@ -222,6 +222,6 @@ def resend(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
         elif notice is not None:
             messages.error(request, notice["text"])
         return redirect("orders:detail", order_id=order_id)
-    toast = _notice("success", f"Confirmation sent to {sent.email}.") if sent is not None else None
-    context = {"order_id": order_id, "resend_key": key, "sent": sent, "resend_notice": notice, "resend_toast": toast}
+    # One message, in the panel where the button was: no toast on top of it.
+    context = {"order_id": order_id, "resend_key": key, "sent": sent, "resend_notice": notice}
     return render(request, "orders/detail.html#resend", context)

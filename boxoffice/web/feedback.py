@@ -61,6 +61,7 @@ _BY_CODE: dict[str, Sentence] = {
     errors.NOT_CHECKED_IN: Sentence("This ticket is not checked in."),
     errors.WRONG_EVENT: Sentence("This ticket is for another event.", "This ticket is for {event_title}."),
     errors.IDEMPOTENCY_IN_PROGRESS: Sentence("That request is still being processed. Give it a moment."),
+    errors.REQUEST_TOO_LARGE: Sentence("That was too large for BrightStar to accept. Send less at once."),
 }
 
 # A field error that needs the API's data, keyed by (field, the datum it needs).

@@ -130,13 +130,4 @@
     form.querySelector("input[name=amount]").value = text;
   });
 
-  // Toasts say their piece and go.
-  function ageToasts(root) {
-    (root || document).querySelectorAll(".toast:not([data-aging])").forEach(function (toast) {
-      toast.setAttribute("data-aging", "");
-      setTimeout(function () { toast.remove(); }, 6000);
-    });
-  }
-  document.addEventListener("DOMContentLoaded", function () { ageToasts(); });
-  document.addEventListener("htmx:afterSettle", function () { ageToasts(); });
 })();

@@ -81,3 +81,18 @@ def test_sent_twice_only_when_staff_sent_it_twice(replayed, attempts, twice):
 def test_no_key_ever_reaches_a_sentence():
     error = errors.ValidationError("bad key bs_test_SECRETSECRET", status=400, field=None)
     assert "SECRET" not in feedback.describe(error)
+
+
+def test_a_body_too_large_is_bad_input_not_an_outage():
+    from boxoffice.brightstar.errors import error_from_response
+
+    class Answer:
+        status_code = 413
+        headers: dict = {}
+
+        def json(self):
+            return {"error": {"code": "REQUEST_TOO_LARGE", "message": "too large", "max_bytes": 2621440}}
+
+    error = error_from_response(Answer())
+    assert isinstance(error, errors.ValidationError) and error.extra["max_bytes"] == 2621440
+    assert feedback.describe(error) == "That was too large for BrightStar to accept. Send less at once."

@@ -310,3 +310,24 @@ def test_csv_has_the_columns(client_as, event, tickets):
     assert rows[0] == ["name", "email", "ticket type", "barcode", "status", "checked_in", "checked_in_at"]
     grace = next(r for r in rows if r[0] == "Grace Hopper")
     assert grace[2:6] == ["VIP Balcony", tickets[3].barcode, "valid", "yes"] and grace[6]
+
+
+# --- from a ticket to its order ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(("role", "linked"), [("box_office", True), ("organizer", True), ("door", False)])
+def test_attendee_rows_link_to_their_order_for_the_desk_not_the_door(client_as, event, tickets, role, linked):
+    client = client_as(role)
+    order_url = f"/orders/{tickets[0].order_id}/"
+    listed = client.get(f"/events/{event.id}/attendees/").content.decode()
+    found = client.get(f"/events/{event.id}/door/search/", {"q": "Ada"}, headers={"HX-Request": "true"})
+    for page in (listed, found.content.decode()):
+        assert (f'href="{order_url}"' in page) is linked
+
+
+def test_a_ticket_barcode_finds_its_order_at_the_desk(client_as, tickets):
+    # The customer reads out the code printed on the ticket, in any case.
+    desk = client_as("box_office")
+    response = desk.get("/orders/lookup/", {"q": tickets[0].barcode.lower()})
+    assert response.status_code == 200
+    assert f'href="/orders/{tickets[0].order_id}/"' in response.content.decode()
