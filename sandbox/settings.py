@@ -11,3 +11,5 @@ INSTALLED_APPS = ["django.contrib.contenttypes", "sandbox"]
 ROOT_URLCONF = "sandbox.urls"
 WSGI_APPLICATION = "sandbox.wsgi.application"
 MIDDLEWARE = []
+# The dashboard's template builtins and context processors read its own apps, which are not installed here.
+TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True, "OPTIONS": {}}]

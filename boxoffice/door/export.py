@@ -48,8 +48,8 @@ def _cell(text: str) -> str:
 
 
 # Emails of every attendee leave the building here: orders staff only, not the door.
-@requires(VIEW_ORDERS)
 @require_GET
+@requires(VIEW_ORDERS)
 def export(request: HtmxHttpRequest, event_id: str) -> StreamingHttpResponse:
     names = services.ticket_type_names(event_id)
     form = AttendeeFilterForm(request.GET, names=names)

@@ -65,8 +65,8 @@ def _answer(request: HtmxHttpRequest, event_id: str, result, *, tapped: bool = F
     return response
 
 
-@requires(CHECK_IN)
 @require_http_methods(["GET", "POST"])
+@requires(CHECK_IN)
 def scan(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     if request.method == "GET":
         return _page(request, event_id)
@@ -88,8 +88,8 @@ def scan(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     return _answer(request, event_id, result, tapped=attendee_id is not None)
 
 
-@requires(CHECK_IN)
 @require_POST
+@requires(CHECK_IN)
 def undo(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     form = UndoForm(request.POST)
     if not form.is_valid():
@@ -105,8 +105,8 @@ def undo(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     return _answer(request, event_id, result, tapped=True)
 
 
-@requires(CHECK_IN)
 @require_GET
+@requires(CHECK_IN)
 def counters_view(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     if not request.htmx:  # the fragment's URL opened directly: show the door page it belongs to
         return redirect("door:scan", event_id=event_id)
@@ -116,8 +116,8 @@ def counters_view(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
                        fragment="counters")
 
 
-@requires(CHECK_IN)
 @require_GET
+@requires(CHECK_IN)
 def search(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     q = search_text(request.GET.get("q"))
     context: dict[str, Any] = {"q": q, "event_id": event_id, "found": None, "message": ""}
@@ -138,8 +138,8 @@ def search(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     return render_page(request, "door/scan.html", context, fragment="search_results")
 
 
-@requires(CHECK_IN)
 @require_GET
+@requires(CHECK_IN)
 def attendees(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     event = event_get(event_id=event_id)
     names = services.ticket_type_names(event_id)

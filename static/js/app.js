@@ -86,13 +86,12 @@
     }
   });
 
-  // A confirmation (e.g. orders/_refund_confirm.html) arrives as <dialog open data-modal>: shown in
-  // place without JavaScript, made modal here so focus stays inside it until staff answer.
+  // A confirmation (e.g. orders/_refund_confirm.html) swapped in by htmx arrives as a closed
+  // <dialog data-modal>: shown modal here, so focus stays inside it until staff answer.
   function openDialogs(root) {
     (root || document).querySelectorAll("dialog[data-modal]").forEach(function (dialog) {
-      if (dialog.hasAttribute("data-shown")) return;
+      if (dialog.open || dialog.hasAttribute("data-shown")) return;
       dialog.setAttribute("data-shown", "");
-      if (dialog.open) dialog.close();
       dialog.showModal();
       dialog.addEventListener("close", function () {
         // Back to the form it confirms, where the focus was before.

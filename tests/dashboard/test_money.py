@@ -203,7 +203,8 @@ def test_an_unknown_locale_falls_back_to_the_box_office_language():
 
 
 def _order(total=3000, refunded=0, currency="USD"):
-    return SimpleNamespace(total=total, amount_refunded=refunded, refundable=total - refunded, currency=currency)
+    return SimpleNamespace(total=total, amount_refunded=refunded, refundable=total - refunded, currency=currency,
+                           attendees=(), items=())
 
 
 @pytest.mark.parametrize(

@@ -100,3 +100,9 @@ def test_a_voided_ticket_is_no_longer_offered(client_as, four, refund_post):
     page = html(desk.get(f"/orders/{four.pk}/"))
     assert f'value="{chidi.pk}"' not in page
     assert refund_form_fields(page)["expected_amount_refunded"] == "2500"
+
+
+def test_the_refund_form_offers_every_reason(client_as, four):
+    page = html(client_as("box_office").get(f"/orders/{four.pk}/"))
+    for reason in ("Customer request", "Event change", "Duplicate order", "Other"):
+        assert f'<option value="{reason}">{reason}</option>' in page
