@@ -211,7 +211,16 @@ LOGGING = {
 }
 
 # --- The BrightStar API the dashboard talks to -------------------------------
-BRIGHTSTAR_API_URL = env("BRIGHTSTAR_API_URL", default="http://127.0.0.1:8001/v1/test")
+# Unless set (environment or .env), it follows SANDBOX_ADDR, the address `make run` / `make serve`
+# start the sandbox on, so `make run SANDBOX_ADDR=127.0.0.1:9101` needs nothing else.
+# (sandbox/management/commands/runsandbox.py's base_url, which the dashboard may not import.)
+_SANDBOX_ADDR = env("SANDBOX_ADDR", default="127.0.0.1:8001")
+if _SANDBOX_ADDR.isdigit():  # a bare port, as runserver allows
+    _SANDBOX_ADDR = f"127.0.0.1:{_SANDBOX_ADDR}"
+_sandbox_host, _, _sandbox_port = _SANDBOX_ADDR.rpartition(":")
+if _sandbox_host in ("0.0.0.0", "::", "[::]", ""):  # noqa: S104 - a bind address, reached on loopback
+    _sandbox_host = "127.0.0.1"
+BRIGHTSTAR_API_URL = env("BRIGHTSTAR_API_URL", default=f"http://{_sandbox_host}:{_sandbox_port}/v1/test")
 BRIGHTSTAR_API_KEY = env("BRIGHTSTAR_API_KEY", default="")
 # "connect,read" seconds; a request never goes out without both.
 BRIGHTSTAR_TIMEOUT = tuple(env.list("BRIGHTSTAR_TIMEOUT", cast=float, default=[3.0, 10.0]))
