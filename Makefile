@@ -8,8 +8,11 @@ PY := $(VENV)/bin/python
 PYTHON_BOOT := $(shell for p in python3.13 python3.12 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
 	done)
+# Where make run / make serve start the two servers. The dashboard's settings read SANDBOX_ADDR
+# too: BRIGHTSTAR_API_URL follows it unless set in the environment or .env.
 SANDBOX_ADDR ?= 127.0.0.1:8001
 DASHBOARD_ADDR ?= 127.0.0.1:8000
+export SANDBOX_ADDR
 # The browser tests drive Debian's Chromium; point this elsewhere to use another build.
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
@@ -26,6 +29,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 venv: $(VENV)/.installed
 
 ## run: set everything up and start the dashboard on the sandbox (Ctrl-C stops both)
+# Its last line is the dashboard's URL, printed once both servers answer (startup_check).
 run: venv
 	@$(PY) manage.py migrate --verbosity 0
 	@$(PY) manage.py collectstatic --noinput --verbosity 0
@@ -33,11 +37,10 @@ run: venv
 	@echo "Demo staff (one per role):"
 	@$(PY) manage.py demo_staff
 	@echo ""
-	@echo "  Open the dashboard:  http://$(DASHBOARD_ADDR)/"
-	@echo ""
-	@trap 'kill 0' EXIT; \
+	@export PYTHONUNBUFFERED=1; trap 'kill 0' EXIT; \
 	$(PY) manage.py runsandbox $(SANDBOX_ADDR) --noreload & \
 	$(PY) manage.py runserver $(DASHBOARD_ADDR) --noreload & \
+	$(PY) manage.py startup_check --dashboard $(DASHBOARD_ADDR); \
 	wait
 
 ## serve: both servers under gunicorn with production settings, on this machine (Ctrl-C stops both)
@@ -45,10 +48,11 @@ serve: venv
 	@$(PY) manage.py migrate --verbosity 0
 	@$(PY) manage.py collectstatic --noinput --verbosity 0
 	@$(PY) manage.py demo_setup --addr $(SANDBOX_ADDR) >/dev/null
-	@echo "Dashboard on http://$(DASHBOARD_ADDR)/ and the sandbox on http://$(SANDBOX_ADDR)/v1/test (gunicorn)"
-	@trap 'kill 0' EXIT; \
+	@echo "Starting the sandbox (http://$(SANDBOX_ADDR)/v1/test) and the dashboard under gunicorn..."
+	@export PYTHONUNBUFFERED=1; trap 'kill 0' EXIT; \
 	DEBUG=false BIND=$(SANDBOX_ADDR) DJANGO_SETTINGS_MODULE=sandbox.settings $(VENV)/bin/gunicorn -c gunicorn.conf.py sandbox.wsgi & \
 	DEBUG=false BIND=$(DASHBOARD_ADDR) $(VENV)/bin/gunicorn -c gunicorn.conf.py boxoffice.wsgi & \
+	DEBUG=false $(PY) manage.py startup_check --dashboard $(DASHBOARD_ADDR); \
 	wait
 
 ## browser: Debian's Chromium for the browser tests (installed when missing and we are root)

@@ -114,6 +114,9 @@ DATABASE_ROUTERS = ["sandbox.dbrouter.SandboxRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://boxoffice")}
+# Without CACHE_URL the cache is a copy per worker process: fine for cached API reads,
+# never for a session (a logout on one worker would not reach the others).
+CACHE_IS_SHARED = CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -123,8 +126,9 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out username is refused before its password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    # ModelBackend, with the user of each request read from the cache (staff/backends.py).
-    "boxoffice.staff.backends.CachedModelBackend",
+    # Each request's user is read from the database, never from a cache: a deactivation or a new
+    # password reaches the next request on every worker, and no password hash sits in a cache.
+    "django.contrib.auth.backends.ModelBackend",
 ]
 # Login throttling: 5 wrong passwords for one username from one address locks it for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -142,8 +146,13 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = 10 * 3600
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # the token reaches htmx through hx-headers, never through the cookie
-# Sessions read from the cache, written through to the database: one query less per page.
-SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")
+# Sessions live in the database. With a shared cache (CACHE_URL=redis://...) they are also read
+# through it, one query less per page; a per-process cache would serve a logged-out session on
+# the workers that did not see the logout (staff/checks.py warns if SESSION_ENGINE asks for that).
+SESSION_ENGINE = env(
+    "SESSION_ENGINE",
+    default="django.contrib.sessions.backends." + ("cached_db" if CACHE_IS_SHARED else "db"),
+)
 
 # Served over HTTPS (production): secure cookies, HSTS, redirect to https.
 # Off by default so `make run` works on http://127.0.0.1.
@@ -202,7 +211,16 @@ LOGGING = {
 }
 
 # --- The BrightStar API the dashboard talks to -------------------------------
-BRIGHTSTAR_API_URL = env("BRIGHTSTAR_API_URL", default="http://127.0.0.1:8001/v1/test")
+# Unless set (environment or .env), it follows SANDBOX_ADDR, the address `make run` / `make serve`
+# start the sandbox on, so `make run SANDBOX_ADDR=127.0.0.1:9101` needs nothing else.
+# (sandbox/management/commands/runsandbox.py's base_url, which the dashboard may not import.)
+_SANDBOX_ADDR = env("SANDBOX_ADDR", default="127.0.0.1:8001")
+if _SANDBOX_ADDR.isdigit():  # a bare port, as runserver allows
+    _SANDBOX_ADDR = f"127.0.0.1:{_SANDBOX_ADDR}"
+_sandbox_host, _, _sandbox_port = _SANDBOX_ADDR.rpartition(":")
+if _sandbox_host in ("0.0.0.0", "::", "[::]", ""):  # noqa: S104 - a bind address, reached on loopback
+    _sandbox_host = "127.0.0.1"
+BRIGHTSTAR_API_URL = env("BRIGHTSTAR_API_URL", default=f"http://{_sandbox_host}:{_sandbox_port}/v1/test")
 BRIGHTSTAR_API_KEY = env("BRIGHTSTAR_API_KEY", default="")
 # "connect,read" seconds; a request never goes out without both.
 BRIGHTSTAR_TIMEOUT = tuple(env.list("BRIGHTSTAR_TIMEOUT", cast=float, default=[3.0, 10.0]))

@@ -7,4 +7,4 @@ class StaffConfig(AppConfig):
     verbose_name = "Staff and roles"
 
     def ready(self):
-        from boxoffice.staff import signals  # noqa: F401 - connects the receivers
+        from boxoffice.staff import checks  # noqa: F401 - registers the system checks
