@@ -66,7 +66,9 @@ def test_find_refund_twice_and_resend(browser_page_as, order):
     # Full refund of the rest (the amount field offers it).
     expect(page.locator("#refund-amount")).to_have_value("40.00")
     _refund(page, amount=None, reason="Event change")
-    expect(page.locator(".order-notice")).to_contain_text("Refunded $40.00 and voided 2 tickets. Still refundable: $0.00.")
+    expect(page.locator(".order-notice")).to_contain_text(
+        "Refunded $40.00 and voided 2 tickets. Still refundable: $0.00."
+    )
     expect(page.locator("#order")).to_contain_text("Nothing is left to refund")
     expect(page.locator("h1 .badge")).to_have_text("Refunded")
     assert sorted(r.amount for r in Refund.objects.filter(order=order)) == [1000, 4000]
