@@ -86,6 +86,24 @@
     }
   });
 
+  // Stacked tables (table.stack in app.css) are display: block on a phone, and some browsers then
+  // stop announcing them as tables: say what they are, explicitly.
+  var ROLES = { TABLE: "table", THEAD: "rowgroup", TBODY: "rowgroup", TFOOT: "rowgroup", TR: "row", TD: "cell" };
+  function tableRoles(table) {
+    table.setAttribute("role", "table");
+    table.querySelectorAll("thead, tbody, tfoot, tr, th, td").forEach(function (el) {
+      if (el.closest("table") !== table) return;  // a table inside a cell keeps its own
+      var role = el.tagName === "TH" ? (el.getAttribute("scope") === "row" ? "rowheader" : "columnheader") : ROLES[el.tagName];
+      el.setAttribute("role", role);
+    });
+  }
+  document.addEventListener("htmx:load", function (event) {
+    var root = event.detail.elt;
+    var around = root.closest && root.closest("table.stack");
+    if (around) tableRoles(around);
+    if (root.querySelectorAll) root.querySelectorAll("table.stack").forEach(tableRoles);
+  });
+
   // Toasts say their piece and go.
   function ageToasts(root) {
     (root || document).querySelectorAll(".toast:not([data-aging])").forEach(function (toast) {
