@@ -61,6 +61,7 @@
   });
 
   document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
     var dismiss = event.target.closest("[data-dismiss]");
     if (dismiss) {
       var box = dismiss.closest(".alert, .toast");

@@ -136,6 +136,7 @@ def test_row_actions_are_on_screen_on_a_phone(browser_page_as, venue, width):
         screenshot(page, "phone-event-detail")
 
     page.goto(f"/events/{venue.id}/attendees/")
+    assert_on_screen(page.get_by_role("link", name="Print"))
     assert_on_screen(page.locator("#attendee-table tbody tr").first.get_by_text(re.compile("not in")))
     if width == 320:
         screenshot(page, "phone-attendees")
@@ -154,3 +155,23 @@ def test_tables_on_a_phone_stay_accessible(browser_page_as, venue):
         expect(page.locator("main h1")).to_be_visible()
         assert_accessible(page)
     screenshot(page, "phone-audit")
+
+
+def test_print_the_attendee_list(browser_page_as, venue):
+    page = browser_page_as("door", viewport={"width": 390, "height": 800})
+    page.goto(f"/events/{venue.id}/attendees/")
+    page.get_by_label("Checked in").select_option("no")
+    expect(page).to_have_url(re.compile(r"checked_in=no"))
+    page.get_by_role("link", name="Print").click()
+    expect(page).to_have_url(re.compile(r"/attendees/print/\?.*checked_in=no"))
+    head = page.locator(".sheet-head")
+    expect(head.get_by_role("heading", level=1)).to_have_text(f"Attendees · {LONG_TITLE}")
+    expect(head).to_contain_text("Filter: Not checked in")
+    expect(page.locator("table.sheet tbody tr")).to_have_count(3)
+    expect(page.locator(".sheet-end")).to_have_text("3 attendees · end of list")
+    expect(page.get_by_role("navigation")).to_have_count(0)
+    assert_accessible(page)
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Print")).to_be_hidden()
+    assert page.locator("table.sheet thead").evaluate("el => getComputedStyle(el).display") == "table-header-group"
+    screenshot(page, "print-attendees")
