@@ -203,6 +203,12 @@
     });
   });
 
+  // A tap on a colour choice hands the scanner its field back; arrow keys between the
+  // radios (clicks with detail 0) keep the focus where the keyboard user is.
+  document.querySelectorAll('.toggles input[name="theme"]').forEach(function (radio) {
+    radio.addEventListener("click", function (event) { if (event.detail) input.focus(); });
+  });
+
   function beep(notes) {
     var Ctx = window.AudioContext || window.webkitAudioContext;
     if (!Ctx) return;

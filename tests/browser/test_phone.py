@@ -10,33 +10,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from boxoffice.audit.models import AuditEntry
-from boxoffice.audit.services import audit_record
-from tests.browser.conftest import assert_accessible, screenshot
-from tests.factories import event_make, order_make, ticket_type_make
+from tests.browser.conftest import LONG_TITLE, assert_accessible, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 WIDTHS = (320, 390, 1280)
-LONG_TITLE = "The Midsummer Philharmonic Orchestra Gala — Evening Performance"
-LONG_EMAIL = "alexandra.konstantinopoulou-papadimitriou@example-university.edu"
-
-
-@pytest.fixture
-def venue(account, staff_users):
-    """A published event with long words in it: the title, a tier, buyers with long emails, audit rows."""
-    event = event_make(account, title=LONG_TITLE)
-    general = ticket_type_make(event, name="General Admission (Standing)", price=2500, quantity=500)
-    vip = ticket_type_make(event, name="VIP Balcony", price=9000, quantity=50)
-    order_make(event, general, quantity=2, buyer_name="Alexandra Konstantinopoulou", buyer_email=LONG_EMAIL)
-    order_make(event, vip, quantity=1, buyer_name="Grace Hopper", buyer_email="grace@example.com")
-    event_make(account, title="Draft Party", status="draft", days_ahead=30)
-    for n in range(3):
-        audit_record(staff=staff_users["box_office"], action="order.refund", object_type="refund",
-                     object_id=f"ref_{n:016x}", outcome=AuditEntry.Outcome.REJECTED,
-                     error_code="REFUND_EXCEEDS_REMAINING", message="The amount is more than what is left.",
-                     idempotency_key="0b6f1c2e-9d7a-4f3e-8c55-1a2b3c4d5e6f")
-    return event
 
 
 def pages_for(event) -> dict[str, list[str]]:
