@@ -196,13 +196,26 @@ def test_a_search_tap_verdict_comes_into_view_on_a_phone(browser_page_as, event,
     screenshot(page, "door-search-tap")
 
 
-def test_door_after_thirty_scans_is_accessible_on_a_phone(browser_page_as, event, tickets, refunded, crowd):
-    """A realistic stretch of a night: admissions, duplicates, refusals, searches, then axe."""
-    page = open_door(browser_page_as, event, role="box_office", viewport=PHONE)
+def test_door_after_thirty_scans_is_accessible_on_a_phone(browser_page_as, night, tickets, refunded, crowd):
+    """A realistic stretch of a night: a refund at the desk, then admissions, duplicates, refusals
+    and searches at the door, then axe (the order page's own check comes with its rewrite)."""
+    event, general = night[0], night[1]
+    order = order_make(event, general, quantity=1, buyer_name="Changed Plans", buyer_email="plans@example.com")
+    page = browser_page_as("box_office", viewport=PHONE)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(f"/orders/{order.id}/")
+    refund = page.locator("#order form[hx-post$='/refund/']")
+    refund.get_by_label("Reason").select_option("Customer request")
+    refund.get_by_role("button", name="Refund").click()
+    expect(page.locator(".order-notice")).to_contain_text("Refunded $25.00")
+    gone = Attendee.objects.get(order__id=order.id)
+
+    page.goto(door_url(event))
+    expect(page.locator("#scan-input")).to_be_focused()
     codes = (
         [t.barcode for t in crowd[:10]]  # 10 admitted
         + [t.barcode for t in crowd[:6]]  # 6 already in
-        + [refunded.barcode] * 4  # 4 void
+        + [refunded.barcode] * 2 + [gone.barcode] * 2  # 4 void, two of them refunded just now
         + ["NOT-A-TICKET", "XXXX", "1234"]  # 3 unknown
         + [t.barcode for t in crowd[10:12]]  # 2 admitted
         + [t.barcode for t in tickets[:3]]  # 3 admitted
