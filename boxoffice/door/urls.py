@@ -11,4 +11,5 @@ urlpatterns = [
     path("<bsid:event_id>/door/search/", views.search, name="search"),
     path("<bsid:event_id>/attendees/", views.attendees, name="attendees"),
     path("<bsid:event_id>/attendees/export.csv", export.export, name="export"),
+    path("<bsid:event_id>/attendees/print/", views.attendees_print, name="attendees_print"),
 ]

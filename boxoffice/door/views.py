@@ -4,10 +4,14 @@ One scan is one API call (POST /checkins): the panel's ticket type name
 comes from a cache the page render fills, not from a second request.
 """
 
+from collections.abc import Iterator
+from itertools import batched
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -25,6 +29,7 @@ from boxoffice.web.lists import render_list
 UNDO_SECONDS = 30
 SEARCH_LIMIT = 10
 LIST_PAGE_SIZE = 50
+PRINT_BATCH = 100  # rows rendered per chunk of the streamed print view (one API page)
 
 
 def counters(ticket_types) -> dict:
@@ -155,3 +160,66 @@ def attendees(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
         "query": query.urlencode(),
     }
     return render_list(request, "door/attendees.html", context, page=page)
+
+
+def filter_words(values: dict, names: dict[str, str]) -> str:
+    """The filter in words for a printed list's header: "Not checked in · VIP Balcony · matching “ada”"."""
+    checked_in = values.get("checked_in")
+    parts = ["Everyone" if checked_in is None else "Checked in" if checked_in else "Not checked in"]
+    if values.get("ticket_type"):
+        parts.append(names.get(values["ticket_type"], values["ticket_type"]))
+    if values.get("q"):
+        parts.append(f"matching “{values['q']}”")
+    return " · ".join(parts)
+
+
+@requires(CHECK_IN)
+@require_GET
+def attendees_print(request: HtmxHttpRequest, event_id: str) -> StreamingHttpResponse:
+    """Every attendee of the list's filter on paper (the door's fallback when the Wi-Fi dies).
+
+    Streamed like the CSV export: rows are written as each API page arrives,
+    so a 20,000-name list neither waits for the last page nor sits in memory;
+    the printer pages it (static/css/print.css repeats the header row).
+    """
+    event = event_get(event_id=event_id)
+    names = services.ticket_type_names(event_id)
+    form = AttendeeFilterForm(request.GET, names=names)
+    values = form.values()
+    attendees = services.attendee_iter(event_id=event_id, **values)
+    # The first page now: if BrightStar is down, the error page, not half a list.
+    first = next(attendees, None)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "event": event,
+        "filter": filter_words(values, names),
+        "printed_at": timezone.localtime(),
+        "query": query.urlencode(),
+        "empty": first is None,
+    }
+
+    def chunks() -> Iterator[str]:
+        yield render_to_string("door/print.html#head", context, request)
+        count = 0
+        if first is not None:
+            rows = _chain_one(first, attendees)
+            try:
+                for batch in batched(rows, PRINT_BATCH):
+                    count += len(batch)
+                    yield render_to_string("door/print.html#rows", {
+                        "rows": [{"attendee": a, "ticket_type": names.get(a.ticket_type_id, "")} for a in batch],
+                    })
+            except errors.BrightStarError as exc:
+                # The page has started: say on paper that it stops short, never end it silently.
+                yield render_to_string("door/print.html#incomplete", {"message": describe(exc)})
+        yield render_to_string("door/print.html#foot", {**context, "count": count}, request)
+
+    response = StreamingHttpResponse(chunks(), content_type="text/html; charset=utf-8")
+    response["Cache-Control"] = "no-store"  # names and emails: not for a shared cache
+    return response
+
+
+def _chain_one(first, rest: Iterator) -> Iterator:
+    yield first
+    yield from rest

@@ -61,6 +61,7 @@
   });
 
   document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
     var dismiss = event.target.closest("[data-dismiss]");
     if (dismiss) {
       var box = dismiss.closest(".alert, .toast");
@@ -84,6 +85,24 @@
       var results = document.getElementById("lookup-results");
       if (results) results.innerHTML = "";
     }
+  });
+
+  // Stacked tables (table.stack in app.css) are display: block on a phone, and some browsers then
+  // stop announcing them as tables: say what they are, explicitly.
+  var ROLES = { TABLE: "table", THEAD: "rowgroup", TBODY: "rowgroup", TFOOT: "rowgroup", TR: "row", TD: "cell" };
+  function tableRoles(table) {
+    table.setAttribute("role", "table");
+    table.querySelectorAll("thead, tbody, tfoot, tr, th, td").forEach(function (el) {
+      if (el.closest("table") !== table) return;  // a table inside a cell keeps its own
+      var role = el.tagName === "TH" ? (el.getAttribute("scope") === "row" ? "rowheader" : "columnheader") : ROLES[el.tagName];
+      el.setAttribute("role", role);
+    });
+  }
+  document.addEventListener("htmx:load", function (event) {
+    var root = event.detail.elt;
+    var around = root.closest && root.closest("table.stack");
+    if (around) tableRoles(around);
+    if (root.querySelectorAll) root.querySelectorAll("table.stack").forEach(tableRoles);
   });
 
   // A confirmation (e.g. orders/_refund_confirm.html) swapped in by htmx arrives as a closed

@@ -42,7 +42,57 @@
     if (!code) { event.preventDefault(); return; }
     event.detail.etc.values = { barcode: code, idempotency_key: keyFor(code) };
     event.detail.etc.timeout = REQUEST_TIMEOUT_MS;
+    // The last verdict belongs to the last person: it must not stand over the next one.
+    showPanel("pending", "pending", "…", "Checking…", code);
   });
+
+  // --- the panel: a glyph, a word and a shape per verdict (door.css), never colour alone ---
+  function showPanel(tone, outcome, glyph, word, detail) {
+    var panel = document.createElement("div");
+    panel.className = "result " + tone;
+    panel.setAttribute("data-outcome", outcome);
+    var big = document.createElement("p");
+    big.className = "result-word";
+    if (glyph) {
+      var mark = document.createElement("span");
+      mark.className = "verdict-mark";
+      mark.setAttribute("aria-hidden", "true");
+      mark.textContent = glyph;
+      big.appendChild(mark);
+    }
+    var text = document.createElement("span");
+    text.textContent = word;
+    big.appendChild(text);
+    panel.appendChild(big);
+    if (detail) {
+      var more = document.createElement("p");
+      more.className = "result-detail";
+      more.textContent = detail;
+      panel.appendChild(more);
+    }
+    // "Checking…" and "Ready" are not news: only the verdict that follows is announced.
+    result.setAttribute("aria-busy", tone === "pending" ? "true" : "false");
+    result.replaceChildren(panel);
+    return panel;
+  }
+  function showingVerdict() {
+    var panel = result.querySelector(".result");
+    return panel && !panel.matches(".idle, .pending");
+  }
+  // Searching for the next person starts a new check-in: clear the last one's verdict.
+  var search = document.getElementById("door-search");
+  if (search) search.addEventListener("input", function () {
+    if (showingVerdict()) showPanel("idle", "idle", "", "Ready to scan", "");
+  });
+  input.addEventListener("input", function () {
+    if (showingVerdict()) showPanel("idle", "idle", "", "Ready to scan", "");
+  });
+  // On a phone the panel sits above the search list: a tap's verdict must come into view,
+  // not land off screen while only a badge in the list changes.
+  function bringIntoView(panel) {
+    var box = panel.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) result.scrollIntoView({ block: "start" });
+  }
 
   function scanValues(detail) {
     return (detail && detail.etc && detail.etc.values) || null;
@@ -51,18 +101,10 @@
   function noAnswer(detail) {
     var values = scanValues(detail);
     if (values) unanswered = { barcode: values.barcode, key: values.idempotency_key, at: Date.now() };
-    var panel = document.createElement("div");
-    panel.className = "result none fresh";
-    panel.setAttribute("data-outcome", "unanswered");
-    var word = document.createElement("p");
-    word.className = "result-word";
-    word.textContent = "No answer — scan again";
-    var more = document.createElement("p");
-    more.className = "result-detail";
-    more.textContent = "The dashboard did not answer. Scan the same code again: it cannot let anyone in twice.";
-    panel.appendChild(word);
-    panel.appendChild(more);
-    result.replaceChildren(panel);
+    var panel = showPanel("none", "unanswered", "?", "No answer — scan again",
+      "The dashboard did not answer. Scan the same code again: it cannot let anyone in twice.");
+    panel.classList.add("fresh");
+    bringIntoView(panel);
     addLog("none", "No answer", values ? values.barcode : "");
     feedback("none");
   }
@@ -73,6 +115,12 @@
     var item = document.createElement("li");
     item.className = "log-item " + tone;
     item.setAttribute("data-outcome", "unanswered");
+    var mark = document.createElement("span");
+    mark.className = "verdict-mark";
+    mark.setAttribute("aria-hidden", "true");
+    mark.textContent = "?";
+    item.appendChild(mark);
+    item.appendChild(document.createTextNode(" "));
     var strong = document.createElement("strong");
     strong.textContent = word;
     item.appendChild(strong);
@@ -95,7 +143,9 @@
     if (event.target !== result) return;
     var panel = result.querySelector(".result");
     if (!panel) return;
+    result.setAttribute("aria-busy", "false");
     panel.classList.add("fresh");
+    bringIntoView(panel);
     var outcome = panel.getAttribute("data-outcome");
     var values = scanValues(event.detail);
     var fromScan = event.detail.requestConfig && event.detail.requestConfig.elt === form;
@@ -128,7 +178,7 @@
   input.addEventListener("blur", function (event) {
     // Clicking on nothing in particular must not leave the scanner typing into the void.
     var to = event.relatedTarget;
-    if (!to || !to.matches("input, select, textarea, button, a, summary")) setTimeout(focusScan, 0);
+    if (!to || !to.matches("input, select, textarea, button, a, summary, [tabindex]")) setTimeout(focusScan, 0);
   });
   // A scanner "types" wherever focus is: send stray keystrokes to the field.
   document.addEventListener("keydown", function (event) {
@@ -151,6 +201,12 @@
       if (pair[0] === "sound" && box.checked) beep([[880, 0.08]]);
       input.focus();
     });
+  });
+
+  // A tap on a colour choice hands the scanner its field back; arrow keys between the
+  // radios (clicks with detail 0) keep the focus where the keyboard user is.
+  document.querySelectorAll('.toggles input[name="theme"]').forEach(function (radio) {
+    radio.addEventListener("click", function (event) { if (event.detail) input.focus(); });
   });
 
   function beep(notes) {

@@ -15,6 +15,12 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import Page, sync_playwright
 
+from boxoffice.audit.models import AuditEntry
+from boxoffice.audit.services import audit_record
+from tests.factories import event_make, order_make, ticket_type_make
+
+LONG_TITLE = "The Midsummer Philharmonic Orchestra Gala — Evening Performance"
+LONG_EMAIL = "alexandra.konstantinopoulou-papadimitriou@example-university.edu"
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
 PHONE = {"width": 390, "height": 844}
@@ -69,10 +75,11 @@ def browser_page_as(browser, live_server, dashboard, staff_users):
     contexts = []
     problems: list[str] = []
 
-    def open_page(role: str, *, viewport: dict = DESKTOP) -> Page:
+    def open_page(role: str, *, viewport: dict = DESKTOP, **context_options) -> Page:
+        """context_options: any of Playwright's new_context options, e.g. color_scheme="dark"."""
         client = Client()
         client.force_login(staff_users[role])
-        context = browser.new_context(viewport=viewport, base_url=live_server.url)
+        context = browser.new_context(viewport=viewport, base_url=live_server.url, **context_options)
         context.add_cookies(
             [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
               "url": live_server.url}]
@@ -122,3 +129,20 @@ def assert_accessible(page: Page) -> None:
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in bad
     )
     assert not bad, f"{page.url}\n{report}"
+
+
+@pytest.fixture
+def venue(account, staff_users):
+    """A published event with long words in it: the title, a tier, buyers with long emails, audit rows."""
+    event = event_make(account, title=LONG_TITLE)
+    general = ticket_type_make(event, name="General Admission (Standing)", price=2500, quantity=500)
+    vip = ticket_type_make(event, name="VIP Balcony", price=9000, quantity=50)
+    order_make(event, general, quantity=2, buyer_name="Alexandra Konstantinopoulou", buyer_email=LONG_EMAIL)
+    order_make(event, vip, quantity=1, buyer_name="Grace Hopper", buyer_email="grace@example.com")
+    event_make(account, title="Draft Party", status="draft", days_ahead=30)
+    for n in range(3):
+        audit_record(staff=staff_users["box_office"], action="order.refund", object_type="refund",
+                     object_id=f"ref_{n:016x}", outcome=AuditEntry.Outcome.REJECTED,
+                     error_code="REFUND_EXCEEDS_REMAINING", message="The amount is more than what is left.",
+                     idempotency_key="0b6f1c2e-9d7a-4f3e-8c55-1a2b3c4d5e6f")
+    return event
