@@ -10,6 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from sandbox.models import Order
 from tests.browser.conftest import LONG_TITLE, assert_accessible, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, databases="__all__")]
@@ -20,7 +21,8 @@ WIDTHS = (320, 390, 1280)
 def pages_for(event) -> dict[str, list[str]]:
     """Which pages each role can open (boxoffice/staff/roles.py)."""
     everyone = ["/events/", f"/events/{event.id}/", f"/events/{event.id}/door/", f"/events/{event.id}/attendees/"]
-    orders = ["/orders/lookup/?q=a", f"/orders/event/{event.id}/"]
+    order = Order.objects.filter(event=event).order_by("id").first()
+    orders = ["/orders/lookup/?q=a", f"/orders/event/{event.id}/", f"/orders/{order.id}/"]
     return {
         "door": everyone,
         "box_office": everyone + orders,
@@ -128,7 +130,8 @@ def test_row_actions_are_on_screen_on_a_phone(browser_page_as, venue, width):
 def test_tables_on_a_phone_stay_accessible(browser_page_as, venue):
     """Stacked rows keep their headers as labels; a table that still scrolls is a named, focusable region."""
     page = browser_page_as("organizer", viewport={"width": 320, "height": 800})
-    for url in ("/events/", f"/orders/event/{venue.id}/", "/orders/lookup/?q=a", "/audit/"):
+    order = Order.objects.filter(event=venue).order_by("id").first()
+    for url in ("/events/", f"/orders/event/{venue.id}/", "/orders/lookup/?q=a", "/audit/", f"/orders/{order.id}/"):
         page.goto(url)
         expect(page.locator("main h1")).to_be_visible()
         assert_accessible(page)
