@@ -23,6 +23,8 @@ def new_id(prefix: str) -> str:
 class Account(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
+    # IANA name; a new event takes it unless it names its own.
+    timezone = models.CharField(max_length=64, default="UTC")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -62,6 +64,8 @@ class Event(models.Model):
     end_date = models.DateTimeField(null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True, default="")
     currency = models.CharField(max_length=3, default="USD")
+    # IANA name. Only how the event's times are shown: they are stored, and sent, in UTC.
+    timezone = models.CharField(max_length=64, default="UTC")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     gross_sales = models.BigIntegerField(default=0)
     amount_refunded = models.BigIntegerField(default=0)

@@ -5,7 +5,9 @@ be JSON integers (no "12", no 12.0, no true), strings must be strings.
 """
 
 import re
+import zoneinfo
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Annotated, Literal
 
 from ninja import Schema
@@ -69,6 +71,25 @@ LongText = text(strict=True, max_length=10_000)
 Currency = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Z]{3}$")]
 
 
+@cache
+def _time_zones() -> frozenset[str]:
+    # "localtime" names whatever zone the server happens to run in: not a time zone a client can mean.
+    return frozenset(zoneinfo.available_timezones() - {"localtime"})
+
+
+def _known_zone(value: str) -> str:
+    # The exact IANA name, case included: ZoneInfo alone would also take file paths, and on
+    # a case-blind disk "europe/berlin", which a client's own tz library may then refuse.
+    if value not in _time_zones():
+        raise ValueError("must be an IANA time zone name, like Europe/Berlin or UTC")
+    return value
+
+
+TimeZone = Annotated[
+    str, StringConstraints(strict=True, pattern=NO_NUL, min_length=1, max_length=64), AfterValidator(_known_zone)
+]
+
+
 def integer(*, ge: int, le: int):
     # Bounds before the validator, so they reach the schema as minimum/maximum.
     return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_json_number)]
@@ -108,6 +129,7 @@ class EventCreate(Strict):
     description: LongText = ""
     venue: ShortText = ""
     currency: Currency = "USD"
+    timezone: TimeZone = optional()  # left out: the account's time zone
     status: EventStatus = "draft"
 
 
@@ -118,6 +140,7 @@ class EventUpdate(Strict):
     description: LongText = optional()
     venue: ShortText = optional()
     currency: Currency = optional()
+    timezone: TimeZone = optional()  # any time: it changes how times are shown, never the times
     status: EventStatus = optional()
 
 
@@ -129,6 +152,7 @@ class EventOut(Schema):
     end_date: datetime | None
     venue: str
     currency: str
+    timezone: str  # IANA name, for showing the times; they are UTC on the wire
     status: EventStatus
     capacity: int
     tickets_sold: int
@@ -245,6 +269,7 @@ class OrderEventOut(Schema):
     title: str
     start_date: datetime
     currency: str
+    timezone: str
 
 
 class TicketTypeName(Schema):

@@ -24,7 +24,8 @@ def order(account):
 def test_expand_embeds_the_event_and_the_orders_ticket_types(api, order):
     body = api.get(f"/orders/{order.pk}", params={"expand": "event,ticket_types"}).json()
     event = order.event
-    assert set(body["event"]) == {"id", "title", "start_date", "currency"}  # no time zone: the API keeps none
+    assert set(body["event"]) == {"id", "title", "start_date", "currency", "timezone"}
+    assert body["event"]["timezone"] == "UTC"
     assert (body["event"]["id"], body["event"]["title"], body["event"]["currency"]) == (event.pk, "Winter Ball", "EUR")
     assert body["event"]["start_date"].startswith(event.start_date.strftime("%Y-%m-%dT%H:%M:%S"))
     assert sorted((t["id"], t["name"]) for t in body["ticket_types"]) == sorted(
