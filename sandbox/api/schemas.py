@@ -251,6 +251,14 @@ class RefundSummary(Schema):
         return sorted(attendee.pk for attendee in obj.attendees.all())
 
 
+class OrderEventOut(Schema):
+    id: str
+    title: str
+    start_date: datetime
+    currency: str
+    timezone: str
+
+
 class OrderOut(Schema):
     id: str
     event_id: str
@@ -262,14 +270,13 @@ class OrderOut(Schema):
     amount_refunded: int
     created_at: datetime
     items: list[OrderItemOut]
+    # null unless asked for with ?expand=event
+    event: OrderEventOut | None = None
 
-
-class OrderEventOut(Schema):
-    id: str
-    title: str
-    start_date: datetime
-    currency: str
-    timezone: str
+    @staticmethod
+    def resolve_event(obj):
+        # Not obj.event, which every order has: only what the request expanded.
+        return getattr(obj, "expanded_event", None)
 
 
 class TicketTypeName(Schema):
@@ -280,14 +287,8 @@ class TicketTypeName(Schema):
 class OrderDetailOut(OrderOut):
     attendees: list[AttendeeOut]
     refunds: list[RefundSummary]
-    # null unless asked for with ?expand=event,ticket_types (GET /orders/{id})
-    event: OrderEventOut | None = None
+    # null unless asked for with ?expand=ticket_types (event: see OrderOut)
     ticket_types: list[TicketTypeName] | None = None
-
-    @staticmethod
-    def resolve_event(obj):
-        # Not obj.event, which every order has: only what the request expanded.
-        return getattr(obj, "expanded_event", None)
 
     @staticmethod
     def resolve_ticket_types(obj):
@@ -312,6 +313,8 @@ class OrderFilters(Schema):
     date_from: Date | None = None
     date_to: Date | None = None
     q: text(max_length=200) | None = None
+    # A list row embeds its event only; ticket types are the order page's (GET /orders/{id}).
+    expand: Literal["event"] | None = None
     limit: Limit = 20
     offset: Offset = 0
 
