@@ -176,6 +176,10 @@ class Attendee(models.Model):
     checked_in_at = models.DateTimeField(null=True, blank=True)
     # The refund that voided this ticket (at most one: a void ticket stays void).
     refund = models.ForeignKey("Refund", null=True, blank=True, on_delete=models.SET_NULL, related_name="attendees")
+    # Moved by every change, so a replica at the venue can follow the changes feed
+    # (sandbox/changes.py). auto_now covers save(); services that change rows
+    # with QuerySet.update() must set it themselves.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         # (event, name, id, email, barcode) covers the default listing, its deep
@@ -185,11 +189,18 @@ class Attendee(models.Model):
             models.Index(fields=["event", "name", "id", "email", "barcode"], name="att_event_name_cover"),
             models.Index(fields=["event", "ticket_type", "name", "id"]),
             models.Index(fields=["event", "checked_in", "name", "id"]),
+            # The changes feed: one range of it per page, already in the feed's order.
+            models.Index(fields=["event", "updated_at", "id"], name="att_event_changes"),
         ]
 
     def save(self, *args, **kwargs):
         if not self.id:
             self.id = new_id("att")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "updated_at" not in update_fields:
+            # Django leaves auto_now fields alone when update_fields omits them: a
+            # rename saved with update_fields=["name"] would never reach the feed.
+            kwargs["update_fields"] = [*update_fields, "updated_at"]
         super().save(*args, **kwargs)
 
 

@@ -212,6 +212,7 @@ class AttendeeOut(Schema):
     status: Literal["valid", "void"]
     checked_in: bool
     checked_in_at: datetime | None
+    updated_at: datetime  # moved by every change: check-in, undo, void, rename
 
 
 class AttendeeFilters(Schema):
@@ -220,6 +221,9 @@ class AttendeeFilters(Schema):
     q: text(max_length=200) | None = None
     limit: Limit = 20
     offset: Offset = 0
+    # The changes feed (sandbox/changes.py): "" or "0" from the start, else the
+    # X-Next-Cursor of the page before. Alone: no other filter, no offset.
+    changes_after: text(max_length=100) | None = None
 
 
 class CheckInIn(Strict):
