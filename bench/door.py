@@ -31,7 +31,11 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: `bench` importable
-from bench.common import ROOT, Browser, Http, Stack, summary, time_limit, write_results
+from bench.figures import summary, write_results
+from bench.harness.browser import Browser
+from bench.harness.connection import Connection
+from bench.harness.servers import ROOT, time_limit
+from bench.harness.stack import Stack
 
 PASSWORD = "bench-door-password-not-secret"  # noqa: S105 - a throwaway user in var/bench
 
@@ -39,8 +43,8 @@ PASSWORD = "bench-door-password-not-secret"  # noqa: S105 - a throwaway user in 
 class Bench:
     def __init__(self, args):
         self.args = args
-        self.stack = Stack("run", workers=args.workers, threads=args.threads)
-        self.ports = self.stack.ports
+        self.stack = Stack(ROOT / "var" / "bench" / "door", apps=("sandbox", "dashboard", "floor"),
+                           workers=args.workers, threads=args.threads)
         self.barcodes: list[str] = []
         self.lock = threading.Lock()
 
@@ -50,7 +54,7 @@ class Bench:
         self.stack.reset()
         print(self.stack.seed(account="bench", events=1, orders_per_event=self.args.orders))
         self.stack.api_key("bench")
-        self.stack.add_user("bench-door", PASSWORD, "Door")
+        self.stack.add_users({"bench-door": "Door"}, PASSWORD)
         with self.stack.sandbox_db() as db:
             self.event_id, self.attendees = db.execute(
                 "SELECT event_id, count(*) FROM sandbox_attendee GROUP BY event_id").fetchone()
@@ -66,15 +70,16 @@ class Bench:
     def stop(self):
         self.stack.stop()
 
-    def door_session(self) -> Http:
+    def door_session(self) -> Browser:
         """A logged-in door volunteer's browser: session cookie + CSRF token."""
-        self.browser = Browser(self.stack, "bench-door", PASSWORD)
-        return self.new_door()
+        self.browser = self.stack.browser()
+        self.browser.login("bench-door", PASSWORD)
+        return self.browser
 
-    def new_door(self) -> Http:
-        return self.browser.htmx()
+    def new_door(self) -> Browser:
+        return self.browser.twin()
 
-    def new_api(self) -> Http:
+    def new_api(self) -> Connection:
         return self.stack.api()
 
     def next_barcode(self) -> str:
@@ -82,33 +87,33 @@ class Bench:
             return self.barcodes.pop()
 
     # --- the three operations, each returning True when it did what it should ---
-    def scan_dashboard(self, door: Http) -> bool:
-        body = urlencode({"barcode": self.next_barcode(), "idempotency_key": str(uuid.uuid4())}).encode()
-        status, html, _ = door.call("POST", f"/events/{self.event_id}/door/", body)
+    def scan_dashboard(self, door: Browser) -> bool:
+        fields = {"barcode": self.next_barcode(), "idempotency_key": str(uuid.uuid4())}
+        status, html, _ = door.post(f"/events/{self.event_id}/door/", fields)
         return status == 200 and b'data-outcome="admitted"' in html
 
-    def scan_api(self, api: Http) -> bool:
+    def scan_api(self, api: Connection) -> bool:
         body = json.dumps({"barcode": self.next_barcode()}).encode()
         status, _, _ = api.call("POST", f"/v1/test/events/{self.event_id}/checkins", body,
                                 {"Idempotency-Key": str(uuid.uuid4())})
         return status == 201
 
-    def hit_floor(self, floor: Http) -> bool:
+    def hit_floor(self, floor: Connection) -> bool:
         status, _, _ = floor.call("GET", "/floor/")
         return status == 200
 
-    def search_dashboard(self, door: Http, q: str) -> bool:
-        status, html, _ = door.call("GET", f"/events/{self.event_id}/door/search/?{urlencode({'q': q})}")
+    def search_dashboard(self, door: Browser, q: str) -> bool:
+        status, html, _ = door.get(f"/events/{self.event_id}/door/search/?{urlencode({'q': q})}", htmx=True)
         return status == 200 and b"found-row" in html
 
-    def search_api(self, api: Http, q: str) -> bool:
+    def search_api(self, api: Connection, q: str) -> bool:
         status, _, _ = api.call("GET", f"/v1/test/events/{self.event_id}/attendees?{urlencode({'q': q, 'limit': 10})}")
         return status == 200
 
     # --- measurements ------------------------------------------------------------------
     def latency(self) -> dict:
-        door, api, floor = self.door_session(), self.new_api(), Http(self.ports["floor"])
-        door.call("GET", f"/events/{self.event_id}/door/")  # the page render fills the names cache
+        door, api, floor = self.door_session(), self.new_api(), self.stack.floor()
+        door.get(f"/events/{self.event_id}/door/")  # the page render fills the names cache
         ops = {"dashboard": lambda: self.scan_dashboard(door), "api": lambda: self.scan_api(api),
                "floor": lambda: self.hit_floor(floor)}
         samples = {name: [] for name in ops}
@@ -128,7 +133,7 @@ class Bench:
     def throughput(self) -> dict:
         results = {}
         makers = {"dashboard": (self.new_door, self.scan_dashboard), "api": (self.new_api, self.scan_api),
-                  "floor": (lambda: Http(self.ports["floor"]), self.hit_floor)}
+                  "floor": (self.stack.floor, self.hit_floor)}
         for name, (make, op) in makers.items():
             done, failed = [0] * self.args.clients, [0] * self.args.clients
             start = threading.Barrier(self.args.clients + 1)

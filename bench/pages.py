@@ -52,7 +52,6 @@ import argparse
 import json
 import os
 import random
-import re
 import sys
 import time
 import uuid
@@ -62,77 +61,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from gunicorn.glogging import Logger
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: `bench` importable
-from bench.common import ROOT, Browser, Http, Stack, print_table, summary, time_limit, write_results
+from bench.calls import API, LOG_FORMAT, AccessLog, signature
+from bench.figures import print_table, summary, write_results
+from bench.harness.connection import Connection
+from bench.harness.servers import ROOT, time_limit
+from bench.harness.stack import Stack
 
 USER = "bench-pages"
 PASSWORD = "bench-pages-password-not-secret"  # noqa: S105 - a throwaway user in var/bench
-# boxoffice/brightstar/client.py USER_AGENT: how the log tells the dashboard's calls from ours.
-DASHBOARD_UA = "brightstar-boxoffice/"
 DIRECT_UA = "bench-direct"
-API = "/v1/test"
-LOG_FORMAT = '%(start)s "%(r)s" %(s)s "%(a)s"'
-LOG_LINE = re.compile(r'^(?P<start>[\d.]+) "(?P<method>[A-Z]+) (?P<target>\S+) HTTP/[\d.]+" (?P<status>\d{3}) '
-                      r'"(?P<ua>[^"]*)"$')
-IDS = re.compile(r"\b(evt|ord|tkt|att|ref)_[0-9a-f]+")
-Q_VALUE = re.compile(r"([?&]q=)[^&]*")
-
-
-class StampedAccessLogger(Logger):
-    """gunicorn's logger, plus when each request started (wall clock, µs).
-
-    A line is written after its response has gone out, sometimes a few ms
-    late on a busy machine, so the order of lines is not the order of
-    requests; their start times are.
-    """
-
-    def atoms(self, resp, req, environ, request_time):
-        atoms = super().atoms(resp, req, environ, request_time)
-        atoms["start"] = f"{time.time() - request_time.total_seconds():.6f}"
-        return atoms
-
-
-def signature(method: str, target: str) -> str:
-    """'GET /v1/test/orders?q=…&limit=8&offset=0': the call, without its ids or search words."""
-    return f"{method} {Q_VALUE.sub(r'\1…', IDS.sub(r'\1_…', target))}"
-
-
-class AccessLog:
-    """The sandbox's access log, read as it grows."""
-
-    def __init__(self, path: Path, sandbox: Http):
-        self.sandbox, self.seq, self.rest = sandbox, 0, b""
-        self.file = path.open("rb")
-        self.file.seek(0, os.SEEK_END)
-
-    def dashboard_calls(self, started: float, finished: float) -> tuple[list[tuple[str, str]], list[float]]:
-        """The dashboard's calls (method, target) that started in [started, finished], in order,
-        and the start times of any dashboard calls logged late for an earlier window."""
-        self.seq += 1
-        mark = f"{API}/bench-mark/{self.seq}"  # a JSON 404 from the sandbox, logged like any call
-        self.sandbox.call("GET", mark)
-        calls, late, deadline = [], [], time.monotonic() + 10
-        while True:
-            self.rest += self.file.read()
-            *lines, self.rest = self.rest.split(b"\n")
-            for i, raw in enumerate(lines):
-                m = LOG_LINE.match(raw.decode("utf-8", "replace"))
-                if m is None:
-                    continue
-                if m["target"] == mark:
-                    self.rest = b"\n".join([*lines[i + 1:], self.rest])
-                    return [(method, target) for _, method, target in sorted(calls)], late
-                if m["ua"].startswith(DASHBOARD_UA):
-                    start = float(m["start"])
-                    if started <= start <= finished:
-                        calls.append((start, m["method"], m["target"]))
-                    else:
-                        late.append(start)
-            if time.monotonic() > deadline:
-                raise SystemExit(f"marker {mark} never reached the sandbox's access log")
-            time.sleep(0.0005)
 
 
 @dataclass
@@ -155,7 +93,8 @@ class Page:
 class Bench:
     def __init__(self, args):
         self.args = args
-        self.stack = Stack("pages", workers=args.workers, threads=args.threads)
+        self.stack = Stack(ROOT / "var" / "bench" / "pages", apps=("sandbox", "dashboard", "floor"),
+                           workers=args.workers, threads=args.threads)
         self.log_path = self.stack.dir / "sandbox-access.log"
 
     # --- setup ---------------------------------------------------------------------
@@ -165,7 +104,7 @@ class Bench:
         print(self.stack.seed(account="bench", events=1, orders_per_event=self.args.orders))
         print(self.stack.seed(account="bench", events=6, orders_per_event=50))  # a few ordinary events
         self.stack.api_key("bench")
-        self.stack.add_user(USER, PASSWORD, "Organizer")
+        self.stack.add_users({USER: "Organizer"}, PASSWORD)
         need = 2 * (self.args.warmup + self.args.rounds)
         with self.stack.sandbox_db() as db:
             self.event_id, self.attendees = db.execute(
@@ -194,12 +133,10 @@ class Bench:
               f"(plus 6 small events) in {time.perf_counter() - started:.0f}s")
 
     def serve(self):
-        # The console email backend prints each resend, Django each marker's 404: not for the terminal.
-        self.output = self.stack.dir / "servers.out"
-        self.stack.serve(extra_env={"sandbox": {"GUNICORN_ACCESSLOG": str(self.log_path)}},
-                         extra_args={"sandbox": ["--logger-class", "bench.pages.StampedAccessLogger",
-                                                 "--access-logformat", LOG_FORMAT]},
-                         output=self.output.open("w"))
+        # Each server's output (the console email backend's resends, Django's 404 per marker) goes to its log.
+        self.stack.serve(env={"sandbox": {"GUNICORN_ACCESSLOG": str(self.log_path)}},
+                         args={"sandbox": ["--logger-class", "bench.calls.StampedAccessLogger",
+                                           "--access-logformat", LOG_FORMAT]})
 
     # --- the pages -------------------------------------------------------------------
     def pages(self) -> list[Page]:
@@ -259,15 +196,12 @@ class Bench:
     # --- one round of one page ---------------------------------------------------------
     def dashboard(self, page: Page, i: int) -> float:
         method, path, form, htmx = page.request(i)
-        body = urlencode(form).encode() if form is not None else None
-        headers = {"HX-Request": "true", "X-CSRFToken": self.csrf} if htmx else {}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
         started = time.perf_counter()
-        status, html, _ = self.web.call(method, path, body, headers)
+        status, html, _ = self.browser.request(method, path, form, htmx=htmx)
         elapsed = (time.perf_counter() - started) * 1000
         if status != 200 or page.expect(i) not in html:
-            raise SystemExit(f"{page.name}: {method} {path} answered {status}, not the page:\n{html[:600]!r}")
+            raise SystemExit(f"{page.name}: {method} {path} answered {status}, not the page:\n{html[:600]!r}"
+                             f"\n(servers' logs in {self.stack.dir})")
         return elapsed
 
     def direct(self, page: Page, calls: list[tuple[str, str]], i: int) -> float:
@@ -300,14 +234,14 @@ class Bench:
     # --- the runs ---------------------------------------------------------------------
     def measure(self) -> tuple[list[Page], list[float], int]:
         # One browser, one keep-alive connection: pages as links load them, actions as htmx sends them.
-        browser = Browser(self.stack, USER, PASSWORD)
-        self.web, self.csrf = browser.page(), browser.csrf
+        self.browser = self.stack.browser()
+        self.browser.login(USER, PASSWORD)
         self.api = self.stack.api({"User-Agent": DIRECT_UA})
         self.floor = self.stack.floor()
-        log = AccessLog(self.log_path, Http(self.stack.ports["sandbox"], {"User-Agent": "bench-marker"}))
+        log = AccessLog(self.log_path, Connection(self.stack.ports["sandbox"], {"User-Agent": "bench-marker"}))
         # The door page fills the names cache a door's scans rely on, as a door volunteer's first load does.
         started = time.time()
-        self.web.call("GET", f"/events/{self.event_id}/door/")
+        self.browser.get(f"/events/{self.event_id}/door/")
         log.dashboard_calls(started, time.time())
         pages, floor, stray = self.pages(), [], 0
         order = [page.name for page in pages]
@@ -427,8 +361,8 @@ def report(bench: Bench, pages: list[Page], floor_values: list[float], stray: in
           f"(p95 {deep['deep']['p95_ms']:.1f}): x{deep['ratio_median']:.2f} (target <= {DEEP_TARGET:g}: "
           f"{'ok' if deep_ok else 'MISS'}); {deep['deep']['median_ms'] / fm:.1f} x floor")
     print(f"Rounds left out because a call reached the log after its marker: {dropped}"
-          f"{f'; {stray} late lines matched no page' if stray else ''}; server output in "
-          f"{bench.output.relative_to(ROOT)}")
+          f"{f'; {stray} late lines matched no page' if stray else ''}; servers' logs in "
+          f"{bench.stack.dir.relative_to(ROOT)}")
     missed = [name for name, r in out.items() if not r["meets_targets"]]
     slowest = max(out, key=lambda n: out[n]["ratio_median"] or 0)
     print(f"Targets: ratio <= {RATIO_TARGET} and the issue's call counts: "
