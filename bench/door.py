@@ -93,7 +93,7 @@ class Bench:
         with self.lock:
             return self.barcodes.pop()
 
-    # --- the three operations, each returning True when it did what it should ---
+    # --- each action on each side, and the floor: True when it did what it should ---
     def scan_dashboard(self, door: Browser) -> bool:
         fields = {"barcode": self.next_barcode(), "idempotency_key": str(uuid.uuid4())}
         status, html, _ = door.post(f"/events/{self.event_id}/door/", fields)
