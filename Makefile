@@ -93,7 +93,7 @@ soak: venv
 bench: venv
 	$(PY) bench/pages.py
 
-## bench-door: door check-in latency, throughput and search, dashboard vs API
+## bench-door: the door's scan, counters and search, dashboard vs API in floors, and scan throughput
 bench-door: venv
 	$(PY) bench/door.py
 

@@ -10,8 +10,9 @@ import uuid
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from bench.harness.browser import Browser
 from soak.floor import Floor
-from soak.told import Browser, RefundTry, Scan, Tally, door_outcome, refund_form, refund_verdict
+from soak.told import PASSWORD, RefundTry, Scan, Tally, door_outcome, refund_form, refund_verdict
 
 # How often a person sends the same thing again before giving up on it.
 RESCANS = 6
@@ -49,7 +50,7 @@ def scan(floor: Floor, browser: Browser, door: str, event_id: str, kind: str, ba
 
 def door_person(floor: Floor, browser: Browser, username: str, event_id: str, deadline: float, seed: int) -> None:
     rng = random.Random(seed)
-    browser.login(username)
+    browser.login(username, PASSWORD)
     browser.get(f"/events/{event_id}/door/")
     while time.monotonic() < deadline:
         roll = rng.random()
@@ -111,7 +112,7 @@ def refund(floor: Floor, browser: Browser, staff: str, rng: random.Random) -> No
 
 def staff_person(floor: Floor, browser: Browser, username: str, deadline: float, seed: int) -> None:
     rng = random.Random(seed)
-    browser.login(username)
+    browser.login(username, PASSWORD)
     while time.monotonic() < deadline:
         roll = rng.random()
         if roll < 0.10:

@@ -23,8 +23,9 @@ fails or the dashboard answered 500 even once.
     .venv/bin/python soak/run.py [--minutes 3] [--clients 12]
 
 This is the entry point; beside it: told.py (what people were told),
-stack.py (seeding and serving), floor.py (the sandbox's data),
-people.py (the simulated doors and staff), checks.py (the invariants).
+floor.py (the sandbox's data), people.py (the simulated doors and staff),
+checks.py (the invariants). Seeding, serving and the browsers are the
+benchmarks' harness (bench/harness/).
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import signal
 import sys
 import threading
 import time
@@ -44,11 +44,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.harness.servers import time_limit  # noqa: E402
+from bench.harness.stack import Stack  # noqa: E402
 from soak.checks import check, report  # noqa: E402
 from soak.floor import Floor, Snapshot  # noqa: E402
 from soak.people import door_person, person, staff_person  # noqa: E402
-from soak.stack import Stack  # noqa: E402
-from soak.told import Browser, Tally  # noqa: E402
+from soak.told import PASSWORD, Tally  # noqa: E402
 
 # ~20% of API requests misbehave; `lost` commits, then breaks the connection.
 FAULTS = "500:0.06,429:0.04,latency:0.04:1s,drop:0.03,lost:0.03"
@@ -64,28 +65,30 @@ def main(argv=None) -> int:
     parser.add_argument("--dir", type=Path, default=ROOT / "var" / "soak", help="emptied, then holds DBs and logs")
     args = parser.parse_args(argv)
 
-    stack = Stack(args.dir.resolve(), args.faults)
+    # Short API timeouts, so a dropped answer turns into "not confirmed" in seconds, not tens.
+    stack = Stack(args.dir.resolve(), workers=2, threads=8, env={"BRIGHTSTAR_TIMEOUT": "2,3"})
     doors = max(1, args.clients // 2)
     staff = args.clients - doors
     users = {f"door-{i}": "Door" for i in range(1, doors + 1)}
     users |= {(f"organizer-{i}" if i % 3 == 0 else f"desk-{i}"): ("Organizer" if i % 3 == 0 else "Box office")
               for i in range(1, staff + 1)}
-    # Bounded in time whatever happens: the servers die with us.
-    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(SystemExit("soak: timed out")))
-    signal.alarm(int(args.minutes * 60) + 600)
+    time_limit(int(args.minutes * 60) + 600, "soak")
     tally = Tally()
     try:
-        stack.seed(orders_per_event=args.orders_per_event, users=users)
+        stack.reset()
+        print(stack.seed(account="soak", events=6, orders_per_event=args.orders_per_event))
+        stack.api_key("soak")
+        stack.add_users(users, PASSWORD)
         with stack.sandbox_db() as db:
             base = Snapshot.read(db)
         floor = Floor(base, tally, args.seed)
-        stack.serve()
-        port = stack.ports["dashboard"]
+        # Only the sandbox misbehaves; its INFO log says which faults it injected.
+        stack.serve(env={"sandbox": {"SANDBOX_FAULTS": args.faults, "LOG_LEVEL": "INFO"}})
         started = time.monotonic()
         deadline = started + args.minutes * 60
         people = []
         for i, (username, role) in enumerate(users.items()):
-            browser = Browser(port, tally)
+            browser = stack.browser(on_answer=tally.http)
             if role == "Door":
                 event_id = floor.published[i % len(floor.published)]
                 work = (door_person, tally, floor, browser, username, event_id, deadline, args.seed + i)
@@ -100,14 +103,14 @@ def main(argv=None) -> int:
         elapsed = time.monotonic() - started
     finally:
         stack.stop()
-    log = (stack.dir / "sandbox.log").read_text(errors="replace")
+    log = stack.log("sandbox").read_text(errors="replace")
     faults_fired = Counter(re.findall(r"Injecting (\w+) into", log))
     with stack.sandbox_db() as sandbox, stack.dashboard_db() as dashboard:
         results = check(base, Snapshot.read(sandbox), sandbox, dashboard, tally)
     summary = report(args, tally, results, faults_fired, elapsed)
     if tally.status[500]:
-        tracebacks = (stack.dir / "dashboard.log").read_text(errors="replace")
-        print(f"\nThe dashboard's log ({stack.dir / 'dashboard.log'}) ends with:\n{tracebacks[-4000:]}")
+        tracebacks = stack.log("dashboard").read_text(errors="replace")
+        print(f"\nThe dashboard's log ({stack.log('dashboard')}) ends with:\n{tracebacks[-4000:]}")
     (stack.dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     print("SOAK-SUMMARY " + json.dumps(summary))
     return 1 if summary["invariants_failed"] or summary["status_500"] else 0

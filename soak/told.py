@@ -1,17 +1,14 @@
-"""What the simulated people were told: their browsers, and the dashboard's answers as they read them."""
+"""What the simulated people were told: the dashboard's answers as they read them, and the tally."""
 
 from __future__ import annotations
 
-import http.client
 import re
 import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from html import unescape
-from urllib.parse import urlencode
 
-from bench.servers import HOST
+from bench.harness.connection import Reply
 
 PASSWORD = "soak-password-not-secret"  # noqa: S105 - throwaway users in var/soak
 
@@ -59,87 +56,14 @@ class Tally:
                 self.failures.append((method, path, status))
 
 
-@dataclass
-class Page:
-    status: int
-    text: str
-    headers: dict
-
-
-class Browser:
-    """One person's browser: a cookie jar, a CSRF token, one keep-alive connection."""
-
-    def __init__(self, port: int, tally: Tally):
-        self.port, self.tally = port, tally
-        self.cookies: dict[str, str] = {}
-        self.conn: http.client.HTTPConnection | None = None
-        self.last_used = 0.0
-
-    def twin(self) -> Browser:
-        """A second tab of the same session (two scanners on one account)."""
-        other = Browser(self.port, self.tally)
-        other.cookies = dict(self.cookies)
-        return other
-
-    def request(self, method: str, path: str, fields: dict | None = None, *, htmx: bool = False) -> Page:
-        # gunicorn drops keep-alive connections idle for 5 s: open a new one before that.
-        if self.conn is None or time.monotonic() - self.last_used > 3:
-            if self.conn is not None:
-                self.conn.close()
-            self.conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if "csrftoken" in self.cookies:
-            headers["X-CSRFToken"] = self.cookies["csrftoken"]
-        if htmx:
-            headers["HX-Request"] = "true"
-        body = None
-        if fields is not None:
-            body = urlencode(fields).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-            data = response.read()
-        except (OSError, http.client.HTTPException):
-            self.conn.close()
-            self.conn = None
-            self.tally.http(method, path, 0)
-            return Page(0, "", {})
-        self.last_used = time.monotonic()
-        for cookie in response.headers.get_all("Set-Cookie") or []:
-            name, value = cookie.split(";")[0].split("=", 1)
-            self.cookies[name] = value
-        self.tally.http(method, path, response.status)
-        return Page(response.status, data.decode("utf-8", "replace"), {k.lower(): v for k, v in response.getheaders()})
-
-    def get(self, path: str, *, htmx: bool = False) -> Page:
-        page = self.request("GET", path, htmx=htmx)
-        if page.status == 0:  # a GET is safe to send again, as a browser's reload
-            page = self.request("GET", path, htmx=htmx)
-        return page
-
-    def post(self, path: str, fields: dict, *, htmx: bool = True) -> Page:
-        return self.request("POST", path, fields, htmx=htmx)
-
-    def login(self, username: str) -> None:
-        page = self.get("/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-        if page.status != 200 or token is None:
-            raise SystemExit(f"soak: the login page did not load for {username} ({page.status})")
-        fields = {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token[1]}
-        page = self.post("/login/", fields, htmx=False)
-        if page.status != 302:
-            raise SystemExit(f"soak: {username} could not log in ({page.status})")
-
-
-def door_outcome(page: Page) -> str:
+def door_outcome(page: Reply) -> str:
     if page.status != 200:
         return f"http-{page.status}"
     found = re.search(r'<div class="result [^"]*" data-outcome="([a-z_]+)"', page.text)
     return found[1] if found else "unreadable"
 
 
-def refund_verdict(page: Page, key: str) -> tuple[str, str]:
+def refund_verdict(page: Reply, key: str) -> tuple[str, str]:
     """("done" | "again" | "refused" | "invalid" | "unexpected", what the notice said)."""
     if page.status == 0 or page.status >= 500:
         return "again", f"HTTP {page.status}"

@@ -1,4 +1,4 @@
-"""gunicorn on loopback for the benchmarks and the soak: start, wait until listening, stop.
+"""gunicorn on loopback: start, wait until listening, stop; and a time limit that stops them.
 
 Every server runs the project's gunicorn.conf.py in a session of its own, so
 stopping one kills its master and workers and nothing else.
@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
 HOST = "127.0.0.1"
 
@@ -25,13 +25,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def time_limit(seconds: int, name: str) -> None:
+    """Bounded in time whatever happens: SystemExit unwinds through `finally`, so the servers die with us."""
+    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(SystemExit(f"{name}: timed out")))
+    signal.alarm(seconds)
+
+
 class Servers:
     def __init__(self):
         self.procs: list[subprocess.Popen] = []
 
     def start(self, app: str, *, port: int, env: dict[str, str], args: list[str] | None = None, output=None) -> None:
         """Serve the WSGI `app` on `port`; `env` sets its settings, workers and threads."""
-        cmd = [PY, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--chdir", str(ROOT), *(args or []), app]
+        # No control socket: nobody drives these with gunicornc, and one killed
+        # with SIGKILL below would leave its socket file behind.
+        cmd = [PY, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--chdir", str(ROOT),
+               "--no-control-socket", *(args or []), app]
         self.procs.append(subprocess.Popen(cmd, cwd=ROOT, env={**env, "BIND": f"{HOST}:{port}"},  # noqa: S603
                                            start_new_session=True, stdout=output, stderr=output))
 
