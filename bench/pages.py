@@ -174,8 +174,9 @@ class Bench:
             Page("order page", lambda i: ("GET", f"/orders/{order(i)}/", None, False),
                  lambda i: b'id="order-title"', max_calls=1),
             Page("refund", lambda i: ("POST", f"/orders/{self.refund_orders[2 * i]}/refund/", {
+                # The confirmed post, the one that sends (the confirmation before it calls no API).
                 "amount": "0.01", "reason": "Customer request", "note": "", "idempotency_key": str(uuid.uuid4()),
-                "expected_amount_refunded": 0}, True),
+                "expected_amount_refunded": 0, "confirmed": "true"}, True),
                  lambda i: b"Refunded ", swap=twin(self.refund_orders),
                  body=lambda i: {"reason": "Customer request", "amount": 1, "expected_amount_refunded": 0}),
             Page("resend", lambda i: ("POST", f"/orders/{self.resend_orders[2 * i]}/resend/", {

@@ -72,7 +72,8 @@ TEMPLATES = [
                 "boxoffice.staff.context_processors.staff",
                 "boxoffice.web.context_processors.environment",
             ],
-            "builtins": ["boxoffice.web.templatetags"],
+            # tz: {% timezone event.timezone %} shows an event's times in its own zone.
+            "builtins": ["boxoffice.web.templatetags", "django.templatetags.tz"],
         },
     },
 ]

@@ -86,7 +86,9 @@ def refund(floor: Floor, browser: Browser, staff: str, rng: random.Random) -> No
     roll = rng.random()
     amount = left + 1 if roll < 0.05 else left if roll < 0.15 else rng.randint(1, max(1, left // 3))
     fields = {"amount": dollars(amount), "reason": rng.choice(REASONS), "note": "",
-              "idempotency_key": form["idempotency_key"], "expected_amount_refunded": form["expected_amount_refunded"]}
+              "idempotency_key": form["idempotency_key"], "expected_amount_refunded": form["expected_amount_refunded"],
+              # What the confirmation sends, once staff have read it (its first step calls no API).
+              "confirmed": "true"}
     record = RefundTry(staff, order_id, amount, form["idempotency_key"])
     for attempt in range(1, RESENDS + 1):
         sent = time.time()

@@ -39,11 +39,12 @@ def event_create(
     description: str | None = None,
     venue: str | None = None,
     currency: str | None = None,
+    timezone: str | None = None,
     status: str | None = None,
     idempotency_key: str,
 ) -> Sent[Event]:
     body = _event_body(title=title, start_date=start_date, end_date=end_date, description=description,
-                       venue=venue, currency=currency, status=status)
+                       venue=venue, currency=currency, timezone=timezone, status=status)
     return client.send("POST", "events", Event.from_json, json=body, idempotency_key=idempotency_key)
 
 
@@ -56,12 +57,13 @@ def event_update(
     description: str | None = None,
     venue: str | None = None,
     currency: str | None = None,
+    timezone: str | None = None,
     status: str | None = None,
     idempotency_key: str | None = None,
 ) -> Sent[Event]:
     """Change only the fields given (None means "leave as is")."""
     body = _event_body(title=title, start_date=start_date, end_date=end_date, description=description,
-                       venue=venue, currency=currency, status=status)
+                       venue=venue, currency=currency, timezone=timezone, status=status)
     return client.send("PATCH", f"events/{event_id}", Event.from_json, json=body, idempotency_key=idempotency_key)
 
 

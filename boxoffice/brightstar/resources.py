@@ -58,6 +58,7 @@ class Event:
     end_date: datetime | None
     venue: str
     currency: str
+    timezone: str  # IANA: how the event's times are shown (they are UTC on the wire)
     status: str
     capacity: int
     tickets_sold: int
@@ -77,6 +78,7 @@ class Event:
             end_date=parse_datetime(d.get("end_date")),
             venue=d.get("venue") or "",
             currency=d.get("currency") or "USD",
+            timezone=d.get("timezone") or "UTC",
             status=d["status"],
             capacity=_integer(d.get("capacity", 0)),
             tickets_sold=_integer(d.get("tickets_sold", 0)),
@@ -201,12 +203,13 @@ class EventRef:
     title: str
     start_date: datetime
     currency: str
+    timezone: str = "UTC"
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Self:
         return _build(cls, data, lambda d: cls(
             id=d["id"], title=d["title"], start_date=_required_datetime(d["start_date"]),
-            currency=d.get("currency") or "USD",
+            currency=d.get("currency") or "USD", timezone=d.get("timezone") or "UTC",
         ))
 
 

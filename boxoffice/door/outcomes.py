@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ from boxoffice.audit.models import AuditEntry
 from boxoffice.audit.selectors import audit_list
 from boxoffice.brightstar import errors
 from boxoffice.brightstar.resources import Attendee, attendee_in
-from boxoffice.door.services import ticket_type_names
+from boxoffice.door.services import event_zone, ticket_type_names
 from boxoffice.web.feedback import describe, door_words
 
 OK, WARN, BAD, NONE = "ok", "warn", "bad", "none"
@@ -55,14 +56,15 @@ def ticket_type_name(event_id: str, ticket_type_id: str) -> str:
     return names.get(ticket_type_id, "")
 
 
-def local_time(moment: datetime | None) -> str:
-    """19:42 today, or "Sat 14 Jun 19:42" for another day, in the venue's TIME_ZONE."""
+def local_time(moment: datetime | None, zone: str) -> str:
+    """19:42 CET today, or "Sat 14 Jun 19:42 CEST" for another day, in the event's own time zone."""
     if moment is None:
         return ""
-    local = timezone.localtime(moment)
-    if local.date() == timezone.localdate():
-        return local.strftime("%H:%M")
-    return local.strftime("%a %d %b %H:%M")
+    where = ZoneInfo(zone)
+    local = timezone.localtime(moment, where)
+    if local.date() == timezone.localdate(timezone=where):
+        return local.strftime("%H:%M %Z")
+    return local.strftime("%a %d %b %H:%M %Z")
 
 
 def first_admitted_by(attendee_id: str) -> str:
@@ -89,7 +91,8 @@ def refused(event_id: str, exc: errors.BrightStarError, barcode: str = "") -> Sc
     attendee = attendee_in(exc) if isinstance(exc, errors.Conflict) else None
     data = {}
     if attendee is not None:
-        data = {"when": local_time(attendee.checked_in_at), "who": first_admitted_by(attendee.id)}
+        when = local_time(attendee.checked_in_at, event_zone(event_id))
+        data = {"when": when, "who": first_admitted_by(attendee.id)}
     word, detail = door_words(exc, **data)
     outcome, tone = _REFUSED.get(exc.code, ("unanswered", NONE))
     name = ticket_type_name(event_id, attendee.ticket_type_id) if attendee else ""

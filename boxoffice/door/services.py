@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.core.cache import cache
 
 from boxoffice.audit.services import audited
 from boxoffice.brightstar import attendees as api
 from boxoffice.brightstar.client import new_idempotency_key
-from boxoffice.brightstar.resources import Attendee, Page, TicketType
+from boxoffice.brightstar.resources import Attendee, Event, Page, TicketType
 from boxoffice.events.services import ticket_type_list
 
 # Ticket type names barely change during a night; check-ins drop the events
@@ -81,6 +82,16 @@ def attendee_check_in_undo(*, event_id: str, attendee_id: str, staff) -> Attende
         object_id=attendee_id, event_id=event_id, from_value=lambda a: {"order_id": a.order_id},
     )
     return sent.value
+
+
+def event_zone_remember(event: Event) -> None:
+    """The door page's load notes the event's time zone, so a scan's answer names its times without a call."""
+    cache.set(f"door:zone:{event.id}", event.timezone, NAMES_SECONDS)
+
+
+def event_zone(event_id: str) -> str:
+    # Unknown (the page not loaded for a while): the dashboard's zone, which the label then names.
+    return cache.get(f"door:zone:{event_id}") or settings.TIME_ZONE
 
 
 def _names_key(event_id: str) -> str:

@@ -43,6 +43,7 @@ def counters(ticket_types) -> dict:
 
 def _page(request: HtmxHttpRequest, event_id: str, result=None, *, search: dict | None = None) -> HttpResponse:
     event = event_get(event_id=event_id)
+    services.event_zone_remember(event)
     # Fresh figures for the counters; the same answer fills the names cache
     # so the first scans make exactly one call each.
     ticket_types = ticket_type_list(event_id=event_id, use_cache=False)
@@ -125,7 +126,8 @@ def counters_view(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
 @requires(CHECK_IN)
 def search(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     q = search_text(request.GET.get("q"))
-    context: dict[str, Any] = {"q": q, "event_id": event_id, "found": None, "message": ""}
+    context: dict[str, Any] = {"q": q, "event_id": event_id, "found": None, "message": "",
+                               "zone": services.event_zone(event_id)}
     if len(q) >= 2:
         try:
             page = services.attendee_list(event_id=event_id, q=q, limit=SEARCH_LIMIT)

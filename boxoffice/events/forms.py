@@ -5,9 +5,13 @@ Prices are typed in currency units and become integer cents through
 rule; what it refuses comes back through `api_error` onto the field it names.
 """
 
+import functools
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
+from django.conf import settings
+from django.utils import timezone
 
 from boxoffice.brightstar.errors import BrightStarError
 from boxoffice.money import AmountError, format_amount, parse_amount
@@ -64,17 +68,45 @@ class EventForm(ApiErrorsMixin, forms.Form):
     venue = forms.CharField(max_length=200, required=False)
     currency = forms.ChoiceField(choices=[(c, c) for c in CURRENCIES], initial="USD",
                                  help_text="Cannot change once tickets are sold.")
+    # Left empty: the account's zone (new events) or as it was (edits).
+    timezone = forms.CharField(
+        label="Time zone", max_length=64, required=False,
+        help_text="Its times are shown and typed in this zone (an IANA name, like Europe/Berlin).",
+    )
     description = forms.CharField(max_length=10_000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
     # Issued with the create form so a double click creates one event, not two.
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=255)
 
-    api_fields = {name: name for name in ("title", "start_date", "end_date", "venue", "currency", "description")}
+    api_fields = {name: name for name in ("title", "start_date", "end_date", "venue", "currency", "description",
+                                          "timezone")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].initial = settings.TIME_ZONE
+        # The zone the start and end are typed in: the one on the form, else the event's, else ours.
+        typed = self.data.get(self.add_prefix("timezone")) if self.is_bound else None
+        known = [z for z in (typed, self.initial.get("timezone"), settings.TIME_ZONE) if _known_zone(z)]
+        self.zone: str = known[0] if known else "UTC"
+
+    def full_clean(self):
+        # "19:30" means 19:30 where the event happens, whatever zone this dashboard runs in.
+        with timezone.override(ZoneInfo(self.zone)):
+            super().full_clean()
+
+    def clean_timezone(self) -> str | None:
+        name = self.cleaned_data["timezone"].strip()
+        if not name:
+            return None
+        if not _known_zone(name):
+            raise forms.ValidationError(f"“{name[:64]}” is not a time zone. Write an IANA name, like Europe/Berlin.")
+        return name
 
     @classmethod
     def for_event(cls, event, data=None) -> "EventForm":
         # To the minute, as the input shows it: seconds would count as a change on every save.
         initial = {"title": event.title, "start_date": _minute(event.start_date), "end_date": _minute(event.end_date),
-                   "venue": event.venue, "currency": event.currency, "description": event.description}
+                   "venue": event.venue, "currency": event.currency, "description": event.description,
+                   "timezone": event.timezone}
         form = cls(data, initial=initial, prefix="event")
         currency = form.fields["currency"]
         if event.currency not in CURRENCIES and isinstance(currency, forms.ChoiceField):
@@ -92,6 +124,8 @@ class EventForm(ApiErrorsMixin, forms.Form):
     def changes(self) -> dict:
         """Only what the user changed: PATCH leaves the rest as BrightStar has it."""
         changed = {name: self.cleaned_data[name] for name in self.changed_data if name in self.api_fields}
+        if changed.get("timezone", "") is None:
+            del changed["timezone"]
         # The service cannot send null, so an emptied end date is left as is.
         if changed.get("end_date", "") is None:
             del changed["end_date"]
@@ -137,6 +171,16 @@ class TicketTypeForm(ApiErrorsMixin, forms.Form):
         if self.ticket_type is not None:
             data.setdefault("quantity_sold", self.ticket_type.quantity_sold)
         super().api_error(error, **data)
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _known_zone(name) -> bool:
+    # A set lookup, not ZoneInfo(name): any typed text reaches here, and ZoneInfo reads files.
+    return isinstance(name, str) and name in _zones()
 
 
 def _minute(value):

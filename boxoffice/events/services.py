@@ -59,6 +59,7 @@ def event_create(
     description: str | None = None,
     venue: str | None = None,
     currency: str | None = None,
+    timezone: str | None = None,
     status: str | None = None,
     idempotency_key: str | None = None,
     staff,
@@ -66,7 +67,8 @@ def event_create(
     key = idempotency_key or new_idempotency_key()
     sent = audited(
         lambda: api.event_create(title=title, start_date=start_date, end_date=end_date, description=description,
-                                 venue=venue, currency=currency, status=status, idempotency_key=key),
+                                 venue=venue, currency=currency, timezone=timezone, status=status,
+                                 idempotency_key=key),
         staff=staff, action="event.create", object_type="event", idempotency_key=key,
         from_value=lambda event: {"object_id": event.id, "event_id": event.id},
     )

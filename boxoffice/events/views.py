@@ -83,6 +83,7 @@ def event_create(request: HtmxHttpRequest) -> HttpResponse:
             event = services.event_create(
                 title=data["title"], start_date=data["start_date"], end_date=data["end_date"],
                 description=data["description"], venue=data["venue"], currency=data["currency"],
+                timezone=data["timezone"],
                 idempotency_key=data["idempotency_key"] or None, staff=request.user,
             )
         except errors.BrightStarError as exc:
