@@ -85,8 +85,8 @@ class EventForm(ApiErrorsMixin, forms.Form):
         self.fields["timezone"].initial = settings.TIME_ZONE
         # The zone the start and end are typed in: the one on the form, else the event's, else ours.
         typed = self.data.get(self.add_prefix("timezone")) if self.is_bound else None
-        known = [z for z in (typed, self.initial.get("timezone"), settings.TIME_ZONE) if _known_zone(z)]
-        self.zone: str = known[0] if known else "UTC"
+        known = [str(z) for z in (typed, self.initial.get("timezone"), settings.TIME_ZONE) if _known_zone(z)]
+        self.zone = known[0] if known else "UTC"
 
     def full_clean(self):
         # "19:30" means 19:30 where the event happens, whatever zone this dashboard runs in.
