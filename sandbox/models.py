@@ -23,6 +23,8 @@ def new_id(prefix: str) -> str:
 class Account(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
+    # IANA name; a new event takes it unless it names its own.
+    timezone = models.CharField(max_length=64, default="UTC")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -62,6 +64,8 @@ class Event(models.Model):
     end_date = models.DateTimeField(null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True, default="")
     currency = models.CharField(max_length=3, default="USD")
+    # IANA name. Only how the event's times are shown: they are stored, and sent, in UTC.
+    timezone = models.CharField(max_length=64, default="UTC")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     gross_sales = models.BigIntegerField(default=0)
     amount_refunded = models.BigIntegerField(default=0)
@@ -172,6 +176,10 @@ class Attendee(models.Model):
     checked_in_at = models.DateTimeField(null=True, blank=True)
     # The refund that voided this ticket (at most one: a void ticket stays void).
     refund = models.ForeignKey("Refund", null=True, blank=True, on_delete=models.SET_NULL, related_name="attendees")
+    # Moved by every change, so a replica at the venue can follow the changes feed
+    # (sandbox/changes.py). auto_now covers save(); services that change rows
+    # with QuerySet.update() must set it themselves.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         # (event, name, id, email, barcode) covers the default listing, its deep
@@ -181,11 +189,18 @@ class Attendee(models.Model):
             models.Index(fields=["event", "name", "id", "email", "barcode"], name="att_event_name_cover"),
             models.Index(fields=["event", "ticket_type", "name", "id"]),
             models.Index(fields=["event", "checked_in", "name", "id"]),
+            # The changes feed: one range of it per page, already in the feed's order.
+            models.Index(fields=["event", "updated_at", "id"], name="att_event_changes"),
         ]
 
     def save(self, *args, **kwargs):
         if not self.id:
             self.id = new_id("att")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "updated_at" not in update_fields:
+            # Django leaves auto_now fields alone when update_fields omits them: a
+            # rename saved with update_fields=["name"] would never reach the feed.
+            kwargs["update_fields"] = [*update_fields, "updated_at"]
         super().save(*args, **kwargs)
 
 

@@ -38,7 +38,14 @@ def _list(request, response, filters: OrderFilters, event=None) -> list:
         date_to=filters.date_to,
         q=filters.q,
     ).prefetch_related("items")
-    return page(response, qs, limit=filters.limit, offset=filters.offset)
+    if filters.expand == "event":
+        # Joined to each row, so a page of 100 orders across 100 events costs no query more.
+        qs = qs.select_related("event")
+    rows = page(response, qs, limit=filters.limit, offset=filters.offset)
+    if filters.expand == "event":
+        for order in rows:
+            order.expanded_event = order.event
+    return rows
 
 
 def build_router() -> Router:

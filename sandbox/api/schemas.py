@@ -5,7 +5,9 @@ be JSON integers (no "12", no 12.0, no true), strings must be strings.
 """
 
 import re
+import zoneinfo
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Annotated, Literal
 
 from ninja import Schema
@@ -69,6 +71,25 @@ LongText = text(strict=True, max_length=10_000)
 Currency = Annotated[str, StringConstraints(strict=True, pattern=r"^[A-Z]{3}$")]
 
 
+@cache
+def _time_zones() -> frozenset[str]:
+    # "localtime" names whatever zone the server happens to run in: not a time zone a client can mean.
+    return frozenset(zoneinfo.available_timezones() - {"localtime"})
+
+
+def _known_zone(value: str) -> str:
+    # The exact IANA name, case included: ZoneInfo alone would also take file paths, and on
+    # a case-blind disk "europe/berlin", which a client's own tz library may then refuse.
+    if value not in _time_zones():
+        raise ValueError("must be an IANA time zone name, like Europe/Berlin or UTC")
+    return value
+
+
+TimeZone = Annotated[
+    str, StringConstraints(strict=True, pattern=NO_NUL, min_length=1, max_length=64), AfterValidator(_known_zone)
+]
+
+
 def integer(*, ge: int, le: int):
     # Bounds before the validator, so they reach the schema as minimum/maximum.
     return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_json_number)]
@@ -108,6 +129,7 @@ class EventCreate(Strict):
     description: LongText = ""
     venue: ShortText = ""
     currency: Currency = "USD"
+    timezone: TimeZone = optional()  # left out: the account's time zone
     status: EventStatus = "draft"
 
 
@@ -118,6 +140,7 @@ class EventUpdate(Strict):
     description: LongText = optional()
     venue: ShortText = optional()
     currency: Currency = optional()
+    timezone: TimeZone = optional()  # any time: it changes how times are shown, never the times
     status: EventStatus = optional()
 
 
@@ -129,6 +152,7 @@ class EventOut(Schema):
     end_date: datetime | None
     venue: str
     currency: str
+    timezone: str  # IANA name, for showing the times; they are UTC on the wire
     status: EventStatus
     capacity: int
     tickets_sold: int
@@ -188,6 +212,7 @@ class AttendeeOut(Schema):
     status: Literal["valid", "void"]
     checked_in: bool
     checked_in_at: datetime | None
+    updated_at: datetime  # moved by every change: check-in, undo, void, rename
 
 
 class AttendeeFilters(Schema):
@@ -196,6 +221,9 @@ class AttendeeFilters(Schema):
     q: text(max_length=200) | None = None
     limit: Limit = 20
     offset: Offset = 0
+    # The changes feed (sandbox/changes.py): "" or "0" from the start, else the
+    # X-Next-Cursor of the page before. Alone: no other filter, no offset.
+    changes_after: text(max_length=100) | None = None
 
 
 class CheckInIn(Strict):
@@ -227,6 +255,14 @@ class RefundSummary(Schema):
         return sorted(attendee.pk for attendee in obj.attendees.all())
 
 
+class OrderEventOut(Schema):
+    id: str
+    title: str
+    start_date: datetime
+    currency: str
+    timezone: str
+
+
 class OrderOut(Schema):
     id: str
     event_id: str
@@ -238,13 +274,13 @@ class OrderOut(Schema):
     amount_refunded: int
     created_at: datetime
     items: list[OrderItemOut]
+    # null unless asked for with ?expand=event
+    event: OrderEventOut | None = None
 
-
-class OrderEventOut(Schema):
-    id: str
-    title: str
-    start_date: datetime
-    currency: str
+    @staticmethod
+    def resolve_event(obj):
+        # Not obj.event, which every order has: only what the request expanded.
+        return getattr(obj, "expanded_event", None)
 
 
 class TicketTypeName(Schema):
@@ -255,14 +291,8 @@ class TicketTypeName(Schema):
 class OrderDetailOut(OrderOut):
     attendees: list[AttendeeOut]
     refunds: list[RefundSummary]
-    # null unless asked for with ?expand=event,ticket_types (GET /orders/{id})
-    event: OrderEventOut | None = None
+    # null unless asked for with ?expand=ticket_types (event: see OrderOut)
     ticket_types: list[TicketTypeName] | None = None
-
-    @staticmethod
-    def resolve_event(obj):
-        # Not obj.event, which every order has: only what the request expanded.
-        return getattr(obj, "expanded_event", None)
 
     @staticmethod
     def resolve_ticket_types(obj):
@@ -287,6 +317,8 @@ class OrderFilters(Schema):
     date_from: Date | None = None
     date_to: Date | None = None
     q: text(max_length=200) | None = None
+    # A list row embeds its event only; ticket types are the order page's (GET /orders/{id}).
+    expand: Literal["event"] | None = None
     limit: Limit = 20
     offset: Offset = 0
 

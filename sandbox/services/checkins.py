@@ -47,7 +47,7 @@ def _admit(attendee_id: str, now: datetime) -> bool:
     # re-checks the WHERE once the row's earlier writer commits; SQLite runs
     # one writer at a time.
     admitted = Attendee.objects.filter(pk=attendee_id, checked_in=False, status=Attendee.Status.VALID).update(
-        checked_in=True, checked_in_at=now
+        checked_in=True, checked_in_at=now, updated_at=now
     )
     return bool(admitted)
 
@@ -92,7 +92,7 @@ def attendee_check_in(
             attendee = _admit_locked(attendee.pk, now)
         # In the same transaction as the admission: the counter moves exactly when it does.
         TicketType.objects.filter(pk=attendee.ticket_type_id).update(checked_in_count=F("checked_in_count") + 1)
-    attendee.checked_in, attendee.checked_in_at = True, now
+    attendee.checked_in, attendee.checked_in_at, attendee.updated_at = True, now, now
     return attendee
 
 
@@ -102,10 +102,13 @@ def attendee_check_in_undo(*, account: Account, livemode: bool, event_id: str, a
         # Locked: whether the counter moves depends on the status read here.
         # Attendee, then ticket type: locking.py's order.
         attendee = lock(Attendee, attendee.pk, "Ticket")
-        undone = Attendee.objects.filter(pk=attendee.pk, checked_in=True).update(checked_in=False, checked_in_at=None)
+        now = timezone.now()
+        undone = Attendee.objects.filter(pk=attendee.pk, checked_in=True).update(
+            checked_in=False, checked_in_at=None, updated_at=now
+        )
         if not undone:
             raise ApiError(errors.NOT_CHECKED_IN, "This ticket is not checked in", attendee=attendee)
         if attendee.status == Attendee.Status.VALID:
             TicketType.objects.filter(pk=attendee.ticket_type_id).update(checked_in_count=F("checked_in_count") - 1)
-    attendee.checked_in, attendee.checked_in_at = False, None
+    attendee.checked_in, attendee.checked_in_at, attendee.updated_at = False, None, now
     return attendee

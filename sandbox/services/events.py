@@ -17,6 +17,8 @@ def _check_dates(start: datetime, end: datetime | None) -> None:
 
 def event_create(*, account: Account, livemode: bool, **fields) -> Event:
     _check_dates(fields["start_date"], fields.get("end_date"))
+    if fields.get("timezone") is None:
+        fields["timezone"] = account.timezone
     return Event.objects.create(account=account, livemode=livemode, **fields)
 
 

@@ -3,6 +3,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from sandbox import errors
 from sandbox.errors import ApiError, invalid
@@ -124,6 +125,7 @@ def _void_tickets(tickets: list[Attendee], refund: Refund) -> None:
             quantity_sold=F("quantity_sold") - sold[ticket_type.pk],
             checked_in_count=F("checked_in_count") - checked_in[ticket_type.pk],
         )
+    # updated_at by hand: update() skips auto_now, and the venue's replica follows it.
     Attendee.objects.filter(pk__in=[ticket.pk for ticket in tickets]).update(
-        status=Attendee.Status.VOID, refund=refund
+        status=Attendee.Status.VOID, refund=refund, updated_at=timezone.now()
     )

@@ -189,6 +189,7 @@ class _Seeder:
             end_date=end,
             venue=rng.choice(cat.VENUES),
             currency="USD",
+            timezone=self.account.timezone,
             status=status,
         )
         sales = self._ticket_types(event, kind, created)

@@ -24,7 +24,8 @@ def order(account):
 def test_expand_embeds_the_event_and_the_orders_ticket_types(api, order):
     body = api.get(f"/orders/{order.pk}", params={"expand": "event,ticket_types"}).json()
     event = order.event
-    assert set(body["event"]) == {"id", "title", "start_date", "currency"}  # no time zone: the API keeps none
+    assert set(body["event"]) == {"id", "title", "start_date", "currency", "timezone"}
+    assert body["event"]["timezone"] == "UTC"
     assert (body["event"]["id"], body["event"]["title"], body["event"]["currency"]) == (event.pk, "Winter Ball", "EUR")
     assert body["event"]["start_date"].startswith(event.start_date.strftime("%Y-%m-%dT%H:%M:%S"))
     assert sorted((t["id"], t["name"]) for t in body["ticket_types"]) == sorted(
@@ -57,3 +58,64 @@ def test_expanding_costs_no_extra_query(account_and_key, order):
     queries({})  # the first request also looks the key up (then cached)
     plain = queries({})
     assert plain >= 4 and queries({"expand": "event,ticket_types"}) == plain
+
+
+# --- order lists: GET /orders and GET /events/{id}/orders ---------------------------
+
+
+@pytest.fixture
+def orders_across_events(account):
+    """Five events, two orders each: a page of rows from many events."""
+    made = []
+    for i in range(5):
+        event = event_make(account, title=f"Show {i}", currency="EUR" if i % 2 else "USD")
+        event.timezone = "Europe/Lisbon" if i % 2 else "America/Chicago"
+        event.save()
+        ticket_type = ticket_type_make(event)
+        made += [order_create(event=event, buyer_name=f"Buyer {i}", buyer_email=f"b{i}@example.com",
+                              items=[(ticket_type, 1)]) for _ in range(2)]
+    return made
+
+
+@pytest.mark.parametrize("path", ["/orders", "event"])
+def test_a_list_embeds_each_rows_event_when_asked(api, orders_across_events, path):
+    if path == "event":
+        path = f"/events/{orders_across_events[0].event_id}/orders"
+    plain = api.get(path).json()
+    assert plain and all(row["event"] is None for row in plain)
+    rows = api.get(path, params={"expand": "event"}).json()
+    assert [row["id"] for row in rows] == [row["id"] for row in plain]
+    for row in rows:
+        event = next(o.event for o in orders_across_events if o.pk == row["id"])
+        assert set(row["event"]) == {"id", "title", "start_date", "currency", "timezone"}
+        assert row["event"]["id"] == row["event_id"] == event.pk
+        assert (row["event"]["title"], row["event"]["currency"], row["event"]["timezone"]) == (
+            event.title, event.currency, event.timezone
+        )
+
+
+def test_a_searched_list_embeds_events_too(api, orders_across_events):
+    rows = api.get("/orders", params={"expand": "event", "q": "Buyer 3"}).json()
+    assert len(rows) == 2 and {row["event"]["title"] for row in rows} == {"Show 3"}
+
+
+@pytest.mark.parametrize("expand", ["ticket_types", "event,ticket_types", "", "EVENT", "event,"])
+def test_a_list_expands_the_event_only(api, orders_across_events, expand):
+    assert_api_error(api.get("/orders", params={"expand": expand}), 400, errors.VALIDATION_ERROR, "expand")
+
+
+def test_expanding_a_list_costs_no_query_per_row(account_and_key, orders_across_events):
+    client = Client(headers={"Authorization": f"Bearer {account_and_key[1]}"})
+    event_id = orders_across_events[0].event_id
+
+    def queries(path, params):
+        with CaptureQueriesContext(connections[SANDBOX_DB]) as captured:
+            response = client.get(path, params)
+            assert response.status_code == 200
+        return len(captured), len(response.json())
+
+    queries("/v1/test/orders", {})  # the first request also looks the key up (then cached)
+    for path in ("/v1/test/orders", f"/v1/test/events/{event_id}/orders"):
+        plain, rows = queries(path, {})
+        assert queries(path, {"expand": "event"}) == (plain, rows)
+    assert queries("/v1/test/orders", {})[1] == 10  # ten rows of five events, still no query more

@@ -170,8 +170,8 @@ def test_postgresql_answers_from_the_trigram_indexes(crowd):
         )
         cursor.execute(
             "INSERT INTO sandbox_attendee (id, event_id, order_id, ticket_type_id, name, email, barcode, status,"
-            " checked_in) SELECT 'att_bulk' || n, %s, %s, %s, 'Guest ' || n, 'guest' || n || '@example.com',"
-            " 'BULK' || n, 'valid', false FROM generate_series(1, 100000) AS n",
+            " checked_in, updated_at) SELECT 'att_bulk' || n, %s, %s, %s, 'Guest ' || n,"
+            " 'guest' || n || '@example.com', 'BULK' || n, 'valid', false, now() FROM generate_series(1, 100000) AS n",
             [crowd.pk, first.order_id, first.ticket_type_id],
         )
         cursor.execute("ANALYZE sandbox_attendee")
