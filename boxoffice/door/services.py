@@ -66,7 +66,8 @@ def attendee_check_in(
     """
     key = idempotency_key or new_idempotency_key()
     # Let in offline and not yet synced: BrightStar would wrongly call it valid.
-    if (held := venue.waiting_admission(event_id=event_id, barcode=barcode, attendee_id=attendee_id)) is not None:
+    held = venue.waiting_admission(event_id=event_id, barcode=barcode, attendee_id=attendee_id, idempotency_key=key)
+    if held is not None:
         return held
     try:
         sent = audited(

@@ -32,7 +32,7 @@ def door_mode(*, event_id: str) -> DoorMode:
     waiting = queue.filter(state__in=WAITING).aggregate(n=Min("id"), since=Min("scanned_at"))
     count = queue.filter(state__in=WAITING).count() if waiting["n"] is not None else 0
     return DoorMode(
-        has_replica=replica is not None,
+        has_replica=replica is not None and replica["synced_at"] is not None,
         offline_since=replica["offline_since"] if replica else None,
         synced_at=replica["synced_at"] if replica else None,
         waiting=count,

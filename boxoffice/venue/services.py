@@ -76,7 +76,9 @@ def _admitted_by(event_id: str, attendee_id: str) -> str:
     return entry.staff_username if entry else ""
 
 
-def waiting_admission(*, event_id: str, barcode: str | None, attendee_id: str | None) -> OfflineVerdict | None:
+def waiting_admission(
+    *, event_id: str, barcode: str | None, attendee_id: str | None, idempotency_key: str = "",
+) -> OfflineVerdict | None:
     """A ticket admitted offline that BrightStar has not heard of yet: BrightStar would say valid.
 
     Asked before every online scan (one indexed query, no API call), so the
@@ -89,6 +91,8 @@ def waiting_admission(*, event_id: str, barcode: str | None, attendee_id: str | 
     if entry is None:
         return None
     ticket = ReplicaTicket.objects.filter(event_id=event_id, attendee_id=entry.attendee_id).first()
+    if entry.idempotency_key == idempotency_key:  # the same scan again: its first verdict, not "already in"
+        return OfflineVerdict(ADMITTED, ticket)
     return OfflineVerdict(errors.ALREADY_CHECKED_IN, ticket, when=entry.scanned_at, who=entry.staff_username,
                           decided_offline=False)
 
@@ -97,7 +101,7 @@ def offline_check_in(
     *, event_id: str, barcode: str | None, attendee_id: str | None, idempotency_key: str, staff, door: str = "",
 ) -> OfflineVerdict | None:
     """Decide a scan from the replica; None when this event has none (its door never opened)."""
-    if not EventReplica.objects.filter(event_id=event_id).exists():
+    if not _has_replica(event_id):
         return None
     now = timezone.now()
     with transaction.atomic():
@@ -172,7 +176,7 @@ def unsynced_undo(*, event_id: str, attendee_id: str, staff) -> OfflineVerdict |
 def offline_undo(*, event_id: str, attendee_id: str, idempotency_key: str, staff, door: str = "",
                  ) -> OfflineVerdict | None:
     """Undo a synced admission while BrightStar is unreachable: queue the undo behind what waits."""
-    if not EventReplica.objects.filter(event_id=event_id).exists():
+    if not _has_replica(event_id):
         return None
     with transaction.atomic():
         ticket = _ticket(event_id, None, attendee_id).select_for_update().first()
@@ -187,6 +191,11 @@ def offline_undo(*, event_id: str, attendee_id: str, idempotency_key: str, staff
         )
         tasks.schedule_drain(event_id, delay=tasks.DRAIN_RETRY_SECONDS)
     return OfflineVerdict(ADMITTED, ticket, undone=True)
+
+
+def _has_replica(event_id: str) -> bool:
+    # Only a replica whose first sync finished may decide: an empty one would call every ticket unknown.
+    return EventReplica.objects.filter(event_id=event_id, synced_at__isnull=False).exists()
 
 
 def _user(staff):
