@@ -48,8 +48,9 @@ def outage(settings, closed_url, dashboard):
 
 
 @pytest.fixture
-def opened(client_as, event, tickets):
+def opened(client_as, night):  # noqa: F811 - the fixture imported above
     """The door page loaded once while BrightStar answered, and its replica's first sync ran."""
+    event = night[0]  # noqa: F811
     door = client_as("door")
     door.get(f"/events/{event.id}/door/")
     sync.replica_sync(event_id=event.id)
