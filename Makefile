@@ -28,7 +28,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed
 
-## run: set everything up and start the dashboard on the sandbox (Ctrl-C stops both)
+## run: set everything up and start the dashboard (and its task worker) on the sandbox (Ctrl-C stops all)
 # Its last line is the dashboard's URL, printed once both servers answer (startup_check).
 run: venv
 	@$(PY) manage.py migrate --verbosity 0
@@ -40,6 +40,7 @@ run: venv
 	@export PYTHONUNBUFFERED=1; trap 'kill 0' EXIT; \
 	$(PY) manage.py runsandbox $(SANDBOX_ADDR) --noreload & \
 	$(PY) manage.py runserver $(DASHBOARD_ADDR) --noreload & \
+	$(PY) manage.py db_worker --no-reload --verbosity 0 & \
 	$(PY) manage.py startup_check --dashboard $(DASHBOARD_ADDR); \
 	wait
 
@@ -52,6 +53,7 @@ serve: venv
 	@export PYTHONUNBUFFERED=1; trap 'kill 0' EXIT; \
 	DEBUG=false BIND=$(SANDBOX_ADDR) DJANGO_SETTINGS_MODULE=sandbox.settings $(VENV)/bin/gunicorn -c gunicorn.conf.py sandbox.wsgi & \
 	DEBUG=false BIND=$(DASHBOARD_ADDR) $(VENV)/bin/gunicorn -c gunicorn.conf.py boxoffice.wsgi & \
+	DEBUG=false $(PY) manage.py db_worker --no-reload --verbosity 0 & \
 	DEBUG=false $(PY) manage.py startup_check --dashboard $(DASHBOARD_ADDR); \
 	wait
 

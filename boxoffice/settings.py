@@ -31,11 +31,18 @@ INSTALLED_APPS = [
     "django.forms",  # Django's own widget templates, for the project-wide form renderer
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "boxoffice.audit",
     "boxoffice.staff",
     "boxoffice.web",
+    "boxoffice.venue",
     "sandbox",
 ]
+
+# Background work (venue mode's replica sync and outbox drain) on Django's tasks framework.
+# The database backend needs only `manage.py db_worker` (make run / serve start it); a bigger
+# site points this at an RQ or Celery backend and nothing else changes.
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

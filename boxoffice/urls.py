@@ -18,6 +18,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("events/", include("boxoffice.events.urls")),
     path("events/", include("boxoffice.door.urls")),
+    path("events/", include("boxoffice.venue.urls")),
     path("orders/", include("boxoffice.orders.urls")),
     path("audit/", include("boxoffice.audit.urls")),
     path("admin/", admin.site.urls),

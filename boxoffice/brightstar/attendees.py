@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from boxoffice.brightstar import client
-from boxoffice.brightstar.resources import Attendee, Page, Sent
+from boxoffice.brightstar.resources import Attendee, Page, Sent, as_api_date
 
 EXPORT_PAGE_SIZE = 100  # the API's maximum `limit`
 # An export runs unattended and may be throttled: it can afford to wait out
@@ -64,8 +66,40 @@ def attendee_iter(
         offset += len(page.items)
 
 
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """One page of an event's attendees changed after a cursor, and the cursor to ask from next."""
+
+    items: tuple[Attendee, ...]
+    next_cursor: str
+    limit: int
+
+    @property
+    def has_more(self) -> bool:
+        # A full page may be followed by more; a short one is the end for now.
+        return len(self.items) >= self.limit
+
+
+def attendee_changes(*, event_id: str, cursor: str = "", limit: int = EXPORT_PAGE_SIZE) -> Changes:
+    """Attendees (void ones too) changed strictly after `cursor`, oldest change first.
+
+    The empty cursor starts at the beginning. The cursor is opaque: keep the
+    one returned and send it back, so no caller juggles offsets over a list
+    that moves while it is read.
+    """
+    response = client.get(f"events/{event_id}/attendees", params={"changes_after": cursor, "limit": limit})
+    data = response.data if isinstance(response.data, list) else []
+    items = tuple(Attendee.from_json(d) for d in data)
+    return Changes(items=items, next_cursor=response.headers.get("X-Next-Cursor", cursor), limit=limit)
+
+
 def attendee_check_in(
-    *, event_id: str, barcode: str | None = None, attendee_id: str | None = None, idempotency_key: str
+    *,
+    event_id: str,
+    barcode: str | None = None,
+    attendee_id: str | None = None,
+    idempotency_key: str,
+    scanned_at: datetime | None = None,
 ) -> Sent[Attendee]:
     """Let one ticket in, by scanned barcode or by attendee (the door's list).
 
@@ -74,10 +108,16 @@ def attendee_check_in(
     (ALREADY_CHECKED_IN, see `resources.attendee_in`; TICKET_VOID;
     EVENT_NOT_ACTIVE) or NotFound (NOT_FOUND, or WRONG_EVENT with
     `.event_id` / `.event_title`).
+
+    `scanned_at`: when the door really scanned it, for a check-in decided
+    offline and sent later (the API takes up to 7 days old); it becomes
+    the attendee's `checked_in_at`.
     """
     if (barcode is None) == (attendee_id is None):
         raise ValueError("give exactly one of barcode or attendee_id")
-    body = {"barcode": barcode} if barcode is not None else {"attendee_id": attendee_id}
+    body: dict[str, str | None] = {"barcode": barcode} if barcode is not None else {"attendee_id": attendee_id}
+    if scanned_at is not None:
+        body["scanned_at"] = as_api_date(scanned_at)
     return client.send("POST", f"events/{event_id}/checkins", Attendee.from_json, json=body,
                        idempotency_key=idempotency_key)
 

@@ -137,6 +137,8 @@ class Attendee:
     status: str  # valid | void
     checked_in: bool
     checked_in_at: datetime | None
+    # The last change to the row (a check-in, an undo, a refund's void): what incremental sync orders by.
+    updated_at: datetime | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Self:
@@ -151,6 +153,7 @@ class Attendee:
             status=d["status"],
             checked_in=bool(d["checked_in"]),
             checked_in_at=parse_datetime(d.get("checked_in_at")),
+            updated_at=parse_datetime(d.get("updated_at")),
         ))
 
 

@@ -19,9 +19,13 @@ from boxoffice.audit.selectors import audit_list
 from boxoffice.brightstar import errors
 from boxoffice.brightstar.resources import Attendee, attendee_in
 from boxoffice.door.services import event_zone, ticket_type_names
+from boxoffice.venue.services import OfflineVerdict
+from boxoffice.web import feedback
 from boxoffice.web.feedback import describe, door_words
 
 OK, WARN, BAD, NONE = "ok", "warn", "bad", "none"
+# Green, and marked: door.js and the stylesheet still read "ok"; "offline" sets it apart.
+OK_OFFLINE = "ok offline"
 # The panel's colour family for each refusal; the words come from web/feedback.py.
 _REFUSED = {
     errors.ALREADY_CHECKED_IN: ("duplicate", WARN),
@@ -108,3 +112,43 @@ def undo_refused(exc: errors.BrightStarError) -> ScanResult:
     if exc.code == errors.NOT_CHECKED_IN:
         return ScanResult("undone", NONE, "Was not checked in", "Nothing to undo.")
     return ScanResult("unanswered", NONE, "Undo not confirmed", describe(exc))
+
+
+def _as_attendee(verdict: OfflineVerdict) -> Attendee | None:
+    t = verdict.ticket
+    if t is None:
+        return None
+    return Attendee(id=t.attendee_id, event_id=t.event_id, order_id="", ticket_type_id=t.ticket_type_id,
+                    name=t.name, email="", barcode=t.barcode, status=t.status, checked_in=t.checked_in,
+                    checked_in_at=t.checked_in_at)
+
+
+def offline(verdict: OfflineVerdict, barcode: str = "") -> ScanResult:
+    """A verdict from the replica: its own outcome names, so nothing reads it as BrightStar's."""
+    if not verdict.decided_offline:
+        return waiting(verdict, barcode)
+    attendee = _as_attendee(verdict)
+    name = verdict.ticket.ticket_type_name if verdict.ticket else ""
+    barcode = barcode or (attendee.barcode if attendee else "")
+    if verdict.undone:
+        return ScanResult("undone_offline", NONE, feedback.DOOR_OFFLINE_UNDONE, feedback.DOOR_OFFLINE_UNDONE_DETAIL,
+                          attendee=attendee, ticket_type=name, barcode=barcode)
+    data = {"when": local_time(verdict.when, _zone_of(verdict)), "who": verdict.who}
+    word, detail = feedback.door_offline_words(verdict.code, **data)
+    if verdict.admitted:
+        return ScanResult("admitted_offline", OK_OFFLINE, word, detail, attendee=attendee, ticket_type=name,
+                          barcode=barcode, undo=True)
+    outcome, tone = _REFUSED.get(verdict.code, ("unanswered", NONE))
+    return ScanResult(outcome, tone, word, detail, attendee=attendee, ticket_type=name, barcode=barcode)
+
+
+def _zone_of(verdict: OfflineVerdict) -> str:
+    return event_zone(verdict.ticket.event_id if verdict.ticket else "")
+
+
+def waiting(verdict: OfflineVerdict, barcode: str = "") -> ScanResult:
+    """Online, but the ticket was let in offline and BrightStar has not heard yet: already in."""
+    data = {"when": local_time(verdict.when, _zone_of(verdict)), "who": verdict.who or "a door"}
+    return ScanResult("duplicate", WARN, feedback.DOOR[errors.ALREADY_CHECKED_IN][0].say(data),
+                      feedback.DOOR_WAITING_TO_SYNC.format_map(data), attendee=_as_attendee(verdict),
+                      ticket_type=verdict.ticket.ticket_type_name if verdict.ticket else "", barcode=barcode)

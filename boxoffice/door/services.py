@@ -17,6 +17,8 @@ from boxoffice.brightstar import attendees as api
 from boxoffice.brightstar.client import new_idempotency_key
 from boxoffice.brightstar.resources import Attendee, Event, Page, TicketType
 from boxoffice.events.services import ticket_type_list
+from boxoffice.venue import services as venue
+from boxoffice.venue.services import OfflineVerdict
 
 # Ticket type names barely change during a night; check-ins drop the events
 # cache (counts moved), so the door keeps the names apart for longer.
@@ -55,17 +57,36 @@ def attendee_check_in(
     attendee_id: str | None = None,
     idempotency_key: str | None = None,
     staff,
-) -> Attendee:
-    """Let one ticket in, by scanned barcode or by attendee (the door's list)."""
+    door: str = "",
+) -> Attendee | OfflineVerdict:
+    """Let one ticket in, by scanned barcode or by attendee (the door's list).
+
+    BrightStar decides while it answers (one call). When it does not, the
+    event's replica decides (venue mode) and the answer says so: an
+    OfflineVerdict, never an Attendee, so nothing shows it as confirmed.
+    """
     key = idempotency_key or new_idempotency_key()
-    sent = audited(
-        lambda: api.attendee_check_in(event_id=event_id, barcode=barcode, attendee_id=attendee_id,
-                                      idempotency_key=key),
-        staff=staff, action="attendee.check_in", object_type="attendee", idempotency_key=key,
-        # Until the API answers, a scan names a barcode, not an attendee.
-        object_id=attendee_id or "", event_id=event_id, detail={"barcode": barcode} if barcode is not None else {},
-        from_value=lambda a: {"object_id": a.id, "order_id": a.order_id},
-    )
+    # Let in offline and not yet synced: BrightStar would wrongly call it valid.
+    held = venue.waiting_admission(event_id=event_id, barcode=barcode, attendee_id=attendee_id, idempotency_key=key)
+    if held is not None:
+        return held
+    try:
+        sent = audited(
+            lambda: api.attendee_check_in(event_id=event_id, barcode=barcode, attendee_id=attendee_id,
+                                          idempotency_key=key),
+            staff=staff, action="attendee.check_in", object_type="attendee", idempotency_key=key,
+            # Until the API answers, a scan names a barcode, not an attendee.
+            object_id=attendee_id or "", event_id=event_id,
+            detail={"barcode": barcode} if barcode is not None else {},
+            from_value=lambda a: {"object_id": a.id, "order_id": a.order_id},
+        )
+    except venue.UNREACHABLE:
+        verdict = venue.offline_check_in(event_id=event_id, barcode=barcode, attendee_id=attendee_id,
+                                         idempotency_key=key, staff=staff, door=door)
+        if verdict is None:  # no replica: the door never opened while BrightStar answered
+            raise
+        return verdict
+    venue.follow_check_in(event_id=event_id, attendee=sent.value)
     # The cached event is kept: its checked-in figures may lag by up to
     # BRIGHTSTAR_CACHE_SECONDS on the event page, while the door's counters read
     # fresh; forgetting it on every scan would make the cache useless on the
@@ -73,14 +94,28 @@ def attendee_check_in(
     return sent.value
 
 
-def attendee_check_in_undo(*, event_id: str, attendee_id: str, staff) -> Attendee:
-    """Take a check-in back (a mistaken scan); 409 NOT_CHECKED_IN if there was none."""
+def attendee_check_in_undo(*, event_id: str, attendee_id: str, staff, door: str = "") -> Attendee | OfflineVerdict:
+    """Take a check-in back (a mistaken scan); 409 NOT_CHECKED_IN if there was none.
+
+    An offline admission BrightStar has not heard of is simply dropped from
+    the outbox; a synced one, while BrightStar is unreachable, queues an undo.
+    """
+    if (dropped := venue.unsynced_undo(event_id=event_id, attendee_id=attendee_id, staff=staff)) is not None:
+        return dropped
     key = new_idempotency_key()
-    sent = audited(
-        lambda: api.attendee_check_in_undo(event_id=event_id, attendee_id=attendee_id, idempotency_key=key),
-        staff=staff, action="attendee.check_in_undo", object_type="attendee", idempotency_key=key,
-        object_id=attendee_id, event_id=event_id, from_value=lambda a: {"order_id": a.order_id},
-    )
+    try:
+        sent = audited(
+            lambda: api.attendee_check_in_undo(event_id=event_id, attendee_id=attendee_id, idempotency_key=key),
+            staff=staff, action="attendee.check_in_undo", object_type="attendee", idempotency_key=key,
+            object_id=attendee_id, event_id=event_id, from_value=lambda a: {"order_id": a.order_id},
+        )
+    except venue.UNREACHABLE:
+        verdict = venue.offline_undo(event_id=event_id, attendee_id=attendee_id, idempotency_key=key, staff=staff,
+                                     door=door)
+        if verdict is None:
+            raise
+        return verdict
+    venue.follow_undo(event_id=event_id, attendee=sent.value)
     return sent.value
 
 

@@ -22,6 +22,9 @@ from boxoffice.door.forms import AttendeeFilterForm, ScanForm, UndoForm
 from boxoffice.events.services import event_get, ticket_type_list
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import CHECK_IN
+from boxoffice.venue import selectors as venue_selectors
+from boxoffice.venue import services as venue
+from boxoffice.venue.services import OfflineVerdict
 from boxoffice.web.feedback import describe
 from boxoffice.web.http import HtmxHttpRequest, render_page, search_text
 from boxoffice.web.lists import render_list
@@ -55,9 +58,15 @@ def _page(request: HtmxHttpRequest, event_id: str, result=None, *, search: dict 
         "result": result,
         "idempotency_key": new_idempotency_key(),
         "undo_seconds": UNDO_SECONDS,
+        "mode": venue_selectors.door_mode(event_id=event_id),
         **(search or {}),
     }
     return render(request, "door/scan.html", context)
+
+
+def _door(request: HtmxHttpRequest) -> str:
+    """Where a scan came from, for the organizer's conflicts list: the device's address."""
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def _answer(request: HtmxHttpRequest, event_id: str, result, *, tapped: bool = False) -> HttpResponse:
@@ -75,6 +84,8 @@ def _answer(request: HtmxHttpRequest, event_id: str, result, *, tapped: bool = F
 @requires(CHECK_IN)
 def scan(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     if request.method == "GET":
+        # The door opens: the replica that venue mode decides from starts (or keeps) syncing.
+        venue.door_opened(event_id=event_id)
         return _page(request, event_id)
     form = ScanForm(request.POST)
     if not form.is_valid():
@@ -85,12 +96,15 @@ def scan(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     try:
         attendee = services.attendee_check_in(
             event_id=event_id, barcode=barcode or None, attendee_id=attendee_id,
-            idempotency_key=form.cleaned_data["idempotency_key"], staff=request.user,
+            idempotency_key=form.cleaned_data["idempotency_key"], staff=request.user, door=_door(request),
         )
     except errors.BrightStarError as exc:
         result = outcomes.refused(event_id, exc, barcode)
     else:
-        result = outcomes.admitted(event_id, attendee, barcode)
+        if isinstance(attendee, OfflineVerdict):
+            result = outcomes.offline(attendee, barcode)
+        else:
+            result = outcomes.admitted(event_id, attendee, barcode)
     return _answer(request, event_id, result, tapped=attendee_id is not None)
 
 
@@ -102,12 +116,16 @@ def undo(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
         return HttpResponse(status=204) if request.htmx else redirect("door:scan", event_id=event_id)
     try:
         attendee = services.attendee_check_in_undo(
-            event_id=event_id, attendee_id=form.cleaned_data["attendee_id"], staff=request.user
+            event_id=event_id, attendee_id=form.cleaned_data["attendee_id"], staff=request.user, door=_door(request),
         )
     except errors.BrightStarError as exc:
         result = outcomes.undo_refused(exc)
     else:
-        result = outcomes.undone(event_id, attendee)
+        if isinstance(attendee, OfflineVerdict):
+            result = (outcomes.offline(attendee) if attendee.undone
+                      else outcomes.undo_refused(errors.Conflict("not checked in", code=errors.NOT_CHECKED_IN)))
+        else:
+            result = outcomes.undone(event_id, attendee)
     return _answer(request, event_id, result, tapped=True)
 
 
@@ -120,6 +138,17 @@ def counters_view(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     ticket_types = ticket_type_list(event_id=event_id, use_cache=False)
     return render_page(request, "door/scan.html", {"counters": counters(ticket_types), "event_id": event_id},
                        fragment="counters")
+
+
+@require_GET
+@requires(CHECK_IN)
+def mode_view(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
+    """The mode strip, polled: the dashboard's own database only, so it answers while BrightStar does not."""
+    if not request.htmx:
+        return redirect("door:scan", event_id=event_id)
+    venue.door_seen(event_id=event_id)
+    return render_page(request, "door/scan.html",
+                       {"mode": venue_selectors.door_mode(event_id=event_id), "event_id": event_id}, fragment="mode")
 
 
 @require_GET

@@ -88,6 +88,25 @@ DOOR_NO_ANSWER = "No answer — scan again"
 DOOR_UNREACHABLE = "BrightStar is not answering the dashboard: nothing was recorded. Scan again in a moment."
 DOOR_UNANSWERED = "BrightStar did not answer in time. Scan the same code again: it cannot let anyone in twice."
 
+# Venue mode: the dashboard decided from its replica because BrightStar did not answer.
+# Green, but never the plain "Admitted": the volunteer can tell a confirmed admission from a queued one.
+DOOR_OFFLINE_ADMITTED = "⟳ Admitted — offline, will sync"
+DOOR_OFFLINE_ADMITTED_DETAIL = ("BrightStar is not answering: this dashboard let the ticket in "
+                                "and will tell BrightStar as soon as it answers.")
+DOOR_DECIDED_OFFLINE = "Decided offline: BrightStar is not answering."
+DOOR_OFFLINE_UNDONE = "Check-in undone — offline"
+DOOR_OFFLINE_UNDONE_DETAIL = "The ticket can be scanned again. BrightStar will hear of it when it answers."
+DOOR_WAITING_TO_SYNC = "Let in at {when} by {who}, still waiting to sync."
+
+
+def door_offline_words(code: str, **data: Any) -> tuple[str, str]:
+    """The panel's word and line for a verdict the dashboard reached without BrightStar."""
+    if not code:
+        return DOOR_OFFLINE_ADMITTED, DOOR_OFFLINE_ADMITTED_DETAIL
+    word, detail = DOOR.get(code, (Sentence(DOOR_NO_ANSWER), Sentence(DOOR_UNREACHABLE)))
+    said = detail.say(data)
+    return word.say(data), f"{said} {DOOR_DECIDED_OFFLINE}" if said else DOOR_DECIDED_OFFLINE
+
 
 def code_sentence(code: str) -> str:
     """The plain sentence for an error code alone, when there is no error to describe (the audit log)."""

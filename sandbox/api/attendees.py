@@ -50,7 +50,11 @@ def build_router() -> Router:
         if (payload.barcode is None) == (payload.attendee_id is None):
             raise ApiError(errors.VALIDATION_ERROR, "Give exactly one of barcode or attendee_id", field="barcode")
         attendee = services.attendee_check_in(
-            **scope(request), event_id=event_id, barcode=payload.barcode, attendee_id=payload.attendee_id
+            **scope(request),
+            event_id=event_id,
+            barcode=payload.barcode,
+            attendee_id=payload.attendee_id,
+            scanned_at=payload.scanned_at,
         )
         return Status(201, attendee)
 

@@ -233,6 +233,9 @@ class CheckInIn(Strict):
     )
     barcode: text(strict=True, min_length=1, max_length=64) = optional()
     attendee_id: text(strict=True, min_length=1, max_length=64) = optional()
+    # When the ticket was scanned, for a scan made offline and sent later; within the
+    # last 7 days and at most 5 minutes ahead (services/checkins.py). Left out: now.
+    scanned_at: UtcDateTime = optional()
 
 
 # --- orders ---------------------------------------------------------------------

@@ -1,15 +1,32 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from sandbox import errors, selectors
-from sandbox.errors import ApiError, not_found
+from sandbox.errors import ApiError, invalid, not_found
 from sandbox.models import Account, Attendee, Event, TicketType
 from sandbox.services.locking import lock
 
 DB = "sandbox"
+# A scan made while the venue was offline is replayed later with the time it was
+# made. A week covers any event's run and its backlog; a few minutes ahead covers
+# a scanner's clock running fast. Anything else is a broken clock, not a scan.
+SCAN_MAX_AGE = timedelta(days=7)
+SCAN_MAX_AHEAD = timedelta(minutes=5)
+
+
+def _check_scan_time(scanned_at: datetime) -> None:
+    now = timezone.now()
+    earliest, latest = now - SCAN_MAX_AGE, now + SCAN_MAX_AHEAD
+    if not earliest <= scanned_at <= latest:
+        raise invalid(
+            "scanned_at",
+            "scanned_at must be within the last 7 days, and at most 5 minutes ahead of the API's clock",
+            earliest=earliest,
+            latest=latest,
+        )
 
 
 def _find(*, account: Account, livemode: bool, event_id: str, barcode: str | None, attendee_id: str | None) -> Attendee:
@@ -41,18 +58,18 @@ def _find(*, account: Account, livemode: bool, event_id: str, barcode: str | Non
     )
 
 
-def _admit(attendee_id: str, now: datetime) -> bool:
+def _admit(attendee_id: str, checked_in_at: datetime, now: datetime) -> bool:
     # The guard itself: only a valid ticket not yet in matches, so of eight
     # doors scanning one ticket at once exactly one flips it. PostgreSQL
     # re-checks the WHERE once the row's earlier writer commits; SQLite runs
     # one writer at a time.
     admitted = Attendee.objects.filter(pk=attendee_id, checked_in=False, status=Attendee.Status.VALID).update(
-        checked_in=True, checked_in_at=now, updated_at=now
+        checked_in=True, checked_in_at=checked_in_at, updated_at=now
     )
     return bool(admitted)
 
 
-def _admit_locked(attendee_id: str, now: datetime) -> Attendee:
+def _admit_locked(attendee_id: str, checked_in_at: datetime, now: datetime) -> Attendee:
     """Why the guard matched nothing, read under the row lock; admits if the reason is gone.
 
     The lock makes the answer describe one state of the ticket, even if an
@@ -63,18 +80,28 @@ def _admit_locked(attendee_id: str, now: datetime) -> Attendee:
         raise ApiError(errors.TICKET_VOID, "This ticket is void (refunded or cancelled)", attendee=attendee)
     if attendee.checked_in:
         raise ApiError(errors.ALREADY_CHECKED_IN, "This ticket was already checked in", attendee=attendee)
-    _admit(attendee.pk, now)  # cannot miss: the row is ours until commit
+    _admit(attendee.pk, checked_in_at, now)  # cannot miss: the row is ours until commit
     return attendee
 
 
 def attendee_check_in(
-    *, account: Account, livemode: bool, event_id: str, barcode: str | None = None, attendee_id: str | None = None
+    *,
+    account: Account,
+    livemode: bool,
+    event_id: str,
+    barcode: str | None = None,
+    attendee_id: str | None = None,
+    scanned_at: datetime | None = None,
 ) -> Attendee:
-    """Admit one ticket, exactly once.
+    """Admit one ticket, exactly once; `checked_in_at` is `scanned_at` if given, else now.
 
     The conditional UPDATE is the guard, so an admission costs no re-read;
     the row is read again, locked, only to say why a ticket was refused.
+    `updated_at` is always now, scanned_at or not: the changes feed must carry
+    a replayed offline scan to replicas that have read past its scan time.
     """
+    if scanned_at is not None:
+        _check_scan_time(scanned_at)  # input first, as every 400 comes before a lookup
     attendee = _find(account=account, livemode=livemode, event_id=event_id, barcode=barcode, attendee_id=attendee_id)
     if attendee.event_status != Event.Status.PUBLISHED:
         raise ApiError(
@@ -87,12 +114,13 @@ def attendee_check_in(
     # voiding this ticket locks the attendee before any ticket type, so the
     # two queue on the attendee and can never wait on each other crosswise.
     with transaction.atomic(using=DB):
-        now = timezone.now()
-        if not _admit(attendee.pk, now):
-            attendee = _admit_locked(attendee.pk, now)
+        now = timezone.now()  # in the transaction: see changes.py on why stamps are taken there
+        checked_in_at = scanned_at or now
+        if not _admit(attendee.pk, checked_in_at, now):
+            attendee = _admit_locked(attendee.pk, checked_in_at, now)
         # In the same transaction as the admission: the counter moves exactly when it does.
         TicketType.objects.filter(pk=attendee.ticket_type_id).update(checked_in_count=F("checked_in_count") + 1)
-    attendee.checked_in, attendee.checked_in_at, attendee.updated_at = True, now, now
+    attendee.checked_in, attendee.checked_in_at, attendee.updated_at = True, checked_in_at, now
     return attendee
 
 

@@ -161,9 +161,9 @@ def test_a_ticket_undone_between_the_guard_and_the_lock_is_admitted(account, doo
     event, ticket_type, (ticket, *_) = door
     real_admit, calls = checkins._admit, []
 
-    def guard_misses_once(attendee_id, now):
+    def guard_misses_once(attendee_id, *times):
         calls.append(attendee_id)
-        return False if len(calls) == 1 else real_admit(attendee_id, now)
+        return False if len(calls) == 1 else real_admit(attendee_id, *times)
 
     monkeypatch.setattr(checkins, "_admit", guard_misses_once)
     admitted = checkins.attendee_check_in(account=account, livemode=False, event_id=event.pk, barcode=ticket.barcode)

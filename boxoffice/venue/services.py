@@ -1,0 +1,217 @@
+"""The door's side of venue mode: decide from the replica when BrightStar cannot.
+
+Every decision that admits someone runs under a row lock on the replica's
+ticket (select_for_update inside atomic): all the doors on this dashboard
+admit a ticket at most once, online or off. An admission decided here is
+written to the outbox in the same transaction, so it cannot be shown to a
+volunteer without also being queued for BrightStar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from boxoffice.audit.models import AuditEntry
+from boxoffice.audit.services import audit_record
+from boxoffice.brightstar import errors
+from boxoffice.brightstar.resources import Attendee
+from boxoffice.venue import tasks
+from boxoffice.venue.models import EventReplica, OutboxEntry, ReplicaTicket
+from boxoffice.venue.sync import replica_open
+
+# BrightStar gave no verdict: these, and only these, hand the decision to the replica.
+UNREACHABLE = (errors.ConnectionFailed, errors.ServerError, errors.RateLimited)
+ADMITTED = ""  # OfflineVerdict.code of an admission
+SEEN_EVERY = timedelta(seconds=60)  # how often an open door's poll is worth a write
+
+
+@dataclass(frozen=True)
+class OfflineVerdict:
+    """What the dashboard decided without BrightStar: an admission (code "") or a refusal's code."""
+
+    code: str
+    ticket: ReplicaTicket | None = None
+    # Already in: when, and who let them in, if this dashboard knows.
+    when: datetime | None = None
+    who: str = ""
+    undone: bool = False
+    # False: BrightStar answers, but this ticket's offline admission has not reached it yet.
+    decided_offline: bool = True
+
+    @property
+    def admitted(self) -> bool:
+        return self.code == ADMITTED and not self.undone
+
+
+def door_opened(*, event_id: str) -> None:
+    """The door page loaded: keep (or start) its replica fresh, and send what waits."""
+    replica_open(event_id=event_id)
+    EventReplica.objects.filter(event_id=event_id).update(door_seen_at=timezone.now())
+    tasks.schedule_sync(event_id)
+    if OutboxEntry.objects.filter(event_id=event_id, state=OutboxEntry.State.PENDING).exists():
+        tasks.schedule_drain(event_id)
+
+
+def door_seen(*, event_id: str) -> None:
+    """An open door polled: keep its sync going, at the cost of one write a minute at most."""
+    now = timezone.now()
+    if EventReplica.objects.filter(event_id=event_id, door_seen_at__lt=now - SEEN_EVERY).update(door_seen_at=now):
+        tasks.schedule_sync(event_id)
+        if OutboxEntry.objects.filter(event_id=event_id, state=OutboxEntry.State.PENDING).exists():
+            tasks.schedule_drain(event_id)
+
+
+def _ticket(event_id: str, barcode: str | None, attendee_id: str | None):
+    rows = ReplicaTicket.objects.filter(event_id=event_id)
+    return rows.filter(barcode=barcode) if barcode is not None else rows.filter(attendee_id=attendee_id)
+
+
+def _admitted_by(event_id: str, attendee_id: str) -> str:
+    entry = (OutboxEntry.objects.filter(event_id=event_id, attendee_id=attendee_id, kind=OutboxEntry.Kind.CHECK_IN)
+             .exclude(state=OutboxEntry.State.CONFLICT).order_by("-id").first())
+    return entry.staff_username if entry else ""
+
+
+def waiting_admission(
+    *, event_id: str, barcode: str | None, attendee_id: str | None, idempotency_key: str = "",
+) -> OfflineVerdict | None:
+    """A ticket admitted offline that BrightStar has not heard of yet: BrightStar would say valid.
+
+    Asked before every online scan (one indexed query, no API call), so the
+    drain's backlog cannot let the same ticket in a second time.
+    """
+    queue = OutboxEntry.objects.filter(event_id=event_id, kind=OutboxEntry.Kind.CHECK_IN,
+                                       state__in=(OutboxEntry.State.PENDING, OutboxEntry.State.SENDING))
+    queue = queue.filter(barcode=barcode) if barcode is not None else queue.filter(attendee_id=attendee_id)
+    entry = queue.order_by("id").first()
+    if entry is None:
+        return None
+    ticket = ReplicaTicket.objects.filter(event_id=event_id, attendee_id=entry.attendee_id).first()
+    if entry.idempotency_key == idempotency_key:  # the same scan again: its first verdict, not "already in"
+        return OfflineVerdict(ADMITTED, ticket)
+    return OfflineVerdict(errors.ALREADY_CHECKED_IN, ticket, when=entry.scanned_at, who=entry.staff_username,
+                          decided_offline=False)
+
+
+def offline_check_in(
+    *, event_id: str, barcode: str | None, attendee_id: str | None, idempotency_key: str, staff, door: str = "",
+) -> OfflineVerdict | None:
+    """Decide a scan from the replica; None when this event has none (its door never opened)."""
+    if not _has_replica(event_id):
+        return None
+    now = timezone.now()
+    with transaction.atomic():
+        ticket = _ticket(event_id, barcode, attendee_id).select_for_update().first()
+        earlier = OutboxEntry.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            # The same scan again (its answer was lost): replay the first verdict, never "already in".
+            same = ticket is not None and earlier.attendee_id == ticket.attendee_id
+            return OfflineVerdict(ADMITTED if same else errors.IDEMPOTENCY_KEY_REUSED, ticket)
+        if ticket is None:
+            verdict = OfflineVerdict(errors.NOT_FOUND)
+        elif ticket.status == ReplicaTicket.Status.VOID:
+            verdict = OfflineVerdict(errors.TICKET_VOID, ticket)
+        elif ticket.checked_in:
+            verdict = OfflineVerdict(errors.ALREADY_CHECKED_IN, ticket, when=ticket.checked_in_at,
+                                     who=_admitted_by(event_id, ticket.attendee_id))
+        else:
+            ticket.checked_in, ticket.checked_in_at = True, now
+            ticket.save(update_fields=["checked_in", "checked_in_at"])
+            OutboxEntry.objects.create(
+                event_id=event_id, attendee_id=ticket.attendee_id, barcode=ticket.barcode, name=ticket.name,
+                idempotency_key=idempotency_key, scanned_at=now, staff=_user(staff),
+                staff_username=_username(staff), door=door[:64],
+            )
+            verdict = OfflineVerdict(ADMITTED, ticket)
+        EventReplica.objects.filter(event_id=event_id, offline_since=None).update(offline_since=now)
+        _audit(event_id, verdict, staff, idempotency_key, barcode, door)
+        if verdict.admitted:
+            # In the same transaction: an admission is never shown without its drain queued.
+            tasks.schedule_drain(event_id, delay=tasks.DRAIN_RETRY_SECONDS)
+    return verdict
+
+
+def follow_check_in(*, event_id: str, attendee: Attendee) -> None:
+    """BrightStar admitted it: the replica follows from the answer (no second call)."""
+    ReplicaTicket.objects.filter(event_id=event_id, attendee_id=attendee.id).update(
+        checked_in=attendee.checked_in, checked_in_at=attendee.checked_in_at, status=attendee.status)
+    _answered(event_id)
+
+
+def follow_undo(*, event_id: str, attendee: Attendee) -> None:
+    ReplicaTicket.objects.filter(event_id=event_id, attendee_id=attendee.id).update(
+        checked_in=attendee.checked_in, checked_in_at=attendee.checked_in_at)
+    _answered(event_id)
+
+
+def _answered(event_id: str) -> None:
+    """BrightStar answers again: the door is online, and what waits can go now."""
+    if EventReplica.objects.filter(event_id=event_id).exclude(offline_since=None).update(offline_since=None):
+        tasks.schedule_drain(event_id)
+
+
+def unsynced_undo(*, event_id: str, attendee_id: str, staff) -> OfflineVerdict | None:
+    """Undo an offline admission BrightStar has not heard of: drop it from the outbox, no call at all."""
+    with transaction.atomic():
+        ticket = _ticket(event_id, None, attendee_id).select_for_update().first()
+        removed, _ = OutboxEntry.objects.filter(
+            event_id=event_id, attendee_id=attendee_id, kind=OutboxEntry.Kind.CHECK_IN,
+            state=OutboxEntry.State.PENDING,
+        ).delete()
+        if not removed:
+            return None
+        if ticket is not None:
+            ticket.checked_in, ticket.checked_in_at = False, None
+            ticket.save(update_fields=["checked_in", "checked_in_at"])
+        audit_record(staff=staff, action="attendee.check_in_undo", object_type="attendee", object_id=attendee_id,
+                     event_id=event_id, outcome=AuditEntry.Outcome.SUCCEEDED,
+                     detail={"offline": True, "removed_from_outbox": True})
+    return OfflineVerdict(ADMITTED, ticket, undone=True)
+
+
+def offline_undo(*, event_id: str, attendee_id: str, idempotency_key: str, staff, door: str = "",
+                 ) -> OfflineVerdict | None:
+    """Undo a synced admission while BrightStar is unreachable: queue the undo behind what waits."""
+    if not _has_replica(event_id):
+        return None
+    with transaction.atomic():
+        ticket = _ticket(event_id, None, attendee_id).select_for_update().first()
+        if ticket is None or not ticket.checked_in:
+            return OfflineVerdict(errors.NOT_CHECKED_IN, ticket)
+        ticket.checked_in, ticket.checked_in_at = False, None
+        ticket.save(update_fields=["checked_in", "checked_in_at"])
+        OutboxEntry.objects.create(
+            event_id=event_id, kind=OutboxEntry.Kind.UNDO, attendee_id=attendee_id, barcode=ticket.barcode,
+            name=ticket.name, idempotency_key=idempotency_key, scanned_at=timezone.now(), staff=_user(staff),
+            staff_username=_username(staff), door=door[:64],
+        )
+        tasks.schedule_drain(event_id, delay=tasks.DRAIN_RETRY_SECONDS)
+    return OfflineVerdict(ADMITTED, ticket, undone=True)
+
+
+def _has_replica(event_id: str) -> bool:
+    # Only a replica whose first sync finished may decide: an empty one would call every ticket unknown.
+    return EventReplica.objects.filter(event_id=event_id, synced_at__isnull=False).exists()
+
+
+def _user(staff):
+    return staff if staff is not None and getattr(staff, "is_authenticated", False) else None
+
+
+def _username(staff) -> str:
+    user = _user(staff)
+    return user.get_username() if user is not None else ""
+
+
+def _audit(event_id: str, verdict: OfflineVerdict, staff, key: str, barcode: str | None, door: str) -> None:
+    ticket = verdict.ticket
+    audit_record(
+        staff=staff, action="attendee.check_in_offline", object_type="attendee",
+        object_id=ticket.attendee_id if ticket else "", event_id=event_id, idempotency_key=key,
+        outcome=AuditEntry.Outcome.SUCCEEDED if verdict.admitted else AuditEntry.Outcome.REJECTED,
+        error_code=verdict.code, detail={"offline": True, "door": door, "barcode": barcode or ""},
+    )
