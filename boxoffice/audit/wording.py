@@ -22,6 +22,7 @@ _DID = {
     "order.resend": "resent the order confirmation",
     "attendee.check_in": "let a ticket in{barcode}",
     "attendee.check_in_undo": "took a check-in back",
+    "attendee.check_in_offline": "let a ticket in{barcode} while BrightStar was not answering (to sync)",
 }
 _TRIED = {
     "event.create": "tried to create an event",
@@ -33,6 +34,7 @@ _TRIED = {
     "order.resend": "tried to resend the order confirmation",
     "attendee.check_in": "scanned a ticket{barcode}",
     "attendee.check_in_undo": "tried to take a check-in back",
+    "attendee.check_in_offline": "scanned a ticket{barcode} while BrightStar was not answering",
 }
 
 
@@ -57,4 +59,6 @@ def entry_sentence(entry: AuditEntry) -> str:
     if entry.outcome == Outcome.UNKNOWN:
         return f"{who} {did}, but BrightStar did not answer: it may or may not have happened."
     why = code_sentence(entry.error_code) or entry.message or "no reason given"
+    if entry.action == "attendee.check_in_offline":  # the dashboard's replica said no, not BrightStar
+        return f"{who} {did}, and the copy at the door refused it: {why.rstrip('.')}."
     return f"{who} {did}, and BrightStar refused: {why.rstrip('.')}."

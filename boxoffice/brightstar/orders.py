@@ -22,10 +22,15 @@ def order_list(
     q: str | None = None,
     limit: int = 20,
     offset: int = 0,
+    expand_event: bool = False,
 ) -> Page[Order]:
-    """One event's orders, or (without `event_id`) the whole account's; newest first."""
+    """One event's orders, or (without `event_id`) the whole account's; newest first.
+
+    `expand_event`: each row embeds its event (title, date, zone) in the same call.
+    """
     path = f"events/{event_id}/orders" if event_id else "orders"
     params = {
+        "expand": "event" if expand_event else None,
         "status": status,
         "date_from": as_api_date(date_from) if date_from else None,
         "date_to": as_api_date(date_to) if date_to else None,

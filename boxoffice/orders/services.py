@@ -65,12 +65,13 @@ def order_lookup(*, query: str, limit: int = 20) -> Page[Order]:
         return Page(items=(), total=0, limit=limit, offset=0)
     if query.lower().startswith(ORDER_ID_PREFIX):
         try:
-            order = api.order_get(order_id=query)
+            order = api.order_get(order_id=query, expand=("event",))
         except NotFound:
             pass
         else:
             return Page(items=(order,), total=1, limit=limit, offset=0)
-    return api.order_list(q=query, limit=limit)
+    # The desk reads "your order for The Seagull on Friday": each row names its event, same call.
+    return api.order_list(q=query, limit=limit, expand_event=True)
 
 
 def order_refund(

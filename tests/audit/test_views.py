@@ -132,3 +132,15 @@ def test_double_submitted_refund_reads_as_two_attempts_one_effect(client_as, acc
     # The order page shows the same trail to the desk.
     trail = html(desk.get(f"/orders/{order.id}/"))
     assert trail.count("box_office refunded $5.00.") == 2
+
+
+def test_offline_check_ins_read_as_what_happened(client_as, staff_users):
+    record(staff_users["box_office"], action="attendee.check_in_offline", object_type="attendee",
+           object_id="att_1", order_id="", amount=None, detail={"barcode": "ABC123", "offline": True})
+    record(staff_users["box_office"], action="attendee.check_in_offline", object_type="attendee",
+           object_id="att_2", order_id="", amount=None, outcome=Outcome.REJECTED, error_code="ALREADY_CHECKED_IN",
+           detail={"barcode": "XYZ789", "offline": True})
+    page = html(client_as("organizer").get("/audit/"))
+    assert "box_office let a ticket in (ABC123) while BrightStar was not answering (to sync)." in page
+    assert ("box_office scanned a ticket (XYZ789) while BrightStar was not answering, and the copy at the door "
+            "refused it: Already checked in.") in page

@@ -74,12 +74,13 @@ SDK_CALLS = {
     attendees.attendee_list: {"event_id": "evt_1", "ticket_type": "tt_1", "checked_in": True, "q": "bob",
                               "limit": 5, "offset": 5},
     attendees.attendee_iter: {"event_id": "evt_1", "ticket_type": "tt_1", "checked_in": False, "q": "bob"},
-    attendees.attendee_check_in: {"event_id": "evt_1", "barcode": "B", "idempotency_key": "k1"},
+    attendees.attendee_check_in: {"event_id": "evt_1", "barcode": "B", "idempotency_key": "k1", "scanned_at": WHEN},
+    attendees.attendee_changes: {"event_id": "evt_1", "cursor": "", "limit": 100},
     attendees.attendee_check_in_undo: {"event_id": "evt_1", "attendee_id": "att_1", "idempotency_key": "k1"},
 }
 # The calls above whose other spelling sends other names.
 MORE_SDK_CALLS = [
-    (orders.order_list, {"q": "bob"}),  # the account's orders: another path
+    (orders.order_list, {"q": "bob", "expand_event": True}),  # the account's orders: another path
     (attendees.attendee_check_in, {"event_id": "evt_1", "attendee_id": "att_1", "idempotency_key": "k1"}),
 ]
 

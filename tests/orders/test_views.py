@@ -481,3 +481,13 @@ def test_back_button_history_restore_gets_the_whole_page(client_as, event):
     headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
     page = html(client_as("box_office").get(f"/orders/event/{event.id}/", {"status": "refunded"}, headers=headers))
     assert "<html" in page and 'id="orders-results"' in page
+
+
+def test_lookup_results_name_the_event_and_its_date_in_one_call(client_as, order, api_calls):
+    order.event.timezone = "Europe/Berlin"
+    order.event.save(update_fields=["timezone"])
+    response = client_as("box_office").get("/orders/lookup/", {"q": "ada"}, headers={"HX-Request": "true"})
+    page = html(response)
+    assert "Spring Gala" in page and " CE" in page  # CET or CEST: the event's own zone, named
+    assert f"event <code>{order.event_id}</code>" not in page
+    assert api_calls == [("GET", "orders")]
