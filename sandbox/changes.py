@@ -7,32 +7,38 @@ index att_event_changes, however deep into 100,000 rows, and a row that changes
 while a replica walks moves to the end, where it is seen again. (An offset
 would shift under the walk and skip rows.)
 
-A row is stamped when its transaction writes it but seen only once that
+A row is stamped when its transaction writes it, but seen only once that
 transaction commits. Were a row stamped earlier to commit after one stamped
 later, a reader that had already moved past the later stamp would skip it for
-good. SQLite cannot do that here: write transactions begin IMMEDIATE
-(boxoffice/settings.py), so writers run one at a time from BEGIN to COMMIT,
-and every service stamps inside its transaction: stamps follow commit order.
-PostgreSQL runs writers side by side, so there the feed holds back changes
-younger than SETTLE_SECONDS, far longer than any of our transactions runs
-between its stamp and its commit. `SANDBOX_CHANGES_SETTLE_SECONDS` overrides.
+good. So stamps must be taken in an order the feed can trust:
+
+- SQLite: write transactions begin IMMEDIATE (boxoffice/settings.py), so
+  writers run one at a time from BEGIN to COMMIT, and every service stamps
+  inside its transaction: stamps follow commit order.
+- PostgreSQL runs writers side by side. Each takes its event's changes lock
+  shared before it stamps (locking.py); a feed read takes it exclusive, so it
+  waits for the writers in flight to commit, and any writer after it stamps
+  later than everything it read. The cost is a pause of that event's writes
+  for one feed query (a few milliseconds), never a wait on the feed's side
+  longer than the slowest write in flight.
+
+Stamps come from the clock of the process that writes: several hosts writing
+to one database must keep their clocks closer than the feed's readers poll.
 """
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from django.conf import settings
-from django.db import connections
+from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from sandbox.dbrouter import SANDBOX_DB
 from sandbox.errors import ApiError, invalid
 from sandbox.models import Attendee, Event
+from sandbox.services.locking import changes_lock_read
 
 FIELD = "changes_after"
 BEGINNING = frozenset({"", "0"})
-SETTLE_SECONDS = {"postgresql": 2.0}  # other databases: 0, as above
 _TIME = "%Y-%m-%dT%H:%M:%S.%f"
 # Opaque to clients; for us, the last row's stamp (UTC, to the microsecond) and id.
 _CURSOR = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6})Z~(att_[0-9a-z]{1,28})")
@@ -59,13 +65,6 @@ def cursor_parse(cursor: str) -> tuple[datetime, str] | None:
         raise _bad_cursor() from None
 
 
-def settle_seconds() -> float:
-    configured = getattr(settings, "SANDBOX_CHANGES_SETTLE_SECONDS", None)
-    if configured is not None:
-        return float(configured)
-    return SETTLE_SECONDS.get(connections[SANDBOX_DB].vendor, 0.0)
-
-
 def attendee_changes(*, event: Event, after: tuple[datetime, str] | None, limit: int) -> list[Attendee]:
     """Up to `limit` of the event's attendees (void ones too) changed after `after`, oldest change first."""
     qs = Attendee.objects.filter(event=event)
@@ -74,7 +73,6 @@ def attendee_changes(*, event: Event, after: tuple[datetime, str] | None, limit:
         # The >= bounds the index range; the OR then drops the cursor's own
         # stamp up to and including its row (ties go by id).
         qs = qs.filter(updated_at__gte=at).filter(Q(updated_at__gt=at) | Q(pk__gt=pk))
-    settle = settle_seconds()
-    if settle:
-        qs = qs.filter(updated_at__lte=timezone.now() - timedelta(seconds=settle))
-    return list(qs.order_by("updated_at", "pk")[:limit])
+    with transaction.atomic(using=SANDBOX_DB):
+        changes_lock_read(event.pk)
+        return list(qs.order_by("updated_at", "pk")[:limit])

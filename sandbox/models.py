@@ -12,8 +12,11 @@ change that moves them, so listing 100 events never scans attendees.
 import hashlib
 import secrets
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+
+from sandbox.dbrouter import SANDBOX_DB
+from sandbox.services.locking import changes_lock_write
 
 
 def new_id(prefix: str) -> str:
@@ -201,7 +204,10 @@ class Attendee(models.Model):
             # Django leaves auto_now fields alone when update_fields omits them: a
             # rename saved with update_fields=["name"] would never reach the feed.
             kwargs["update_fields"] = [*update_fields, "updated_at"]
-        super().save(*args, **kwargs)
+        # Stamped (auto_now) under the event's changes lock, like every attendee write.
+        with transaction.atomic(using=SANDBOX_DB):
+            changes_lock_write(self.event_id)
+            super().save(*args, **kwargs)
 
 
 class Refund(models.Model):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from sandbox import errors, selectors
 from sandbox.errors import ApiError, invalid, not_found
 from sandbox.models import Account, Attendee, Event, TicketType
-from sandbox.services.locking import lock
+from sandbox.services.locking import changes_lock_write, lock
 
 DB = "sandbox"
 # A scan made while the venue was offline is replayed later with the time it was
@@ -109,12 +109,13 @@ def attendee_check_in(
             f"This event is {attendee.event_status}: check-in is closed",
             event_status=attendee.event_status,
         )
-    # Locks: the attendee (the guard's UPDATE), then its ticket type (the
-    # counter) — a suffix of locking.py's order, with no extra query: a refund
+    # Locks: the event's changes lock, the attendee (the guard's UPDATE), then
+    # its ticket type (the counter) — locking.py's order, levels skipped, with no extra query: a refund
     # voiding this ticket locks the attendee before any ticket type, so the
     # two queue on the attendee and can never wait on each other crosswise.
     with transaction.atomic(using=DB):
-        now = timezone.now()  # in the transaction: see changes.py on why stamps are taken there
+        changes_lock_write(attendee.event_id)
+        now = timezone.now()  # after that lock: see changes.py on why stamps are taken there
         checked_in_at = scanned_at or now
         if not _admit(attendee.pk, checked_in_at, now):
             attendee = _admit_locked(attendee.pk, checked_in_at, now)
@@ -127,6 +128,7 @@ def attendee_check_in(
 def attendee_check_in_undo(*, account: Account, livemode: bool, event_id: str, attendee_id: str) -> Attendee:
     attendee = _find(account=account, livemode=livemode, event_id=event_id, barcode=None, attendee_id=attendee_id)
     with transaction.atomic(using=DB):
+        changes_lock_write(attendee.event_id)
         # Locked: whether the counter moves depends on the status read here.
         # Attendee, then ticket type: locking.py's order.
         attendee = lock(Attendee, attendee.pk, "Ticket")

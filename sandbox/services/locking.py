@@ -24,11 +24,44 @@ to break (a deadlock, which the API would answer 500). Who takes what:
 The counters follow from the order: whoever voids or admits a ticket holds
 that attendee's lock when it moves its ticket type's counters, so a refund
 reading `checked_in` under its lock sees every admission that will count.
+
+Before all of these, at level 0, every transaction that writes an event's
+attendees (check-in and undo, refunds, order_create, Attendee.save) takes that
+event's *changes lock* shared, and a read of the changes feed takes it
+exclusive (sandbox/changes.py says why). Writers never wait on each other for
+it; taken before any row lock, it cannot close a cycle with them either.
 """
 
+import zlib
+
+from django.db import connections
 from django.db.models import Model, QuerySet
 
+from sandbox.dbrouter import SANDBOX_DB
 from sandbox.errors import not_found
+
+# The first key of PostgreSQL's two-key advisory locks: this lock's namespace.
+CHANGES_LOCK = 0x5B0C
+
+
+def _changes_lock(event_id: str, function: str) -> None:
+    connection = connections[SANDBOX_DB]
+    if connection.vendor != "postgresql":
+        return  # SQLite runs one writer at a time: there is nothing to order
+    # Two events sharing a key (a crc32 collision) only ever wait for each other.
+    key = zlib.crc32(event_id.encode()) - 2**31  # int4
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [CHANGES_LOCK, key])
+
+
+def changes_lock_write(event_id: str) -> None:
+    """Call first thing inside transaction.atomic, before any row lock and before stamping updated_at."""
+    _changes_lock(event_id, "pg_advisory_xact_lock_shared")
+
+
+def changes_lock_read(event_id: str) -> None:
+    """Call inside transaction.atomic, before reading the feed: waits for the event's writers in flight."""
+    _changes_lock(event_id, "pg_advisory_xact_lock")
 
 
 def lock(model: type[Model], pk: str, what: str):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from sandbox.errors import invalid
 from sandbox.models import Attendee, Event, Order, OrderItem, TicketType, new_id
+from sandbox.services.locking import changes_lock_write
 
 # No 0/O or 1/I: a barcode is sometimes read out loud or typed at the door.
 BARCODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -64,6 +65,7 @@ def order_create(
     created_at = created_at or timezone.now()
 
     with transaction.atomic(using="sandbox"):
+        changes_lock_write(event.pk)  # its attendees' stamps: see changes.py
         # Locked in a fixed order so that two sales of overlapping ticket types
         # queue rather than deadlock, and each sees the stock the other left.
         locked = {

@@ -8,7 +8,7 @@ from django.utils import timezone
 from sandbox import errors
 from sandbox.errors import ApiError, invalid
 from sandbox.models import Attendee, Event, Order, Refund, TicketType
-from sandbox.services.locking import lock, lock_all
+from sandbox.services.locking import changes_lock_write, lock, lock_all
 
 DB = "sandbox"
 
@@ -32,6 +32,7 @@ def order_refund(
     never exceeded. Locks follow locking.py: order, attendees, ticket types, event.
     """
     with transaction.atomic(using=DB):
+        changes_lock_write(order.event_id)  # it may void tickets: before any row lock, as locking.py asks
         order = lock(Order, order.pk, "Order")
         if expected_amount_refunded is not None and expected_amount_refunded != order.amount_refunded:
             raise ApiError(

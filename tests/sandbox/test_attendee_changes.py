@@ -1,28 +1,24 @@
 """GET /events/{id}/attendees?changes_after=: the feed a replica at the venue follows."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from datetime import timedelta
 
 import pytest
-from django.db import connections
+from django.db import connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sandbox import changes, errors
 from sandbox.dbrouter import SANDBOX_DB
 from sandbox.models import Attendee
+from sandbox.services import locking
 from sandbox.services.checkins import attendee_check_in, attendee_check_in_undo
 from sandbox.services.refunds import order_refund
 from tests.factories import assert_api_error, event_make, order_make, ticket_type_make
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
-
-
-@pytest.fixture(autouse=True)
-def no_settling(settings):
-    # These tests change rows and read the feed one after the other, never at
-    # once: nothing can commit late, so nothing need be held back (see
-    # test_recent_changes_are_held_back_while_they_settle for that).
-    settings.SANDBOX_CHANGES_SETTLE_SECONDS = 0
 
 
 @pytest.fixture
@@ -145,22 +141,40 @@ def test_a_full_walk_sees_every_attendee_while_the_door_is_busy(api, crowd):
     assert all(replica[pk]["checked_in"] for pk in admitted_after)
 
 
-def test_recent_changes_are_held_back_while_they_settle(api, crowd, settings):
+@pytest.mark.skipif(connections[SANDBOX_DB].vendor != "postgresql", reason="SQLite has one writer at a time")
+def test_a_write_stamped_earlier_but_committed_later_is_never_skipped(api, crowd):
+    """PostgreSQL: writer A stamps, B stamps later and commits first; a feed read then waits for A.
+
+    Without the changes lock the read would return B, its cursor would pass
+    A's stamp, and A, committed a moment later, would never be seen.
+    """
     event, attendees = crowd
-    settings.SANDBOX_CHANGES_SETTLE_SECONDS = 60
-    Attendee.objects.filter(event=event).update(updated_at=timezone.now() - timedelta(minutes=5))
     _, cursor = walk(api, event, limit=100)
-    attendee_check_in(account=event.account, livemode=False, event_id=event.pk, attendee_id=attendees[0].pk)
-    held = feed(api, event, cursor)
-    assert held.json() == [] and held.headers["X-Next-Cursor"] == cursor
-    Attendee.objects.filter(pk=attendees[0].pk).update(updated_at=timezone.now() - timedelta(seconds=61))
-    assert [row["id"] for row in feed(api, event, cursor).json()] == [attendees[0].pk]
+    first, second = attendees[0], attendees[1]
+    stamped, release = threading.Event(), threading.Event()
 
+    def slow_writer():
+        try:
+            with transaction.atomic(using=SANDBOX_DB):
+                locking.changes_lock_write(event.pk)
+                Attendee.objects.filter(pk=first.pk).update(name="Stamped First", updated_at=timezone.now())
+                stamped.set()
+                assert release.wait(10)
+        finally:
+            connections.close_all()
 
-def test_postgresql_settles_by_default_and_sqlite_need_not(settings):
-    del settings.SANDBOX_CHANGES_SETTLE_SECONDS
-    expected = {"postgresql": 2.0, "sqlite": 0.0}[connections[SANDBOX_DB].vendor]
-    assert changes.settle_seconds() == expected
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        writer = pool.submit(slow_writer)
+        assert stamped.wait(10)
+        attendee_check_in(account=event.account, livemode=False, event_id=event.pk, attendee_id=second.pk)
+        reader = pool.submit(lambda: feed(api, event, cursor).json())
+        with pytest.raises(FuturesTimeout):
+            reader.result(timeout=0.5)  # waiting for the slow writer, rather than answering without it
+        release.set()
+        writer.result(timeout=10)
+        rows = reader.result(timeout=10)
+    assert [row["id"] for row in rows] == [first.pk, second.pk]
+    assert rows[0]["name"] == "Stamped First" and rows[1]["checked_in"] is True
 
 
 # --- what it refuses --------------------------------------------------------------------
@@ -280,7 +294,7 @@ def test_a_page_is_one_range_of_the_index_in_the_feeds_order(event):
     connection = connections[SANDBOX_DB]
     with CaptureQueriesContext(connection) as captured:
         changes.attendee_changes(event=event, after=(timezone.now(), "att_0123456789abcdef"), limit=100)
-    (query,) = captured.captured_queries
+    (query,) = [q for q in captured.captured_queries if "FROM \"sandbox_attendee\"" in q["sql"]]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
