@@ -16,7 +16,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import requests
@@ -36,6 +35,7 @@ from boxoffice.brightstar.errors import (
     redact,
 )
 from boxoffice.brightstar.resources import Sent
+from boxoffice.brightstar.response import ApiResponse
 from boxoffice.brightstar.signals import exchange_failed
 
 logger = logging.getLogger("boxoffice.brightstar")
@@ -49,17 +49,6 @@ USER_AGENT = "brightstar-boxoffice/0.1"
 _local = threading.local()
 # Indirection so tests can pin time without sleeping.
 _sleep = time.sleep
-
-
-@dataclass(frozen=True)
-class ApiResponse:
-    status: int
-    data: Any
-    headers: Mapping[str, str] = field(repr=False)
-    request_id: str | None = None
-    # The API answered from its idempotency record: the change was not made again.
-    replayed: bool = False
-    attempts: int = 1
 
 
 def _session() -> requests.Session:

@@ -16,7 +16,7 @@ from boxoffice.brightstar.errors import BAD_RESPONSE, BrightStarError, Connectio
 
 if TYPE_CHECKING:
     # client imports this module (for Sent): the annotation alone must not import it back.
-    from boxoffice.brightstar.client import ApiResponse
+    from boxoffice.brightstar.response import ApiResponse
 
 
 def parse_datetime(value: Any) -> datetime | None:

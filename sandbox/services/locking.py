@@ -34,6 +34,7 @@ it; taken before any row lock, it cannot close a cycle with them either.
 
 import zlib
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connections
 from django.db.models import Model, QuerySet
 
@@ -70,8 +71,8 @@ def lock(model: type[Model], pk: str, what: str):
     Call inside transaction.atomic: the lock lasts until the transaction ends.
     """
     try:
-        return model.objects.select_for_update().get(pk=pk)
-    except model.DoesNotExist:
+        return model._default_manager.select_for_update().get(pk=pk)
+    except ObjectDoesNotExist:
         raise not_found(what) from None
 
 
