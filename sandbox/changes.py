@@ -65,8 +65,11 @@ def cursor_parse(cursor: str) -> tuple[datetime, str] | None:
         raise _bad_cursor() from None
 
 
-def attendee_changes(*, event: Event, after: tuple[datetime, str] | None, limit: int) -> list[Attendee]:
-    """Up to `limit` of the event's attendees (void ones too) changed after `after`, oldest change first."""
+def attendee_changes(
+    *, event: Event, after: tuple[datetime, str] | None, limit: int
+) -> tuple[list[Attendee], int]:
+    """Up to `limit` of the event's attendees (void ones too) changed after `after`, oldest change first,
+    and how many there are after `after` in all (the seed's X-Total-Count, counted on the same index)."""
     qs = Attendee.objects.filter(event=event)
     if after is not None:
         at, pk = after
@@ -75,4 +78,7 @@ def attendee_changes(*, event: Event, after: tuple[datetime, str] | None, limit:
         qs = qs.filter(updated_at__gte=at).filter(Q(updated_at__gt=at) | Q(pk__gt=pk))
     with transaction.atomic(using=SANDBOX_DB):
         changes_lock_read(event.pk)
-        return list(qs.order_by("updated_at", "pk")[:limit])
+        rows = list(qs.order_by("updated_at", "pk")[:limit])
+        # Fewer than a page: the count is the page, no second query.
+        total = len(rows) if len(rows) < limit else qs.count()
+        return rows, total

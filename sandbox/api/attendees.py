@@ -18,9 +18,12 @@ def _changes(request, response: HttpResponse, event_id: str, filters: AttendeeFi
             raise invalid(name, f"{name} cannot be combined with {changes.FIELD}")
     after = changes.cursor_parse(filters.changes_after)
     event = selectors.event_row(**scope(request), event_id=event_id)
-    rows = changes.attendee_changes(event=event, after=after, limit=filters.limit)
-    # No X-Total-Count: counting what is left would cost each page what keyset saves.
+    rows, total = changes.attendee_changes(event=event, after=after, limit=filters.limit)
     response["X-Next-Cursor"] = changes.cursor_of(rows[-1]) if rows else filters.changes_after
+    # The seed promises these on every list. A feed request is the first page of what
+    # follows its cursor: everything after it is "available", and this is page 1 of it.
+    response["X-Total-Count"] = str(total)
+    response["X-Page"] = "1"
     response["X-Per-Page"] = str(filters.limit)
     return rows
 

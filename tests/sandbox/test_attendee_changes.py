@@ -67,7 +67,16 @@ def test_the_feed_starts_at_the_beginning_in_change_order(api, crowd, start):
     response = feed(api, event, start, limit=100)
     assert [row["id"] for row in response.json()] == in_feed_order(attendees)
     assert all(row["updated_at"] for row in response.json())
-    assert response.headers["X-Per-Page"] == "100" and "X-Total-Count" not in response.headers
+    assert response.headers["X-Per-Page"] == "100"
+    # The seed's headers, as on every list: all that follows the cursor is available; this is its page 1.
+    assert response.headers["X-Total-Count"] == str(len(attendees)) and response.headers["X-Page"] == "1"
+
+
+def test_the_total_counts_what_follows_the_cursor(api, crowd):
+    event, attendees = crowd
+    first = feed(api, event, "", limit=10)
+    after = feed(api, event, first.headers["X-Next-Cursor"], limit=10)
+    assert after.headers["X-Total-Count"] == str(len(attendees) - 10)
 
 
 def test_an_empty_page_gives_back_the_cursor_it_was_asked_for(api, crowd):
