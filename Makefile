@@ -17,7 +17,7 @@ export SANDBOX_ADDR
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 
-.PHONY: run serve test test-postgres explore venv lint browser clean bench bench-door soak
+.PHONY: run serve test test-postgres explore venv lint browser clean bench bench-door bench-venue soak
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON_BOOT)" || { echo "Python >= 3.12 is required (tried python3.13, python3.12, python3)." >&2; exit 1; }
@@ -98,6 +98,10 @@ bench: venv
 ## bench-door: the door's scan, counters and search, dashboard vs API in floors, and scan throughput
 bench-door: venv
 	$(PY) bench/door.py
+
+## bench-venue: venue mode: the replica's first and incremental sync, offline vs online scans, the outbox's drain
+bench-venue: venv
+	$(PY) bench/venue.py
 
 lint: venv
 	$(PY) -m ruff check .

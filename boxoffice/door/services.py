@@ -8,6 +8,8 @@ verdict instead of reporting the ticket as already used.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,7 +18,8 @@ from boxoffice.audit.services import audited
 from boxoffice.brightstar import attendees as api
 from boxoffice.brightstar.client import new_idempotency_key
 from boxoffice.brightstar.resources import Attendee, Event, Page, TicketType
-from boxoffice.events.services import ticket_type_list
+from boxoffice.events.services import event_get, ticket_type_list
+from boxoffice.venue import selectors as venue_selectors
 from boxoffice.venue import services as venue
 from boxoffice.venue.services import OfflineVerdict
 
@@ -48,6 +51,87 @@ def attendee_iter(
 ) -> Iterator[Attendee]:
     return api.attendee_iter(event_id=event_id, ticket_type=ticket_type, checked_in=checked_in, q=q,
                              page_size=page_size)
+
+
+@dataclass(frozen=True)
+class Counters:
+    """Who is in, per ticket type. `offline`: counted from the replica, BrightStar being silent."""
+
+    rows: tuple[venue_selectors.TypeCount, ...]
+    offline: bool = False
+    synced_at: datetime | None = None  # offline: when the replica last heard from BrightStar
+
+    @property
+    def checked_in(self) -> int:
+        return sum(r.checked_in for r in self.rows)
+
+    @property
+    def sold(self) -> int:
+        return sum(r.sold for r in self.rows)
+
+
+def counters_from(event_id: str, ticket_types: tuple[TicketType, ...]) -> Counters:
+    """BrightStar's figures, plus the admissions decided here it has not heard of yet (no call)."""
+    waiting = venue_selectors.waiting_by_type(event_id=event_id)
+    return Counters(tuple(venue_selectors.TypeCount(t.id, t.name, t.checked_in_count + waiting[t.id],
+                                                    t.quantity_sold) for t in ticket_types))
+
+
+def counters_offline(event_id: str) -> Counters | None:
+    """From the replica, offline admissions included; None when there is none to count from."""
+    copy = venue_selectors.door_page_copy(event_id=event_id)
+    if copy is None:
+        return None
+    venue.went_offline(event_id=event_id)
+    return Counters(tuple(venue_selectors.replica_counts(event_id=event_id, ticket_types=copy.ticket_types)),
+                    offline=True, synced_at=copy.synced_at)
+
+
+def door_counters(*, event_id: str) -> Counters:
+    """One call while BrightStar answers (fresh, never the cache); the replica when it does not."""
+    try:
+        ticket_types = ticket_type_list(event_id=event_id, use_cache=False)
+    except venue.UNREACHABLE:
+        if (offline := counters_offline(event_id)) is None:
+            raise
+        return offline
+    return counters_from(event_id, ticket_types)
+
+
+@dataclass(frozen=True)
+class DoorPage:
+    event: Event
+    counters: Counters
+
+    @property
+    def offline(self) -> bool:
+        return self.counters.offline
+
+
+def door_page(*, event_id: str) -> DoorPage:
+    """What the door page shows: from BrightStar (the event cached, the counters fresh), else from the copy.
+
+    A reload while BrightStar is down gets the event as the page last had it
+    (the cache if it still holds it, else the replica's copy) and the
+    counters from the replica: the door keeps scanning, in offline mode.
+    """
+    event = None
+    try:
+        event = event_get(event_id=event_id)
+        ticket_types = ticket_type_list(event_id=event_id, use_cache=False)
+    except venue.UNREACHABLE:
+        copy = venue_selectors.door_page_copy(event_id=event_id)
+        if copy is None:  # never loaded while BrightStar answered: nothing to show the door
+            raise
+        event = event or copy.event
+        ticket_type_names_remember(event_id, copy.ticket_types)
+        counters = counters_offline(event_id)
+        assert counters is not None  # the copy exists
+        return DoorPage(event, counters)
+    venue.door_page_remember(event=event, ticket_types=ticket_types)
+    # The same answer fills the names cache, so the first scans make exactly one call each.
+    ticket_type_names_remember(event_id, ticket_types)
+    return DoorPage(event, counters_from(event_id, ticket_types))
 
 
 def attendee_check_in(

@@ -19,7 +19,7 @@ from boxoffice.brightstar import errors
 from boxoffice.brightstar.client import new_idempotency_key
 from boxoffice.door import outcomes, services
 from boxoffice.door.forms import AttendeeFilterForm, ScanForm, UndoForm
-from boxoffice.events.services import event_get, ticket_type_list
+from boxoffice.events.services import event_get
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import CHECK_IN
 from boxoffice.venue import selectors as venue_selectors
@@ -35,26 +35,13 @@ LIST_PAGE_SIZE = 50
 PRINT_BATCH = 100  # rows rendered per chunk of the streamed print view (one API page)
 
 
-def counters(ticket_types) -> dict:
-    rows = [{"name": t.name, "checked_in": t.checked_in_count, "sold": t.quantity_sold} for t in ticket_types]
-    return {
-        "checked_in": sum(r["checked_in"] for r in rows),
-        "sold": sum(r["sold"] for r in rows),
-        "rows": rows,
-    }
-
-
 def _page(request: HtmxHttpRequest, event_id: str, result=None, *, search: dict | None = None) -> HttpResponse:
-    event = event_get(event_id=event_id)
-    services.event_zone_remember(event)
-    # Fresh figures for the counters; the same answer fills the names cache
-    # so the first scans make exactly one call each.
-    ticket_types = ticket_type_list(event_id=event_id, use_cache=False)
-    services.ticket_type_names_remember(event_id, ticket_types)
+    page = services.door_page(event_id=event_id)
+    services.event_zone_remember(page.event)
     context = {
-        "event": event,
+        "event": page.event,
         "event_id": event_id,
-        "counters": counters(ticket_types),
+        "counters": page.counters,
         "result": result,
         "idempotency_key": new_idempotency_key(),
         "undo_seconds": UNDO_SECONDS,
@@ -134,9 +121,9 @@ def undo(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
 def counters_view(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     if not request.htmx:  # the fragment's URL opened directly: show the door page it belongs to
         return redirect("door:scan", event_id=event_id)
-    # One call, fresh (never the cache): the door needs who is in *now*.
-    ticket_types = ticket_type_list(event_id=event_id, use_cache=False)
-    return render_page(request, "door/scan.html", {"counters": counters(ticket_types), "event_id": event_id},
+    # One call, fresh (never the cache): the door needs who is in *now*; the replica when BrightStar is silent.
+    return render_page(request, "door/scan.html",
+                       {"counters": services.door_counters(event_id=event_id), "event_id": event_id},
                        fragment="counters")
 
 

@@ -6,6 +6,7 @@ dashboard restarts: every queued check-in is a row, not a message in memory.
 """
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 
@@ -22,6 +23,11 @@ class EventReplica(models.Model):
     # One pending task of each kind per event: a thousand offline scans queue one drain, not a thousand.
     sync_queued = models.BooleanField(default=False)
     drain_queued = models.BooleanField(default=False)
+    # The event and its ticket types as the door page last loaded them from BrightStar, so a reload
+    # while it is down still has a title, a status, a time zone and the counters' rows. Here and not
+    # (only) in the cache: the cache forgets in seconds, and each gunicorn worker may hold its own.
+    event_json = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    ticket_types_json = models.JSONField(default=list, blank=True, encoder=DjangoJSONEncoder)
 
 
 class ReplicaTicket(models.Model):

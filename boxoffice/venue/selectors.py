@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Min, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
-from boxoffice.venue.models import EventReplica, OutboxEntry
+from boxoffice.brightstar.resources import Event, TicketType
+from boxoffice.venue.models import EventReplica, OutboxEntry, ReplicaTicket
 
 WAITING = (OutboxEntry.State.PENDING, OutboxEntry.State.SENDING)
 
@@ -43,3 +45,67 @@ def door_mode(*, event_id: str) -> DoorMode:
 
 def conflict_list(*, event_id: str) -> QuerySet[OutboxEntry]:
     return OutboxEntry.objects.filter(event_id=event_id, state=OutboxEntry.State.CONFLICT).order_by("scanned_at")
+
+
+@dataclass(frozen=True)
+class DoorPageCopy:
+    """The event and ticket types as the door page last had them from BrightStar."""
+
+    event: Event
+    ticket_types: tuple[TicketType, ...]
+    synced_at: datetime | None
+
+
+def door_page_copy(*, event_id: str) -> DoorPageCopy | None:
+    """None until the door page has loaded once while BrightStar answered and the replica has synced."""
+    row = (EventReplica.objects.filter(event_id=event_id, synced_at__isnull=False, event_json__isnull=False)
+           .values("event_json", "ticket_types_json", "synced_at").first())
+    if row is None:
+        return None
+    return DoorPageCopy(event=Event.from_json(row["event_json"] or {}),  # never {}: filtered out above
+                        ticket_types=tuple(TicketType.from_json(t) for t in row["ticket_types_json"]),
+                        synced_at=row["synced_at"])
+
+
+@dataclass(frozen=True)
+class TypeCount:
+    id: str
+    name: str
+    checked_in: int
+    sold: int
+
+
+def replica_counts(*, event_id: str, ticket_types: tuple[TicketType, ...] = ()) -> list[TypeCount]:
+    """Who is in, per ticket type, from the replica: offline admissions included. One query.
+
+    Counted as BrightStar counts them (valid tickets only), in the order of
+    `ticket_types`; a type the replica has and they lack still shows, by the
+    name the replica kept.
+    """
+    rows = {r["ticket_type_id"]: r for r in (
+        ReplicaTicket.objects.filter(event_id=event_id, status=ReplicaTicket.Status.VALID)
+        .values("ticket_type_id").order_by()
+        .annotate(sold=Count("id"), checked_in=Count("id", filter=Q(checked_in=True)), name=Min("ticket_type_name"))
+    )}
+    counts = [TypeCount(t.id, t.name, rows[t.id]["checked_in"] if t.id in rows else 0,
+                        rows[t.id]["sold"] if t.id in rows else 0) for t in ticket_types]
+    known = {t.id for t in ticket_types}
+    counts += [TypeCount(i, r["name"] or i, r["checked_in"], r["sold"]) for i, r in rows.items() if i not in known]
+    return counts
+
+
+def waiting_by_type(*, event_id: str) -> Counter[str]:
+    """Admissions decided here that BrightStar's figures do not hold yet, net of queued undos, per ticket type.
+
+    One query when nothing waits (the usual case); two when something does.
+    """
+    waiting = list(OutboxEntry.objects.filter(event_id=event_id, state__in=WAITING).values_list("attendee_id", "kind"))
+    if not waiting:
+        return Counter()
+    types = dict(ReplicaTicket.objects.filter(event_id=event_id, attendee_id__in={a for a, _ in waiting})
+                 .values_list("attendee_id", "ticket_type_id"))
+    net: Counter[str] = Counter()
+    for attendee_id, kind in waiting:
+        if attendee_id in types:
+            net[types[attendee_id]] += 1 if kind == OutboxEntry.Kind.CHECK_IN else -1
+    return net

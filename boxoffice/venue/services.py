@@ -9,7 +9,7 @@ volunteer without also being queued for BrightStar.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -18,7 +18,7 @@ from django.utils import timezone
 from boxoffice.audit.models import AuditEntry
 from boxoffice.audit.services import audit_record
 from boxoffice.brightstar import errors
-from boxoffice.brightstar.resources import Attendee
+from boxoffice.brightstar.resources import Attendee, Event, TicketType
 from boxoffice.venue import tasks
 from boxoffice.venue.models import EventReplica, OutboxEntry, ReplicaTicket
 from boxoffice.venue.sync import replica_open
@@ -54,6 +54,17 @@ def door_opened(*, event_id: str) -> None:
     tasks.schedule_sync(event_id)
     if OutboxEntry.objects.filter(event_id=event_id, state=OutboxEntry.State.PENDING).exists():
         tasks.schedule_drain(event_id)
+
+
+def door_page_remember(*, event: Event, ticket_types: tuple[TicketType, ...]) -> None:
+    """The door page loaded from BrightStar: keep what it showed, for a reload while BrightStar is down."""
+    EventReplica.objects.filter(event_id=event.id).update(
+        event_json=asdict(event), ticket_types_json=[asdict(t) for t in ticket_types])
+
+
+def went_offline(*, event_id: str) -> None:
+    """A read for the door found BrightStar silent: the strip says so from now on."""
+    EventReplica.objects.filter(event_id=event_id, offline_since=None).update(offline_since=timezone.now())
 
 
 def door_seen(*, event_id: str) -> None:

@@ -7,14 +7,14 @@ from django.views.decorators.http import require_GET
 from boxoffice.brightstar.errors import BrightStarError
 from boxoffice.events.services import event_get
 from boxoffice.staff.decorators import requires
-from boxoffice.staff.roles import CHECK_IN
+from boxoffice.staff.roles import VIEW_CONFLICTS
 from boxoffice.venue.selectors import conflict_list
 from boxoffice.web.feedback import code_sentence
 from boxoffice.web.http import HtmxHttpRequest
 
 
 @require_GET
-@requires(CHECK_IN)
+@requires(VIEW_CONFLICTS)
 def conflicts(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     try:
         title = event_get(event_id=event_id).title

@@ -55,3 +55,4 @@ def opened(client_as, night):  # noqa: F811 - the fixture imported above
     door.get(f"/events/{event.id}/door/")
     sync.replica_sync(event_id=event.id)
     return door
+
