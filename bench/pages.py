@@ -181,7 +181,7 @@ class Bench:
                  body=lambda i: {"reason": "Customer request", "amount": 1, "expected_amount_refunded": 0}),
             Page("resend", lambda i: ("POST", f"/orders/{self.resend_orders[2 * i]}/resend/", {
                 "idempotency_key": str(uuid.uuid4())}, True),
-                 lambda i: b"Confirmation sent to", swap=twin(self.resend_orders)),
+                 lambda i: b"resend-result", swap=twin(self.resend_orders)),
             Page("door scan", lambda i: ("POST", f"/events/{e}/door/", {
                 "barcode": self.barcodes[2 * i], "idempotency_key": str(uuid.uuid4())}, True),
                  lambda i: b'data-outcome="admitted"', body=lambda i: {"barcode": self.barcodes[2 * i + 1]},

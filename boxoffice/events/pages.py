@@ -6,7 +6,7 @@ from django_htmx.http import trigger_client_event
 from boxoffice.brightstar import errors
 from boxoffice.brightstar.client import new_idempotency_key
 from boxoffice.events import services
-from boxoffice.events.forms import EventForm, TicketTypeForm
+from boxoffice.events.forms import TicketTypeForm
 from boxoffice.orders.services import order_list
 from boxoffice.staff.roles import MANAGE_EVENTS, VIEW_ORDERS, has
 from boxoffice.web.http import HtmxHttpRequest
@@ -38,7 +38,8 @@ def detail_context(request: HtmxHttpRequest, event, **extra) -> dict:
     if has(request.user, VIEW_ORDERS):
         context["recent_orders"] = order_list(event_id=event.id, limit=RECENT_ORDERS)
     if has(request.user, MANAGE_EVENTS):
-        context["edit_form"] = EventForm.for_event(event)
+        # The edit form waits in a closed <details> and is fetched when opened (events:edit, GET):
+        # building and rendering it on every visit was a fifth of the page's own time.
         context["add_form"] = new_ticket_type_form(event)
     context.update(extra)
     return context

@@ -95,10 +95,17 @@ def event_create(request: HtmxHttpRequest) -> HttpResponse:
     return render_page(request, "events/create.html", {"form": form}, fragment="form", status=422)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @requires(MANAGE_EVENTS)
 def event_edit(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     event = event_or_404(event_id)
+    if request.method == "GET":
+        # The form opened: the section alone for htmx, else the whole page with it open (no JavaScript).
+        if is_fragment(request):
+            context = {"event": event, "edit_form": EventForm.for_event(event), "edit_open": True}
+            return render_page(request, "events/detail.html", context, fragment="edit")
+        return render_page(request, "events/detail.html",
+                           detail_context(request, event, edit_form=EventForm.for_event(event), edit_open=True))
     form = EventForm.for_event(event, data=request.POST)
     if form.is_valid():
         try:

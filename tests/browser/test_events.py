@@ -137,3 +137,17 @@ def test_door_sees_the_event_without_money(browser_page_as, events):
     expect(page.get_by_role("link", name="Door check-in")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "event-detail-door")
+
+
+def test_edit_event_details_opens_on_demand_and_saves(browser_page_as, events):
+    page = browser_page_as("organizer")
+    page.goto(f"/events/{events.pk}/")
+    expect(page.locator("#event-edit form")).to_have_count(0)  # fetched only when opened
+    page.get_by_text("Edit event details").click()
+    title = page.locator("#event-edit").get_by_label("Title")
+    expect(title).to_have_value("Concert 00")
+    assert_accessible(page)
+    title.fill("Concert 00 (moved)")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#event-edit")).to_contain_text("Event details saved.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Concert 00 (moved)")

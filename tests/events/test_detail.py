@@ -40,7 +40,9 @@ def test_box_office_sees_money_and_recent_orders_but_no_editing(client_as, event
 
 def test_organizers_get_every_control(client_as, event, draft):
     html = main_of(client_as("organizer").get(f"/events/{event.pk}/"))
-    assert f'hx-post="/events/{event.pk}/edit/"' in html
+    # The edit form is fetched when its <details> opens; the link is the no-JavaScript way to it.
+    assert f'hx-get="/events/{event.pk}/edit/" hx-trigger="toggle once"' in html
+    assert f'<a href="/events/{event.pk}/edit/">Open the form</a>' in html
     assert f'hx-post="/events/{event.pk}/cancel/"' in html
     assert f'hx-post="/events/{event.pk}/tickets/new/"' in html
     assert "/publish/" not in html and "/delete/" not in html  # already published

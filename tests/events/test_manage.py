@@ -140,6 +140,29 @@ def test_edit_errors_without_javascript_show_the_whole_page_with_the_form_open(c
     assert "Ticket types" in html
 
 
+def test_opening_the_edit_form_fetches_it_filled_in(client_as, event):
+    response = client_as("organizer").get(f"/events/{event.pk}/edit/", headers=HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section id="event-edit"') and "<details open>" in html
+    assert field_values(html)["event-title"] == "Spring Gala"
+    assert f'hx-post="/events/{event.pk}/edit/"' in html
+
+
+def test_opening_the_edit_form_without_javascript_shows_the_page_with_it_open(client_as, event):
+    response = client_as("organizer").get(f"/events/{event.pk}/edit/")
+    html = main_of(response)
+    assert response.status_code == 200
+    assert "<details open>" in html and field_values(html)["event-title"] == "Spring Gala"
+    assert "Ticket types" in html
+
+
+@pytest.mark.parametrize("role", NOT_MANAGERS)
+def test_others_may_not_open_the_edit_form(client_as, event, role):
+    response = client_as(role).get(f"/events/{event.pk}/edit/", headers=HTMX)
+    assert response.status_code == 403 and "event-title" not in response.content.decode()
+
+
 @pytest.mark.parametrize("role", NOT_MANAGERS)
 def test_others_may_not_edit(client_as, event, role):
     response = client_as(role).post(f"/events/{event.pk}/edit/", edit_data(event, title="Hacked"), headers=HTMX)

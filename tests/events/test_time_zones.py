@@ -49,7 +49,7 @@ def test_a_new_event_is_typed_in_its_own_zone(client_as, account):
 
 
 def test_the_edit_form_shows_the_start_in_the_events_zone(client_as, seagull):
-    form = field_values(main_of(client_as("organizer").get(f"/events/{seagull.pk}/")))
+    form = field_values(main_of(client_as("organizer").get(f"/events/{seagull.pk}/edit/", headers=HTMX)))
     assert form["event-start_date"] == "2031-01-14T19:30"
     assert form["event-timezone"] == "America/Los_Angeles"
 
