@@ -100,6 +100,7 @@ def attendee_check_in(
     attendee_id: str | None = None,
     idempotency_key: str,
     scanned_at: datetime | None = None,
+    max_attempts: int | None = None,
 ) -> Sent[Attendee]:
     """Let one ticket in, by scanned barcode or by attendee (the door's list).
 
@@ -119,7 +120,7 @@ def attendee_check_in(
     if scanned_at is not None:
         body["scanned_at"] = as_api_date(scanned_at)
     return client.send("POST", f"events/{event_id}/checkins", Attendee.from_json, json=body,
-                       idempotency_key=idempotency_key)
+                       idempotency_key=idempotency_key, max_attempts=max_attempts)
 
 
 def attendee_check_in_undo(*, event_id: str, attendee_id: str, idempotency_key: str | None = None) -> Sent[Attendee]:

@@ -255,9 +255,10 @@ def send[T](
     *,
     json: Any = None,
     idempotency_key: str | None = None,
+    max_attempts: int | None = None,
 ) -> Sent[T]:
-    """One mutation under the retry policy, and what happened to it."""
-    response = request(method, path, json=json, idempotency_key=idempotency_key)
+    """One mutation under the retry policy (at most `max_attempts` tries), and what happened to it."""
+    response = request(method, path, json=json, idempotency_key=idempotency_key, max_attempts=max_attempts)
     return Sent(
         value=build(response.data),
         idempotency_key=idempotency_key or "",

@@ -134,6 +134,14 @@ def door_page(*, event_id: str) -> DoorPage:
     return DoorPage(event, counters_from(event_id, ticket_types))
 
 
+# How long a failed scan makes the next ones try BrightStar once instead of with retries.
+SILENT_SECONDS = 10
+
+
+def _silent_key(event_id: str) -> str:
+    return f"door:brightstar-silent:{event_id}"
+
+
 def attendee_check_in(
     *,
     event_id: str,
@@ -154,10 +162,13 @@ def attendee_check_in(
     held = venue.waiting_admission(event_id=event_id, barcode=barcode, attendee_id=attendee_id, idempotency_key=key)
     if held is not None:
         return held
+    # Known to be down a moment ago: one try, not the client's retries and their sleeps, so an
+    # offline door keeps the queue's pace; the replica decides straight after.
+    attempts = 1 if cache.get(_silent_key(event_id)) else None
     try:
         sent = audited(
             lambda: api.attendee_check_in(event_id=event_id, barcode=barcode, attendee_id=attendee_id,
-                                          idempotency_key=key),
+                                          idempotency_key=key, max_attempts=attempts),
             staff=staff, action="attendee.check_in", object_type="attendee", idempotency_key=key,
             # Until the API answers, a scan names a barcode, not an attendee.
             object_id=attendee_id or "", event_id=event_id,
@@ -165,11 +176,14 @@ def attendee_check_in(
             from_value=lambda a: {"object_id": a.id, "order_id": a.order_id},
         )
     except venue.UNREACHABLE:
+        cache.set(_silent_key(event_id), True, SILENT_SECONDS)
         verdict = venue.offline_check_in(event_id=event_id, barcode=barcode, attendee_id=attendee_id,
                                          idempotency_key=key, staff=staff, door=door)
         if verdict is None:  # no replica: the door never opened while BrightStar answered
             raise
         return verdict
+    if attempts:
+        cache.delete(_silent_key(event_id))
     venue.follow_check_in(event_id=event_id, attendee=sent.value)
     # The cached event is kept: its checked-in figures may lag by up to
     # BRIGHTSTAR_CACHE_SECONDS on the event page, while the door's counters read

@@ -204,3 +204,17 @@ def test_a_ticket_refunded_during_the_outage_is_a_listed_conflict(opened, client
     assert door_mode(event_id=event.id).conflicts == 1
     page = client_as("organizer").get(f"/events/{event.id}/door/conflicts/").content.decode()
     assert "Late Larry" in page and "TICKET_VOID" in page and "door" in page
+
+
+def test_once_brightstar_is_silent_the_next_scans_try_it_once_not_three_times(
+    opened, event, tickets, outage, api_calls
+):
+    # The client's retries (and their sleeps) would slow an offline door to a third of its pace.
+    with outage:
+        scan(opened, event, tickets[0].barcode)
+        first = len(api_calls)
+        assert first == 3  # the first failure still gets the client's retries
+        scan(opened, event, tickets[1].barcode)
+        assert len(api_calls) - first == 1
+    # Back online: the quick try answers, and the next scans are as before.
+    assert outcome(scan(opened, event, tickets[2].barcode)) == "admitted"
