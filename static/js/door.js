@@ -16,6 +16,44 @@
   // of admitting (or refusing as "already in") a second time.
   var unanswered = null;
 
+  // --- timing: Enter -> sent -> received -> painted, as Performance marks ---
+  // Read by `make bench-door` (performance.getEntriesByName("door:verdict")).
+  // Kept per idempotency key: hx-sync queues scans, so the marks of one scan
+  // interleave with the next one's Enter. Two animation frames after the
+  // panel changed is when the verdict is on the glass.
+  var perf = window.performance && performance.mark ? performance : null;
+  var enterAt = 0;
+  var timings = {};
+  function mark(key, step, at) {
+    if (!perf || !key) return;
+    var t = timings[key] || (timings[key] = {});
+    t[step] = perf.mark("door:" + step, at === undefined ? { detail: key } : { startTime: at, detail: key }).startTime;
+  }
+  function painted(key) {
+    var t = perf && timings[key];
+    if (!t || t.enter === undefined) return;
+    delete timings[key];
+    requestAnimationFrame(function () {
+      // Just after the frame holding the verdict was produced (the first frame's task ends):
+      // the brief's two-frame mark overshoots that by up to one frame interval.
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function () {
+        perf.measure("door:frame", { start: t.enter, end: perf.now(), detail: key });
+      };
+      channel.port2.postMessage(0);
+      requestAnimationFrame(function () {
+        var end = perf.mark("door:painted", { detail: key }).startTime;
+        perf.measure("door:verdict", { start: t.enter, end: end, detail: key });
+        if (t.sent !== undefined && t.received !== undefined) {
+          perf.measure("door:request", { start: t.sent, end: t.received, detail: key });
+        }
+      });
+    });
+  }
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") enterAt = event.timeStamp;
+  });
+
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     // Plain http on a venue LAN is not a secure context: no randomUUID there.
@@ -40,7 +78,11 @@
     var code = input.value.trim();
     input.value = "";
     if (!code) { event.preventDefault(); return; }
-    event.detail.etc.values = { barcode: code, idempotency_key: keyFor(code) };
+    var key = keyFor(code);
+    // The keydown's own time when Enter started this submit; now, for a click or the camera.
+    mark(key, "enter", enterAt && performance.now() - enterAt < 1000 ? enterAt : undefined);
+    enterAt = 0;
+    event.detail.etc.values = { barcode: code, idempotency_key: key };
     event.detail.etc.timeout = REQUEST_TIMEOUT_MS;
     // The last verdict belongs to the last person: it must not stand over the next one.
     showPanel("pending", "pending", "…", "Checking…", code);
@@ -104,6 +146,7 @@
     var panel = showPanel("none", "unanswered", "?", "No answer — scan again",
       "The dashboard did not answer. Scan the same code again: it cannot let anyone in twice.");
     panel.classList.add("fresh");
+    if (values) painted(values.idempotency_key);
     bringIntoView(panel);
     addLog("none", "No answer", values ? values.barcode : "");
     feedback("none");
@@ -128,6 +171,15 @@
     log.prepend(item);
   }
 
+  document.addEventListener("htmx:beforeSend", function (event) {
+    var values = event.detail.elt === form && scanValues(event.detail);
+    if (values) mark(values.idempotency_key, "sent");
+  });
+  document.addEventListener("htmx:beforeOnLoad", function (event) {
+    var values = event.detail.elt === form && scanValues(event.detail);
+    if (values) mark(values.idempotency_key, "received");
+  });
+
   ["htmx:sendError", "htmx:timeout"].forEach(function (name) {
     document.addEventListener(name, function (event) {
       if (event.detail.elt === form) noAnswer(event.detail);
@@ -150,6 +202,7 @@
     var values = scanValues(event.detail);
     var fromScan = event.detail.requestConfig && event.detail.requestConfig.elt === form;
     if (values && fromScan) {
+      painted(values.idempotency_key);
       if (outcome === "unanswered") {
         unanswered = { barcode: values.barcode, key: values.idempotency_key, at: Date.now() };
       } else if (unanswered && unanswered.key === values.idempotency_key) {
