@@ -73,8 +73,13 @@
   // the field later, when it holds the next code (or nothing).
   document.addEventListener("htmx:confirm", function (event) {
     if (event.detail.elt !== form) return;
+    var device = window.BrightStarDoorDevice;
     // A queued scan is confirmed again when its turn comes: it already has its code.
-    if (event.detail.etc.values) return;
+    // If this phone went offline meanwhile, it decides the scan itself.
+    if (event.detail.etc.values) {
+      if (device && device.offline && device.ready()) { event.preventDefault(); decideHere(event.detail.etc.values); }
+      return;
+    }
     var code = input.value.trim();
     input.value = "";
     if (!code) { event.preventDefault(); return; }
@@ -83,7 +88,13 @@
     mark(key, "enter", enterAt && performance.now() - enterAt < 1000 ? enterAt : undefined);
     enterAt = 0;
     event.detail.etc.values = { barcode: code, idempotency_key: key };
-    event.detail.etc.timeout = REQUEST_TIMEOUT_MS;
+    if (device && device.ready()) {
+      // Offline already: no request to wait for. Online: a short wait, then this phone decides.
+      if (device.offline) { event.preventDefault(); decideHere(event.detail.etc.values); return; }
+      event.detail.etc.timeout = device.timeout;
+    } else {
+      event.detail.etc.timeout = REQUEST_TIMEOUT_MS;
+    }
     // The last verdict belongs to the last person: it must not stand over the next one.
     showPanel("pending", "pending", "…", "Checking…", code);
   });
@@ -140,28 +151,54 @@
     return (detail && detail.etc && detail.etc.values) || null;
   }
 
+  // Venue mode, layer 2 (door-device.js): the verdict from this phone's own copy.
+  function decideHere(values) {
+    unanswered = null;
+    window.BrightStarDoorDevice.decide(values.barcode, values.idempotency_key).then(function (v) {
+      var panel = showPanel(v.tone, v.outcome, v.glyph, v.word, v.detail);
+      if (v.who) {
+        var who = document.createElement("p");
+        who.className = "result-who";
+        who.textContent = v.who;
+        panel.insertBefore(who, panel.children[1] || null);
+      }
+      panel.classList.add("fresh");
+      painted(values.idempotency_key);
+      bringIntoView(panel);
+      addLog(v.tone, v.glyph, v.word, v.who || values.barcode, v.outcome);
+      feedback(v.tone.split(" ")[0]);
+      focusScan();
+    });
+  }
+
   function noAnswer(detail) {
     var values = scanValues(detail);
+    var device = window.BrightStarDoorDevice;
+    if (values && device && device.ready()) {
+      device.wentOffline();
+      decideHere(values);
+      return;
+    }
     if (values) unanswered = { barcode: values.barcode, key: values.idempotency_key, at: Date.now() };
     var panel = showPanel("none", "unanswered", "?", "No answer — scan again",
       "The dashboard did not answer. Scan the same code again: it cannot let anyone in twice.");
     panel.classList.add("fresh");
     if (values) painted(values.idempotency_key);
     bringIntoView(panel);
-    addLog("none", "No answer", values ? values.barcode : "");
+    addLog("none", "?", "No answer", values ? values.barcode : "", "unanswered");
     feedback("none");
   }
 
-  function addLog(tone, word, who) {
+  function addLog(tone, glyph, word, who, outcome) {
     var log = document.getElementById("scan-log");
     if (!log) return;
     var item = document.createElement("li");
     item.className = "log-item " + tone;
-    item.setAttribute("data-outcome", "unanswered");
+    item.setAttribute("data-outcome", outcome);
     var mark = document.createElement("span");
     mark.className = "verdict-mark";
     mark.setAttribute("aria-hidden", "true");
-    mark.textContent = "?";
+    mark.textContent = glyph;
     item.appendChild(mark);
     item.appendChild(document.createTextNode(" "));
     var strong = document.createElement("strong");
@@ -203,6 +240,7 @@
     var fromScan = event.detail.requestConfig && event.detail.requestConfig.elt === form;
     if (values && fromScan) {
       painted(values.idempotency_key);
+      if (window.BrightStarDoorDevice) window.BrightStarDoorDevice.answered();
       if (outcome === "unanswered") {
         unanswered = { barcode: values.barcode, key: values.idempotency_key, at: Date.now() };
       } else if (unanswered && unanswered.key === values.idempotency_key) {
