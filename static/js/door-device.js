@@ -272,6 +272,13 @@
     if (device.offline || waiting) schedule(0);
   };
 
+  // Offline, the strip's and the counters' polls would only fail every 5 s: the probe asks instead.
+  document.addEventListener("htmx:confirm", function (event) {
+    if (device.offline && event.detail.verb === "get" && event.detail.elt.matches("#door-mode, #counters")) {
+      event.preventDefault();
+    }
+  });
+
   // --- what the phone says about itself ----------------------------------------------
   function show(sent) {
     if (!statusLine) return;
