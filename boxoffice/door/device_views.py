@@ -47,8 +47,8 @@ def copy(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
         after = 0
     since = parse_datetime(request.GET.get("since") or "")
     page = device.device_copy_page(event_id=event_id, after=after, since=since)
-    if page is None:  # the replica has not synced once: nothing trustworthy to hand out yet
-        return _private(JsonResponse({"ready": False}, status=503))
+    if page is None:  # the replica has not synced once: nothing trustworthy yet (not an error: the page asks again)
+        return _private(JsonResponse({"ready": False}))
     page["key"] = device.device_key(request.user, event_id)
     return _private(JsonResponse(page, json_dumps_params={"separators": (",", ":"), "ensure_ascii": False}))
 

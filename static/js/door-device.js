@@ -131,6 +131,7 @@
     var url = COPY_URL + "?after=" + (since ? after || 0 : meta.next || 0);
     if (since) url += "&since=" + encodeURIComponent(since);
     return fetchJson(url).then(function (page) {
+      if (page.ready === false) return;  // the dashboard's replica has not synced yet: next time
       if (page.key !== USER_KEY) throw new Error("another user's copy");
       var tx = db.transaction(["tickets", "meta"], "readwrite");
       var tickets = tx.objectStore("tickets");
@@ -174,14 +175,15 @@
     var hash = cyrb53(code, meta.seed).toString(36);
     var tx = db.transaction(["tickets", "queue"], "readwrite");
     var tickets = tx.objectStore("tickets"), queue = tx.objectStore("queue");
-    var verdict = null;
-    tickets.get(hash).onsuccess = function (event) {
-      var row = event.target.result;
-      queue.get(key).onsuccess = function (again) {
-        performance.measure("door:lookup", { start: started, end: performance.now(), detail: key });
-        verdict = judge(row, again.target.result, code, key, hash, tickets, queue);
-      };
-    };
+    var verdict = null, row, queued, left = 2;
+    // Both reads at once: one round trip to the database, not two.
+    function read() {
+      if (--left) return;
+      performance.measure("door:lookup", { start: started, end: performance.now(), detail: key });
+      verdict = judge(row, queued, code, key, hash, tickets, queue);
+    }
+    tickets.get(hash).onsuccess = function (event) { row = event.target.result; read(); };
+    queue.get(key).onsuccess = function (event) { queued = event.target.result; read(); };
     return finished(tx).then(function () {
       if (verdict.outcome === "admitted_device") { waiting += verdict.queued ? 1 : 0; show(); }
       return verdict;

@@ -88,3 +88,21 @@ def test_offline_the_phone_decides_from_its_copy_and_each_scan_reaches_brightsta
     scan(page, tickets[2].barcode)
     expect(result).to_have_attribute("data-outcome", "admitted")
     expect(result).to_have_class(re.compile(r"\bok\b"))
+
+
+def test_offline_reload_opens_the_door_from_the_service_worker(door_phone, account):
+    event, _, _, tickets = door_event(account)
+    sync.replica_sync(event_id=event.id)
+    page = door_phone
+    page.goto(f"/events/{event.id}/door/")  # 127.0.0.1 is a secure context: the worker registers
+    expect(page.locator("#device-status")).to_have_attribute("data-state", "ready")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null || "
+                           "navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now controlled: the worker has cached the page and its files
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => caches.open('brightstar-door').then((c) => c.keys()).then((k) => k.length >= 4)")
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator("#scan-input")).to_be_focused()
+    scan(page, tickets[0].barcode)
+    expect(page.locator("#result .result")).to_have_attribute("data-outcome", "admitted_device")
