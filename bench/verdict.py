@@ -127,3 +127,49 @@ def print_verdicts(results: dict, print_table) -> None:
     print("1st frame = the in-page part to just after the first frame holding the verdict (rAF, then a task), "
           "for comparison: the two-frame mark overshoots it by up to one frame")
     print(f"Targets: in-page p50 <= {TARGET_P50_MS:g} ms, p95 <= {TARGET_P95_MS:g} ms on top of the request")
+
+
+_COPY = """() => performance.getEntriesByType("resource").filter((r) => r.name.includes("/door/device/copy/"))
+  .reduce((sum, r) => [sum[0] + r.encodedBodySize, sum[1] + r.decodedBodySize, sum[2] + 1,
+                       Math.max(sum[3], r.responseEnd)], [0, 0, 0, 0])"""
+_LOOKUPS = """() => performance.getEntriesByName("door:lookup", "measure").map((m) => m.duration)"""
+
+
+def device_figures(base_url: str, username: str, password: str, door_path: str, barcodes: list[str],
+                   *, cpu_slowdown: float = 4) -> dict:
+    """Layer 2 on a phone: the copy's download (gzip bytes, time), then local lookups offline under CPU throttling."""
+    with chromium() as browser:
+        page = door_page(browser, base_url, username, password, door_path)
+        page.wait_for_selector("#device-status[data-state=ready]", timeout=300_000)
+        encoded, decoded, pages, done_at = page.evaluate(_COPY)
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu_slowdown})
+        page.context.set_offline(True)
+        scan_all(page, barcodes[:1])  # the one that finds the dashboard silent (2.5 s), then all local
+        page.evaluate("() => { performance.clearMeasures('door:lookup'); performance.clearMeasures('door:verdict'); }")
+        for i, code in enumerate(barcodes[1:], start=1):
+            page.fill("#scan-input", code)
+            page.keyboard.press("Enter")
+            page.wait_for_function("(n) => performance.getEntriesByName('door:verdict', 'measure').length >= n",
+                                   arg=i, polling=5)
+        lookups = page.evaluate(_LOOKUPS)
+        verdicts = [m for m in page.evaluate(
+            "() => performance.getEntriesByName('door:verdict', 'measure').map((m) => m.duration)")]
+        page.context.close()
+    return {"copy_gzip_bytes": encoded, "copy_json_bytes": decoded, "copy_pages": pages,
+            "copy_loaded_ms": round(done_at), "lookup": summary(lookups), "offline_verdict": summary(verdicts),
+            "cpu_slowdown": cpu_slowdown}
+
+
+def print_device(figures: dict, attendees: int) -> None:
+    mb = figures["copy_gzip_bytes"] / 1e6
+    print()
+    print(f"Door phone copy (venue mode layer 2), {attendees} attendees: {mb:.2f} MB gzip "
+          f"({figures['copy_json_bytes'] / 1e6:.1f} MB JSON, {figures['copy_pages']} pages), in IndexedDB "
+          f"{figures['copy_loaded_ms'] / 1000:.1f} s after navigation start on loopback "
+          f"— target <= 3 MB: {'ok' if mb <= 3 else 'over'}")
+    look, verdict = figures["lookup"], figures["offline_verdict"]
+    print(f"Local lookup offline, CPU {figures['cpu_slowdown']:g}x slower: p50 {look['median_ms']:.1f} ms, "
+          f"p95 {look['p95_ms']:.1f} ms (n={look['n']}) — target p95 <= 20 ms: "
+          f"{'ok' if look['p95_ms'] <= 20 else 'over'}; Enter -> painted offline p50 {verdict['median_ms']:.1f} ms, "
+          f"p95 {verdict['p95_ms']:.1f} ms")
