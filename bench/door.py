@@ -10,7 +10,9 @@ loopback, and measures them side by side in one run:
   check-in straight to the API, the counters (the dashboard's fragment and
   the ticket-type list it asks for), a name search (fragment and attendee
   search), and the floor;
-- throughput with 16 concurrent door clients, each target in turn.
+- throughput with 16 concurrent door clients, each target in turn;
+- scan to verdict in Chromium (bench/verdict.py): Enter -> verdict painted,
+  next to the request's own time, on loopback and with 150 ms of latency.
 
 The dashboard's overhead on each action is counted in floors of the same
 run: (dashboard median - API median) / floor median, against its target
@@ -39,6 +41,7 @@ from bench.harness.browser import Browser
 from bench.harness.connection import Connection
 from bench.harness.servers import ROOT, time_limit
 from bench.harness.stack import Stack
+from bench.verdict import device_figures, print_device, print_verdicts, verdict_timing
 
 PASSWORD = "bench-door-password-not-secret"  # noqa: S105 - a throwaway user in var/bench
 # The issue's targets: the dashboard's overhead, in floors; none is set for search.
@@ -189,6 +192,21 @@ class Bench:
         return results
 
 
+def verdicts(bench: Bench) -> dict:
+    base = f"http://127.0.0.1:{bench.stack.ports['dashboard']}"
+    return verdict_timing(base, "bench-door", PASSWORD, f"/events/{bench.event_id}/door/", bench.next_barcode,
+                          scans=bench.args.scans, latency_scans=bench.args.latency_scans)
+
+
+def device(bench: Bench) -> dict:
+    """Fill the dashboard's replica (what `db_worker` does when a door opens), then measure a phone's copy."""
+    bench.stack.manage("shell", "-c", "from boxoffice.venue.sync import replica_sync; "
+                       f"replica_sync(event_id={bench.event_id!r})")
+    base = f"http://127.0.0.1:{bench.stack.ports['dashboard']}"
+    codes = [bench.next_barcode() for _ in range(bench.args.lookups)]
+    return device_figures(base, "bench-door", PASSWORD, f"/events/{bench.event_id}/door/", codes)
+
+
 def report(bench: Bench, lat: dict, tput: dict) -> dict:
     args, floor = bench.args, lat["floor"]["floor"]
     rows, out = [], {}
@@ -233,6 +251,10 @@ def main(argv=None):
     parser.add_argument("--clients", type=int, default=16, help="concurrent door clients")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers per server")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    parser.add_argument("--scans", type=int, default=200, help="browser scans on loopback")
+    parser.add_argument("--latency-scans", type=int, default=80, help="browser scans with 150 ms latency")
+    parser.add_argument("--lookups", type=int, default=150, help="offline scans on the phone's own copy")
+    parser.add_argument("--browser-only", action="store_true", help="only the in-browser figures")
     args = parser.parse_args(argv)
 
     bench = Bench(args)
@@ -240,11 +262,18 @@ def main(argv=None):
     try:
         bench.seed()
         bench.serve()
-        lat = bench.latency()
-        tput = bench.throughput()
+        lat = tput = None
+        if not args.browser_only:
+            lat = bench.latency()
+            tput = bench.throughput()
+        seen = verdicts(bench)
+        phone = device(bench)
     finally:
         bench.stop()
-    result = report(bench, lat, tput)
+    result = report(bench, lat, tput) if lat is not None else {"attendees": bench.attendees}
+    print_verdicts(seen, print_table)
+    print_device(phone, bench.attendees)
+    result["verdict"], result["device"] = seen, phone
     path = write_results("door", result)
     print(f"\nWrote {path.relative_to(ROOT)}")
 

@@ -18,6 +18,7 @@ from django_htmx.http import trigger_client_event
 from boxoffice.brightstar import errors
 from boxoffice.brightstar.client import new_idempotency_key
 from boxoffice.door import outcomes, services
+from boxoffice.door.device_views import device_page_context
 from boxoffice.door.forms import AttendeeFilterForm, ScanForm, UndoForm
 from boxoffice.events.services import event_get
 from boxoffice.staff.decorators import requires
@@ -46,6 +47,7 @@ def _page(request: HtmxHttpRequest, event_id: str, result=None, *, search: dict 
         "idempotency_key": new_idempotency_key(),
         "undo_seconds": UNDO_SECONDS,
         "mode": venue_selectors.door_mode(event_id=event_id),
+        **device_page_context(request, event_id),
         **(search or {}),
     }
     return render(request, "door/scan.html", context)

@@ -185,3 +185,31 @@ def door_words(error: errors.BrightStarError, **data: Any) -> tuple[str, str]:
         # The retry carries the same Idempotency-Key, so it cannot admit twice.
         return DOOR_NO_ANSWER, DOOR_UNANSWERED
     return DOOR_NO_ANSWER, describe(error)
+
+
+# Venue mode, layer 2: the phone lost the dashboard and decided from its own copy (static/js/door-device.js).
+# The page gets these as JSON (templates/door/scan.html): "{when}" and "{as_of}" are filled in there.
+DEVICE_WORDS: dict[str, str] = {
+    "admitted": "Admitted — this phone is offline",
+    "admitted_detail": ("Decided on this phone from its copy of the guest list (as of {as_of}). "
+                        "It reaches BrightStar when the dashboard answers again."),
+    "duplicate": "Already checked in",
+    "duplicate_detail": "Let in on this phone at {when}. Decided offline, on this phone.",
+    "duplicate_copy_detail": "Already in when this phone's copy was taken ({as_of}). Decided offline, on this phone.",
+    "void": "Void ticket",
+    "void_detail": "Refunded or cancelled: do not admit. Decided offline, on this phone.",
+    "unknown": "Unknown code",
+    "unknown_detail": ("Not in this phone's copy (as of {as_of}): a ticket sold since then is not in it. "
+                       "Decided offline, on this phone."),
+    "offline": ("⟳ This phone is offline: it decides from its own copy (as of {as_of}) · "
+                "{waiting} scans waiting on this phone"),
+    # The one thing a phone alone cannot know: said on the screen, every time it is offline.
+    "risk": ("Other doors cannot see this phone's scans until it reconnects: "
+             "a copied ticket could get in at two doors."),
+    "synced": "Back online: {sent} scans sent from this phone",
+    "conflicts": "{conflicts} of them were also let in elsewhere or refused: see the conflicts list.",
+    "copy_ready": "This phone has its own copy of the guest list (as of {as_of}).",
+    "copy_loading": "Taking this phone's copy of the guest list…",
+    "no_reload": ("Plain HTTP: this page cannot reload without the network. "
+                  "Keep it open; it keeps scanning offline while open."),
+}

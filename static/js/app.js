@@ -36,6 +36,13 @@
     if (box.matches && box.matches("form.filters input[type=search]")) event.stopPropagation();
   }, true);
 
+  // A door phone's copy of a guest list (door-device.js) never outlives the session that took it.
+  if (!document.querySelector("form.logout") && window.indexedDB && indexedDB.databases) {
+    indexedDB.databases().then(function (all) {
+      all.forEach(function (db) { if (db.name && db.name.indexOf("brightstar-door:") === 0) indexedDB.deleteDatabase(db.name); });
+    }).catch(function () {});
+  }
+
   document.addEventListener("htmx:beforeRequest", function () { setBusy(1); });
   document.addEventListener("htmx:afterRequest", function () { setBusy(-1); });
 

@@ -16,6 +16,44 @@
   // of admitting (or refusing as "already in") a second time.
   var unanswered = null;
 
+  // --- timing: Enter -> sent -> received -> painted, as Performance marks ---
+  // Read by `make bench-door` (performance.getEntriesByName("door:verdict")).
+  // Kept per idempotency key: hx-sync queues scans, so the marks of one scan
+  // interleave with the next one's Enter. Two animation frames after the
+  // panel changed is when the verdict is on the glass.
+  var perf = window.performance && performance.mark ? performance : null;
+  var enterAt = 0;
+  var timings = {};
+  function mark(key, step, at) {
+    if (!perf || !key) return;
+    var t = timings[key] || (timings[key] = {});
+    t[step] = perf.mark("door:" + step, at === undefined ? { detail: key } : { startTime: at, detail: key }).startTime;
+  }
+  function painted(key) {
+    var t = perf && timings[key];
+    if (!t || t.enter === undefined) return;
+    delete timings[key];
+    requestAnimationFrame(function () {
+      // Just after the frame holding the verdict was produced (the first frame's task ends):
+      // the brief's two-frame mark overshoots that by up to one frame interval.
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function () {
+        perf.measure("door:frame", { start: t.enter, end: perf.now(), detail: key });
+      };
+      channel.port2.postMessage(0);
+      requestAnimationFrame(function () {
+        var end = perf.mark("door:painted", { detail: key }).startTime;
+        perf.measure("door:verdict", { start: t.enter, end: end, detail: key });
+        if (t.sent !== undefined && t.received !== undefined) {
+          perf.measure("door:request", { start: t.sent, end: t.received, detail: key });
+        }
+      });
+    });
+  }
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") enterAt = event.timeStamp;
+  });
+
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     // Plain http on a venue LAN is not a secure context: no randomUUID there.
@@ -35,13 +73,28 @@
   // the field later, when it holds the next code (or nothing).
   document.addEventListener("htmx:confirm", function (event) {
     if (event.detail.elt !== form) return;
+    var device = window.BrightStarDoorDevice;
     // A queued scan is confirmed again when its turn comes: it already has its code.
-    if (event.detail.etc.values) return;
+    // If this phone went offline meanwhile, it decides the scan itself.
+    if (event.detail.etc.values) {
+      if (device && device.offline && device.ready()) { event.preventDefault(); decideHere(event.detail.etc.values); }
+      return;
+    }
     var code = input.value.trim();
     input.value = "";
     if (!code) { event.preventDefault(); return; }
-    event.detail.etc.values = { barcode: code, idempotency_key: keyFor(code) };
-    event.detail.etc.timeout = REQUEST_TIMEOUT_MS;
+    var key = keyFor(code);
+    // The keydown's own time when Enter started this submit; now, for a click or the camera.
+    mark(key, "enter", enterAt && performance.now() - enterAt < 1000 ? enterAt : undefined);
+    enterAt = 0;
+    event.detail.etc.values = { barcode: code, idempotency_key: key };
+    if (device && device.ready()) {
+      // Offline already: no request to wait for. Online: a short wait, then this phone decides.
+      if (device.offline) { event.preventDefault(); decideHere(event.detail.etc.values); return; }
+      event.detail.etc.timeout = device.timeout;
+    } else {
+      event.detail.etc.timeout = REQUEST_TIMEOUT_MS;
+    }
     // The last verdict belongs to the last person: it must not stand over the next one.
     showPanel("pending", "pending", "…", "Checking…", code);
   });
@@ -98,27 +151,54 @@
     return (detail && detail.etc && detail.etc.values) || null;
   }
 
+  // Venue mode, layer 2 (door-device.js): the verdict from this phone's own copy.
+  function decideHere(values) {
+    unanswered = null;
+    window.BrightStarDoorDevice.decide(values.barcode, values.idempotency_key).then(function (v) {
+      var panel = showPanel(v.tone, v.outcome, v.glyph, v.word, v.detail);
+      if (v.who) {
+        var who = document.createElement("p");
+        who.className = "result-who";
+        who.textContent = v.who;
+        panel.insertBefore(who, panel.children[1] || null);
+      }
+      panel.classList.add("fresh");
+      painted(values.idempotency_key);
+      bringIntoView(panel);
+      addLog(v.tone, v.glyph, v.word, v.who || values.barcode, v.outcome);
+      feedback(v.tone.split(" ")[0]);
+      focusScan();
+    });
+  }
+
   function noAnswer(detail) {
     var values = scanValues(detail);
+    var device = window.BrightStarDoorDevice;
+    if (values && device && device.ready()) {
+      device.wentOffline();
+      decideHere(values);
+      return;
+    }
     if (values) unanswered = { barcode: values.barcode, key: values.idempotency_key, at: Date.now() };
     var panel = showPanel("none", "unanswered", "?", "No answer — scan again",
       "The dashboard did not answer. Scan the same code again: it cannot let anyone in twice.");
     panel.classList.add("fresh");
+    if (values) painted(values.idempotency_key);
     bringIntoView(panel);
-    addLog("none", "No answer", values ? values.barcode : "");
+    addLog("none", "?", "No answer", values ? values.barcode : "", "unanswered");
     feedback("none");
   }
 
-  function addLog(tone, word, who) {
+  function addLog(tone, glyph, word, who, outcome) {
     var log = document.getElementById("scan-log");
     if (!log) return;
     var item = document.createElement("li");
     item.className = "log-item " + tone;
-    item.setAttribute("data-outcome", "unanswered");
+    item.setAttribute("data-outcome", outcome);
     var mark = document.createElement("span");
     mark.className = "verdict-mark";
     mark.setAttribute("aria-hidden", "true");
-    mark.textContent = "?";
+    mark.textContent = glyph;
     item.appendChild(mark);
     item.appendChild(document.createTextNode(" "));
     var strong = document.createElement("strong");
@@ -127,6 +207,15 @@
     item.appendChild(document.createTextNode(" " + who));
     log.prepend(item);
   }
+
+  document.addEventListener("htmx:beforeSend", function (event) {
+    var values = event.detail.elt === form && scanValues(event.detail);
+    if (values) mark(values.idempotency_key, "sent");
+  });
+  document.addEventListener("htmx:beforeOnLoad", function (event) {
+    var values = event.detail.elt === form && scanValues(event.detail);
+    if (values) mark(values.idempotency_key, "received");
+  });
 
   ["htmx:sendError", "htmx:timeout"].forEach(function (name) {
     document.addEventListener(name, function (event) {
@@ -150,6 +239,8 @@
     var values = scanValues(event.detail);
     var fromScan = event.detail.requestConfig && event.detail.requestConfig.elt === form;
     if (values && fromScan) {
+      painted(values.idempotency_key);
+      if (window.BrightStarDoorDevice) window.BrightStarDoorDevice.answered();
       if (outcome === "unanswered") {
         unanswered = { barcode: values.barcode, key: values.idempotency_key, at: Date.now() };
       } else if (unanswered && unanswered.key === values.idempotency_key) {

@@ -1,0 +1,175 @@
+"""Scan to verdict in a real browser: what a volunteer waits for, next to what the network costs.
+
+Drives Debian's Chromium (Playwright, the flags of tests/browser/conftest.py)
+on the dashboard that bench/door.py serves, and reads the marks door.js
+leaves for each scan: `door:verdict` (Enter pressed -> the verdict painted,
+two animation frames after the panel changed) and `door:request` (the
+request sent -> its answer received). Their difference, per scan, is the
+page's own part: htmx, the swap, the layout, the paint.
+
+Run on loopback, then with 150 ms of added latency
+(CDP Network.emulateNetworkConditions), against the targets: the in-page
+part p50 <= 20 ms and p95 <= 35 ms on top of the request.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from bench.figures import summary
+
+CHROMIUM = "/usr/bin/chromium"
+# The same as tests/browser/conftest.py CHROMIUM_ARGS (not imported: that module needs pytest and Django).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TARGET_P50_MS, TARGET_P95_MS = 20.0, 35.0
+
+_MEASURES = """() => {
+  const by = (name, type, field) => Object.fromEntries(performance.getEntriesByName(name, type)
+    .map((m) => [m.detail, m[field]]));
+  const verdicts = by("door:verdict", "measure", "duration"), requests = by("door:request", "measure", "duration");
+  const frames = by("door:frame", "measure", "duration");
+  const enter = by("door:enter", "mark", "startTime"), sent = by("door:sent", "mark", "startTime");
+  const received = by("door:received", "mark", "startTime"), painted = by("door:painted", "mark", "startTime");
+  return Object.keys(verdicts).filter((k) => k in requests)
+    .map((k) => [verdicts[k], requests[k], sent[k] - enter[k], painted[k] - received[k], frames[k]]);
+}"""
+
+
+@contextmanager
+def chromium() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def door_page(browser, base_url: str, username: str, password: str, door_path: str):
+    """A logged-in door volunteer on the door page, as a person logs in."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto("/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)
+    page.goto(door_path)
+    page.wait_for_selector("#scan-input:focus")
+    return page
+
+
+def scan_all(page, barcodes: list[str]) -> list[tuple[float, float]]:
+    """Scan each code as a scanner does (the code, then Enter) and wait for its verdict's paint."""
+    for i, code in enumerate(barcodes, start=1):
+        page.fill("#scan-input", code)
+        page.keyboard.press("Enter")
+        page.wait_for_function("(n) => performance.getEntriesByName('door:verdict', 'measure').length >= n", arg=i,
+                               polling=5)
+    return [tuple(row) for row in page.evaluate(_MEASURES)]
+
+
+def set_latency(page, ms: float) -> None:
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions",
+             {"offline": False, "latency": ms, "downloadThroughput": -1, "uploadThroughput": -1})
+
+
+def figures(pairs: list[tuple[float, float]]) -> dict:
+    verdict = summary([row[0] for row in pairs])
+    request = summary([row[1] for row in pairs])
+    in_page = summary([v - r for v, r, *_ in pairs])
+    return {"verdict": verdict, "request": request, "in_page": in_page,
+            "frame": summary([row[4] for row in pairs]),
+            "in_page_frame": summary([row[4] - row[1] for row in pairs]),
+            "enter_to_sent": summary([row[2] for row in pairs]),
+            "received_to_painted": summary([row[3] for row in pairs]),
+            "ok": in_page["median_ms"] <= TARGET_P50_MS and in_page["p95_ms"] <= TARGET_P95_MS,
+            "mean_verdict_ms": round(statistics.fmean(row[0] for row in pairs), 2)}
+
+
+def verdict_timing(base_url: str, username: str, password: str, door_path: str,
+                   next_barcode: Callable[[], str], *, scans: int, latency_scans: int) -> dict:
+    """Loopback, then +150 ms: each in a fresh page so the two never share a warm-up."""
+    results = {}
+    with chromium() as browser:
+        for label, latency, n in (("loopback", 0, scans), ("+150 ms latency", 150, latency_scans)):
+            page = door_page(browser, base_url, username, password, door_path)
+            if latency:
+                set_latency(page, latency)
+            scan_all(page, [next_barcode() for _ in range(5)])  # warm-up: JIT, connection, caches
+            page.evaluate("() => performance.clearMeasures()")
+            results[label] = figures(scan_all(page, [next_barcode() for _ in range(n)]))
+            page.context.close()
+    return results
+
+
+def print_verdicts(results: dict, print_table) -> None:
+    rows = []
+    for label, r in results.items():
+        rows.append([label, f"{r['verdict']['median_ms']:.1f}", f"{r['verdict']['p95_ms']:.1f}",
+                     f"{r['request']['median_ms']:.1f}", f"{r['request']['p95_ms']:.1f}",
+                     f"{r['in_page']['median_ms']:.1f}", f"{r['in_page']['p95_ms']:.1f}",
+                     f"{r['in_page_frame']['median_ms']:.1f}", f"{r['in_page_frame']['p95_ms']:.1f}",
+                     f"{r['enter_to_sent']['median_ms']:.1f}", f"{r['received_to_painted']['median_ms']:.1f}",
+                     "ok" if r["ok"] else "over", r["verdict"]["n"]])
+    print()
+    print("Scan to verdict in Chromium: Enter -> verdict painted (2 frames after the swap), "
+          "next to the request's own time (sent -> received); in-page = the difference, per scan")
+    print_table(["network", "Enter->paint", "p95", "request", "p95", "in-page", "p95", "1st frame", "p95",
+                 "Enter->sent", "recv->paint", "target", "n"], rows, first_width=16)
+    print("1st frame = the in-page part to just after the first frame holding the verdict (rAF, then a task), "
+          "for comparison: the two-frame mark overshoots it by up to one frame")
+    print(f"Targets: in-page p50 <= {TARGET_P50_MS:g} ms, p95 <= {TARGET_P95_MS:g} ms on top of the request")
+
+
+_COPY = """() => performance.getEntriesByType("resource").filter((r) => r.name.includes("/door/device/copy/"))
+  .reduce((sum, r) => [sum[0] + r.encodedBodySize, sum[1] + r.decodedBodySize, sum[2] + 1,
+                       Math.max(sum[3], r.responseEnd)], [0, 0, 0, 0])"""
+_LOOKUPS = """() => performance.getEntriesByName("door:lookup", "measure").map((m) => m.duration)"""
+
+
+def device_figures(base_url: str, username: str, password: str, door_path: str, barcodes: list[str],
+                   *, cpu_slowdown: float = 4) -> dict:
+    """Layer 2 on a phone: the copy's download (gzip bytes, time), then local lookups offline under CPU throttling."""
+    with chromium() as browser:
+        page = door_page(browser, base_url, username, password, door_path)
+        page.wait_for_selector("#device-status[data-state=ready]", timeout=300_000)
+        encoded, decoded, pages, done_at = page.evaluate(_COPY)
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu_slowdown})
+        page.context.set_offline(True)
+        scan_all(page, barcodes[:1])  # the one that finds the dashboard silent (2.5 s), then all local
+        page.evaluate("() => { performance.clearMeasures('door:lookup'); performance.clearMeasures('door:verdict'); }")
+        for i, code in enumerate(barcodes[1:], start=1):
+            page.fill("#scan-input", code)
+            page.keyboard.press("Enter")
+            page.wait_for_function("(n) => performance.getEntriesByName('door:verdict', 'measure').length >= n",
+                                   arg=i, polling=5)
+        lookups = page.evaluate(_LOOKUPS)
+        verdicts = [m for m in page.evaluate(
+            "() => performance.getEntriesByName('door:verdict', 'measure').map((m) => m.duration)")]
+        page.context.close()
+    return {"copy_gzip_bytes": encoded, "copy_json_bytes": decoded, "copy_pages": pages,
+            "copy_loaded_ms": round(done_at), "lookup": summary(lookups), "offline_verdict": summary(verdicts),
+            "cpu_slowdown": cpu_slowdown}
+
+
+def print_device(figures: dict, attendees: int) -> None:
+    mb = figures["copy_gzip_bytes"] / 1e6
+    print()
+    print(f"Door phone copy (venue mode layer 2), {attendees} attendees: {mb:.2f} MB gzip "
+          f"({figures['copy_json_bytes'] / 1e6:.1f} MB JSON, {figures['copy_pages']} pages), in IndexedDB "
+          f"{figures['copy_loaded_ms'] / 1000:.1f} s after navigation start on loopback "
+          f"— target <= 3 MB: {'ok' if mb <= 3 else 'over'}")
+    look, verdict = figures["lookup"], figures["offline_verdict"]
+    print(f"Local lookup offline, CPU {figures['cpu_slowdown']:g}x slower: p50 {look['median_ms']:.1f} ms, "
+          f"p95 {look['p95_ms']:.1f} ms (n={look['n']}) — target p95 <= 20 ms: "
+          f"{'ok' if look['p95_ms'] <= 20 else 'over'}; Enter -> painted offline p50 {verdict['median_ms']:.1f} ms, "
+          f"p95 {verdict['p95_ms']:.1f} ms")

@@ -1,0 +1,109 @@
+"""Scans a door phone decided on its own (venue mode, layer 2), fed into layer 1's outbox on upload.
+
+The phone lost the dashboard, admitted from its copy, and now sends what
+it queued: each scan with its Idempotency-Key, its real scan time and the
+phone's id. Each is decided again here, under the replica row's lock, as
+layer 1 decides: an admission nobody else made becomes a pending outbox
+entry (the drain tells BrightStar, with the same key and scan time, so
+exactly once); a ticket let in elsewhere meanwhile, void or unknown is a
+conflict on the organizer's list, because the person is already inside.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from boxoffice.audit.models import AuditEntry
+from boxoffice.audit.services import audit_record
+from boxoffice.brightstar import errors
+from boxoffice.venue import tasks
+from boxoffice.venue.models import OutboxEntry, ReplicaTicket
+
+QUEUED, ALREADY, CONFLICT = "queued", "already", "conflict"
+# What the conflicts list shows for a second entry no device could have caught.
+TWICE = "Let in on two devices while offline: this phone at {when}, and before that {first}."
+
+
+@dataclass(frozen=True)
+class DeviceScan:
+    idempotency_key: str
+    barcode: str
+    scanned_at: datetime
+
+
+@dataclass(frozen=True)
+class Uploaded:
+    idempotency_key: str
+    result: str  # queued (for BrightStar), already (recorded before), conflict
+    code: str = ""
+
+
+def device_scans_upload(*, event_id: str, device: str, scans: list[DeviceScan], staff) -> list[Uploaded]:
+    """Record each scan once, whatever the number of uploads; returns what became of each."""
+    door = f"phone {device}"[:64]
+    results = [_one(event_id, door, scan, staff) for scan in scans]
+    if any(r.result == QUEUED for r in results):
+        tasks.schedule_drain(event_id)
+    return results
+
+
+def _one(event_id: str, door: str, scan: DeviceScan, staff) -> Uploaded:
+    key = scan.idempotency_key
+    with transaction.atomic():
+        ticket = (ReplicaTicket.objects.filter(event_id=event_id, barcode=scan.barcode)
+                  .select_for_update().first())
+        earlier = OutboxEntry.objects.filter(idempotency_key=key).first()
+        if earlier is not None:  # uploaded before (its answer was lost)
+            return Uploaded(key, CONFLICT if earlier.state == OutboxEntry.State.CONFLICT else ALREADY,
+                            earlier.result_code)
+        if _reached_online(key):  # the request the phone gave up on did get through
+            return Uploaded(key, ALREADY)
+        code, first = _refusal(event_id, ticket)
+        entry = OutboxEntry(
+            event_id=event_id, attendee_id=ticket.attendee_id if ticket else "", barcode=scan.barcode[:64],
+            name=ticket.name if ticket else "", idempotency_key=key, scanned_at=scan.scanned_at,
+            staff=_user(staff), staff_username=_user(staff).get_username() if _user(staff) else "", door=door,
+        )
+        if code:
+            entry.state, entry.result_code, entry.synced_at = OutboxEntry.State.CONFLICT, code, timezone.now()
+            when = timezone.localtime(scan.scanned_at).strftime("%H:%M")
+            entry.result_message = (TWICE.format(when=when, first=first) if code == errors.ALREADY_CHECKED_IN
+                                    else "Admitted on a phone that was offline.")[:500]
+        else:
+            ticket.checked_in, ticket.checked_in_at = True, scan.scanned_at
+            ticket.save(update_fields=["checked_in", "checked_in_at"])
+        entry.save()
+        audit_record(
+            staff=staff, action="attendee.check_in_device", object_type="attendee",
+            object_id=entry.attendee_id, event_id=event_id, idempotency_key=key,
+            outcome=AuditEntry.Outcome.REJECTED if code else AuditEntry.Outcome.SUCCEEDED, error_code=code,
+            detail={"offline": True, "door": door, "barcode": scan.barcode, "scanned_at": scan.scanned_at.isoformat()},
+        )
+    return Uploaded(key, CONFLICT if code else QUEUED, code)
+
+
+def _refusal(event_id: str, ticket: ReplicaTicket | None) -> tuple[str, str]:
+    """Why this admission cannot stand (a code), and when the first one was, for the organizer."""
+    if ticket is None:
+        return errors.NOT_FOUND, ""
+    if ticket.status == ReplicaTicket.Status.VOID:
+        return errors.TICKET_VOID, ""
+    if ticket.checked_in:
+        at = timezone.localtime(ticket.checked_in_at).strftime("%H:%M") if ticket.checked_in_at else "?"
+        return errors.ALREADY_CHECKED_IN, f"at {at}"
+    return "", ""
+
+
+def _reached_online(key: str) -> bool:
+    return AuditEntry.objects.filter(
+        idempotency_key=key, action="attendee.check_in",
+        outcome__in=(AuditEntry.Outcome.SUCCEEDED, AuditEntry.Outcome.REPLAYED),
+    ).exists()
+
+
+def _user(staff):
+    return staff if staff is not None and getattr(staff, "is_authenticated", False) else None

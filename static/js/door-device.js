@@ -1,0 +1,344 @@
+// Venue mode, layer 2: this phone keeps scanning when the dashboard does not answer.
+// Its own copy of the guest list in IndexedDB (no emails, no barcodes: a hash of each),
+// its offline scans queued there too, sent with their keys, times and this phone's id
+// when the dashboard answers again. door.js asks it for a verdict; nothing here runs
+// on a scan the dashboard answers. A file, never inline: the page runs under a strict CSP.
+(function () {
+  "use strict";
+
+  var root = document.querySelector(".door[data-device-copy]");
+  var wordsBlock = document.getElementById("door-device-words");
+  if (!root || !wordsBlock || !window.indexedDB) return;
+
+  var WORDS = JSON.parse(wordsBlock.textContent);
+  var EVENT = root.getAttribute("data-event");
+  var USER_KEY = root.getAttribute("data-device-key");
+  var COPY_URL = root.getAttribute("data-device-copy");
+  var UPLOAD_URL = root.getAttribute("data-device-upload");
+  var SW_URL = root.getAttribute("data-device-sw");
+  var DB_PREFIX = "brightstar-door:";
+  var CACHE = "brightstar-door";
+  var ANSWER_WITHIN_MS = 2500;  // a scan waits this long for the dashboard, then this phone decides
+  var PROBE_MS = 5000;          // offline: how often to see whether the dashboard answers again
+  var REFRESH_MS = 30000;       // online: how often the copy catches up with the dashboard's replica
+  var OVERLAP_MS = 120000;      // a refresh re-reads this much before the last one (clock skew, late rows)
+  var UPLOAD_CHUNK = 500;       // boxoffice/door/device_views.py UPLOAD_MAX
+  var NOT_IN = 0, IN = 1, VOID = 2;  // boxoffice/door/device.py
+
+  var statusLine = document.getElementById("device-status");
+  var riskLine = document.getElementById("device-risk");
+  var db = null, meta = null, waiting = 0, timer = null;
+  var device = { offline: false, timeout: ANSWER_WITHIN_MS };
+  window.BrightStarDoorDevice = device;
+
+  // --- small helpers -----------------------------------------------------------
+  function say(name, data) {
+    return WORDS[name].replace(/\{(\w+)\}/g, function (all, k) { return data && data[k] !== undefined ? data[k] : all; });
+  }
+  function clock(iso) {
+    return iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "?";
+  }
+  function csrf() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
+  }
+  function phoneId() {
+    var id = null;
+    try { id = localStorage.getItem("door.device"); } catch (e) { /* private mode */ }
+    if (!id) {
+      id = Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(8)), function (x) {
+        return (x + 256).toString(16).slice(1);
+      }).join("");
+      try { localStorage.setItem("door.device", id); } catch (e) { /* private mode: one id per page */ }
+    }
+    return id;
+  }
+  // The same number as boxoffice/door/device.py cyrb53: what the copy is keyed by.
+  function cyrb53(text, seed) {
+    var h1 = 0xdeadbeef ^ seed, h2 = 0x41c6ce57 ^ seed;
+    for (var i = 0, ch; i < text.length; i++) {
+      ch = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ ch, 2654435761);
+      h2 = Math.imul(h2 ^ ch, 1597334677);
+    }
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+    h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+    h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  }
+  function request(r) {
+    return new Promise(function (resolve, reject) {
+      r.onsuccess = function () { resolve(r.result); };
+      r.onerror = function () { reject(r.error); };
+    });
+  }
+  function finished(tx) {
+    return new Promise(function (resolve, reject) {
+      tx.oncomplete = function () { resolve(); };
+      tx.onerror = tx.onabort = function () { reject(tx.error); };
+    });
+  }
+
+  // --- the copy in IndexedDB: tickets (hash -> [name, type, state, let in here at]), queue, meta ---
+  function openDb() {
+    var r = indexedDB.open(DB_PREFIX + EVENT, 1);
+    r.onupgradeneeded = function () {
+      r.result.createObjectStore("tickets");
+      r.result.createObjectStore("queue", { keyPath: "key" });
+      r.result.createObjectStore("meta");
+    };
+    return request(r);
+  }
+
+  // Every copy on this phone, its cached door pages and its service worker: gone at logout or a new user/role.
+  function forgetAll() {
+    if (db) { db.close(); db = null; }
+    meta = null;
+    var work = [];
+    var names = indexedDB.databases ? indexedDB.databases().then(function (all) {
+      return all.map(function (d) { return d.name; });
+    }) : Promise.resolve([DB_PREFIX + EVENT]);
+    work.push(names.then(function (list) {
+      return Promise.all(list.filter(function (n) { return n && n.indexOf(DB_PREFIX) === 0; }).map(function (n) {
+        return new Promise(function (resolve) {
+          var r = indexedDB.deleteDatabase(n);
+          r.onsuccess = r.onerror = r.onblocked = function () { resolve(); };
+        });
+      }));
+    }));
+    if (window.caches) work.push(caches.delete(CACHE));
+    if (navigator.serviceWorker) {
+      work.push(navigator.serviceWorker.getRegistrations().then(function (regs) {
+        return Promise.all(regs.map(function (reg) { return reg.unregister(); }));
+      }));
+    }
+    return Promise.all(work).catch(function () { /* best effort: the server-side key check still applies */ });
+  }
+
+  function saveMeta(store) { store.put(meta, "copy"); }
+
+  function fetchJson(url, options) {
+    return fetch(url, Object.assign({ credentials: "same-origin", cache: "no-store" }, options || {}))
+      .then(function (r) {
+        if (r.status === 403) { forgetAll(); throw new Error("no longer allowed"); }
+        if (!r.ok) throw new Error("status " + r.status);
+        return r.json();
+      });
+  }
+
+  // Pages of the copy, each stored with its cursor in one transaction: a lost connection resumes, never restarts.
+  function download(since, after) {
+    var url = COPY_URL + "?after=" + (since ? after || 0 : meta.next || 0);
+    if (since) url += "&since=" + encodeURIComponent(since);
+    return fetchJson(url).then(function (page) {
+      if (page.ready === false) return;  // the dashboard's replica has not synced yet: next time
+      if (page.key !== USER_KEY) throw new Error("another user's copy");
+      var tx = db.transaction(["tickets", "meta"], "readwrite");
+      var tickets = tx.objectStore("tickets");
+      var types = meta.types || [];
+      var remap = page.types.map(function (name) {
+        var at = types.indexOf(name);
+        if (at < 0) { types.push(name); at = types.length - 1; }
+        return at;
+      });
+      page.rows.forEach(function (row) {
+        var value = [row[1], remap[row[2]], row[3], ""];
+        if (!since) { tickets.put(value, row[0]); return; }
+        // A refresh never overwrites an admission this phone made and has not sent yet.
+        tickets.get(row[0]).onsuccess = function (event) {
+          var had = event.target.result;
+          if (!(had && had[3])) tickets.put(value, row[0]);
+        };
+      });
+      meta.types = types;
+      meta.seed = page.seed;
+      if (!since) meta.next = page.next;
+      if (page.next === null) { meta.complete = meta.complete || !since; meta.as_of = page.synced_at; }
+      saveMeta(tx.objectStore("meta"));
+      return finished(tx).then(function () {
+        if (page.next !== null) return download(since, page.next);
+      });
+    });
+  }
+
+  function refresh() {
+    if (!meta.complete) return download(null);
+    var since = new Date(new Date(meta.as_of).getTime() - OVERLAP_MS).toISOString();
+    return download(since);
+  }
+
+  // --- deciding here: one transaction reads the ticket and, for an admission, writes it and its queue entry ---
+  device.ready = function () { return !!(db && meta && meta.complete); };
+
+  device.decide = function (code, key) {
+    var started = performance.now();
+    var hash = cyrb53(code, meta.seed).toString(36);
+    var tx = db.transaction(["tickets", "queue"], "readwrite");
+    var tickets = tx.objectStore("tickets"), queue = tx.objectStore("queue");
+    var verdict = null, row, queued, left = 2;
+    // Both reads at once: one round trip to the database, not two.
+    function read() {
+      if (--left) return;
+      performance.measure("door:lookup", { start: started, end: performance.now(), detail: key });
+      verdict = judge(row, queued, code, key, hash, tickets, queue);
+    }
+    tickets.get(hash).onsuccess = function (event) { row = event.target.result; read(); };
+    queue.get(key).onsuccess = function (event) { queued = event.target.result; read(); };
+    return finished(tx).then(function () {
+      if (verdict.outcome === "admitted_device") { waiting += verdict.queued ? 1 : 0; show(); }
+      return verdict;
+    });
+  };
+
+  function judge(row, queued, code, key, hash, tickets, queue) {
+    var who = row ? row[0] + (meta.types[row[1]] ? " · " + meta.types[row[1]] : "") : "";
+    var asOf = clock(meta.as_of);
+    if (queued) return admitted(who, asOf, false);  // the same scan again: its first verdict
+    if (!row) return refusal("bad", "unknown", "✕", "unknown", "unknown_detail", who, { as_of: asOf });
+    if (row[2] === VOID) return refusal("bad", "void", "✕", "void", "void_detail", who, {});
+    if (row[3]) return refusal("warn", "duplicate", "!", "duplicate", "duplicate_detail", who, { when: clock(row[3]) });
+    if (row[2] === IN) return refusal("warn", "duplicate", "!", "duplicate", "duplicate_copy_detail", who, { as_of: asOf });
+    var now = new Date().toISOString();
+    tickets.put([row[0], row[1], IN, now], hash);
+    queue.put({ key: key, barcode: code, scanned_at: now });
+    return admitted(who, asOf, true);
+  }
+  function admitted(who, asOf, queued) {
+    return { tone: "ok offline", outcome: "admitted_device", glyph: "✓", word: say("admitted"),
+             detail: say("admitted_detail", { as_of: asOf }), who: who, queued: queued };
+  }
+  function refusal(tone, outcome, glyph, word, detail, who, data) {
+    return { tone: tone, outcome: outcome + "_device", glyph: glyph, word: say(word), detail: say(detail, data),
+             who: who };
+  }
+
+  // --- offline and back: the queue goes up with its keys and times, chunk by chunk, then the copy catches up ---
+  device.wentOffline = function () {
+    if (device.offline) return;
+    device.offline = true;
+    show();
+    schedule(PROBE_MS);
+  };
+
+  function upload() {
+    return request(db.transaction("queue").objectStore("queue").getAll()).then(function (scans) {
+      if (!scans.length) return { sent: 0, conflicts: 0 };
+      var chunk = scans.slice(0, UPLOAD_CHUNK);
+      return fetchJson(UPLOAD_URL, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+        body: JSON.stringify({ device: phoneId(), scans: chunk.map(function (s) {
+          return { key: s.key, barcode: s.barcode, scanned_at: s.scanned_at };
+        }) }),
+      }).then(function (answer) {
+        // Recorded on the dashboard, whatever the verdict: off this phone's queue.
+        var tx = db.transaction("queue", "readwrite");
+        var conflicts = 0;
+        answer.results.forEach(function (r) {
+          tx.objectStore("queue").delete(r.key);
+          if (r.result === "conflict") conflicts += 1;
+        });
+        return finished(tx).then(function () {
+          waiting = Math.max(0, waiting - answer.results.length);
+          return upload().then(function (more) {
+            return { sent: answer.results.length + more.sent, conflicts: conflicts + more.conflicts };
+          });
+        });
+      });
+    });
+  }
+
+  function countWaiting() {
+    return request(db.transaction("queue").objectStore("queue").count()).then(function (n) { waiting = n; });
+  }
+
+  function tick() {
+    timer = null;
+    // Both ask the dashboard: with nothing queued, the refresh is what tells whether it answers.
+    upload().then(function (sent) {
+      return refresh().then(function () {
+        var was = device.offline;
+        device.offline = false;
+        show(was || sent.sent ? sent : null);
+      });
+    }).catch(function () {
+      // Silence is expected offline; online, a failed refresh just waits for the next one.
+    }).then(function () { schedule(device.offline ? PROBE_MS : REFRESH_MS); });
+  }
+  function schedule(ms) {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(tick, ms);
+  }
+  device.answered = function () {
+    // A scan got the dashboard's answer: if this phone was offline, send its queue now, not at the next probe.
+    if (device.offline || waiting) schedule(0);
+  };
+
+  // Offline, the strip's and the counters' polls would only fail every 5 s: the probe asks instead.
+  document.addEventListener("htmx:confirm", function (event) {
+    if (device.offline && event.detail.verb === "get" && event.detail.elt.matches("#door-mode, #counters")) {
+      event.preventDefault();
+    }
+  });
+
+  // --- what the phone says about itself ----------------------------------------------
+  function show(sent) {
+    if (!statusLine) return;
+    var text;
+    if (device.offline) text = say("offline", { as_of: clock(meta && meta.as_of), waiting: waiting });
+    else if (sent) text = say("synced", { sent: sent.sent }) + (sent.conflicts ? " " + say("conflicts", sent) : "");
+    else if (device.ready()) text = say("copy_ready", { as_of: clock(meta.as_of) });
+    else text = say("copy_loading");
+    if (!window.isSecureContext) text += " " + say("no_reload");
+    statusLine.textContent = text;
+    statusLine.hidden = false;
+    statusLine.setAttribute("data-state", device.offline ? "offline" : device.ready() ? "ready" : "loading");
+    statusLine.setAttribute("data-waiting", String(waiting));
+    if (riskLine) {
+      riskLine.textContent = say("risk");
+      riskLine.hidden = !device.offline;
+    }
+  }
+
+  // --- the service worker: an offline reload of this door, where the page is a secure context ---
+  function registerWorker() {
+    if (!window.isSecureContext || !navigator.serviceWorker) return;
+    navigator.serviceWorker.register(SW_URL).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (reg) {
+      var assets = [location.pathname];
+      document.querySelectorAll("script[src], link[rel=stylesheet][href]").forEach(function (el) {
+        assets.push(el.getAttribute("src") || el.getAttribute("href"));
+      });
+      if (reg.active) reg.active.postMessage({ cache: assets });
+    }).catch(function () { /* no offline reload: the open page still works */ });
+  }
+
+  // --- logout clears this phone; a different user or role finds an empty copy --------------
+  document.addEventListener("submit", function (event) {
+    var logout = event.target.closest && event.target.closest("form.logout");
+    if (!logout) return;
+    event.preventDefault();
+    forgetAll().then(function () { logout.submit(); });
+  }, true);
+
+  function start() {
+    return openDb().then(function (opened) {
+      db = opened;
+      return request(db.transaction("meta").objectStore("meta").get("copy"));
+    }).then(function (stored) {
+      if (stored && stored.key !== USER_KEY) {
+        return forgetAll().then(start);  // someone else's copy, or this user's under another role
+      }
+      meta = stored || { key: USER_KEY, next: 0, complete: false, types: [], seed: 0 };
+      return countWaiting();
+    });
+  }
+
+  show();
+  start().then(function () {
+    show();
+    registerWorker();
+    schedule(0);
+  }).catch(function () { if (statusLine) statusLine.hidden = true; });
+})();
