@@ -101,5 +101,5 @@ def device_copy_page(*, event_id: str, after: int = 0, since: datetime | None = 
         "types": list(types),
         "rows": out,
         "next": found[-1][0] if more else None,
-        "synced_at": replica["synced_at"].isoformat(),
+        "synced_at": replica["synced_at"].isoformat() if replica["synced_at"] else None,
     }

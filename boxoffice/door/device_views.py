@@ -61,12 +61,13 @@ def upload(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
         return JsonResponse({"error": "too large"}, status=413)
     try:
         body = json.loads(request.body)
-        scans = [DeviceScan(str(s["key"])[:255], str(s["barcode"])[:64], parse_datetime(s["scanned_at"]))
-                 for s in body["scans"][:UPLOAD_MAX]]
+        raw = [(str(s["key"])[:255], str(s["barcode"])[:64], parse_datetime(s["scanned_at"]))
+               for s in body["scans"][:UPLOAD_MAX]]
         phone = str(body.get("device", ""))[:36]
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": "not a device upload"}, status=400)
-    if any(s.scanned_at is None or s.scanned_at.tzinfo is None or not s.idempotency_key for s in scans):
+    scans = [DeviceScan(key, barcode, at) for key, barcode, at in raw if key and at is not None and at.tzinfo]
+    if len(scans) != len(raw):
         return JsonResponse({"error": "each scan needs a key and a time with its zone"}, status=400)
     done = device_scans_upload(event_id=event_id, device=phone, scans=scans, staff=request.user)
     return _private(JsonResponse({"results": [{"key": r.idempotency_key, "result": r.result, "code": r.code}
@@ -75,7 +76,9 @@ def upload(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
 
 @cache
 def _worker_source() -> bytes:
-    with open(finders.find("js/door-sw.js"), "rb") as f:
+    path = finders.find("js/door-sw.js")
+    assert isinstance(path, str), "static/js/door-sw.js is part of the project"
+    with open(path, "rb") as f:
         return f.read()
 
 

@@ -74,6 +74,7 @@ def _one(event_id: str, door: str, scan: DeviceScan, staff) -> Uploaded:
             entry.result_message = (TWICE.format(when=when, first=first) if code == errors.ALREADY_CHECKED_IN
                                     else "Admitted on a phone that was offline.")[:500]
         else:
+            assert ticket is not None  # no refusal code: the ticket was found, valid and not in
             ticket.checked_in, ticket.checked_in_at = True, scan.scanned_at
             ticket.save(update_fields=["checked_in", "checked_in_at"])
         entry.save()
