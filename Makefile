@@ -72,6 +72,7 @@ browser:
 ## test: set everything up and run the whole suite
 test: venv browser
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
@@ -105,6 +106,7 @@ bench-venue: venv
 
 lint: venv
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 

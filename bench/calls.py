@@ -23,8 +23,10 @@ from bench.harness.connection import Connection
 DASHBOARD_UA = "brightstar-boxoffice/"
 API = "/v1/test"
 LOG_FORMAT = '%(start)s "%(r)s" %(s)s "%(a)s"'
-LOG_LINE = re.compile(r'^(?P<start>[\d.]+) "(?P<method>[A-Z]+) (?P<target>\S+) HTTP/[\d.]+" (?P<status>\d{3}) '
-                      r'"(?P<ua>[^"]*)"$')
+LOG_LINE = re.compile(
+    r'^(?P<start>[\d.]+) "(?P<method>[A-Z]+) (?P<target>\S+) HTTP/[\d.]+" (?P<status>\d{3}) '
+    r'"(?P<ua>[^"]*)"$'
+)
 IDS = re.compile(r"\b(evt|ord|tkt|att|ref)_[0-9a-f]+")
 Q_VALUE = re.compile(r"([?&]q=)[^&]*")
 
@@ -71,7 +73,7 @@ class AccessLog:
                 if m is None:
                     continue
                 if m["target"] == mark:
-                    self.rest = b"\n".join([*lines[i + 1:], self.rest])
+                    self.rest = b"\n".join([*lines[i + 1 :], self.rest])
                     return [(method, target) for _, method, target in sorted(calls)], late
                 if m["ua"].startswith(DASHBOARD_UA):
                     start = float(m["start"])

@@ -53,8 +53,12 @@ TICKET_TYPES_LIMIT = 100
 class Bench:
     def __init__(self, args):
         self.args = args
-        self.stack = Stack(ROOT / "var" / "bench" / "door", apps=("sandbox", "dashboard", "floor"),
-                           workers=args.workers, threads=args.threads)
+        self.stack = Stack(
+            ROOT / "var" / "bench" / "door",
+            apps=("sandbox", "dashboard", "floor"),
+            workers=args.workers,
+            threads=args.threads,
+        )
         self.barcodes: list[str] = []
         self.lock = threading.Lock()
 
@@ -67,12 +71,19 @@ class Bench:
         self.stack.add_users({"bench-door": "Door"}, PASSWORD)
         with self.stack.sandbox_db() as db:
             self.event_id, self.attendees = db.execute(
-                "SELECT event_id, count(*) FROM sandbox_attendee GROUP BY event_id").fetchone()
-            self.barcodes = [r[0] for r in db.execute(
-                "SELECT barcode FROM sandbox_attendee WHERE status='valid' AND checked_in=0 ORDER BY random()")]
+                "SELECT event_id, count(*) FROM sandbox_attendee GROUP BY event_id"
+            ).fetchone()
+            self.barcodes = [
+                r[0]
+                for r in db.execute(
+                    "SELECT barcode FROM sandbox_attendee WHERE status='valid' AND checked_in=0 ORDER BY random()"
+                )
+            ]
             self.names = [r[0] for r in db.execute("SELECT name FROM sandbox_attendee ORDER BY random() LIMIT 500")]
-        print(f"Seeded {self.attendees} attendees ({len(self.barcodes)} admissible) in "
-              f"{time.perf_counter() - started:.0f}s")
+        print(
+            f"Seeded {self.attendees} attendees ({len(self.barcodes)} admissible) in "
+            f"{time.perf_counter() - started:.0f}s"
+        )
 
     def serve(self):
         self.stack.serve()
@@ -104,8 +115,9 @@ class Bench:
 
     def scan_api(self, api: Connection) -> bool:
         body = json.dumps({"barcode": self.next_barcode()}).encode()
-        status, _, _ = api.call("POST", f"/v1/test/events/{self.event_id}/checkins", body,
-                                {"Idempotency-Key": str(uuid.uuid4())})
+        status, _, _ = api.call(
+            "POST", f"/v1/test/events/{self.event_id}/checkins", body, {"Idempotency-Key": str(uuid.uuid4())}
+        )
         return status == 201
 
     def hit_floor(self, floor: Connection) -> bool:
@@ -135,13 +147,15 @@ class Bench:
         door, api, floor = self.door_session(), self.new_api(), self.stack.floor()
         door.get(f"/events/{self.event_id}/door/")  # the page render fills the names cache
         queries = [name.split()[-1][:5] for name in self.names]
-        ops = {("door scan", "dashboard"): lambda i: self.scan_dashboard(door),
-               ("door scan", "api"): lambda i: self.scan_api(api),
-               ("door counters", "dashboard"): lambda i: self.counters_dashboard(door),
-               ("door counters", "api"): lambda i: self.counters_api(api),
-               ("door search", "dashboard"): lambda i: self.search_dashboard(door, queries[i % len(queries)]),
-               ("door search", "api"): lambda i: self.search_api(api, queries[i % len(queries)]),
-               ("floor", "floor"): lambda i: self.hit_floor(floor)}
+        ops = {
+            ("door scan", "dashboard"): lambda i: self.scan_dashboard(door),
+            ("door scan", "api"): lambda i: self.scan_api(api),
+            ("door counters", "dashboard"): lambda i: self.counters_dashboard(door),
+            ("door counters", "api"): lambda i: self.counters_api(api),
+            ("door search", "dashboard"): lambda i: self.search_dashboard(door, queries[i % len(queries)]),
+            ("door search", "api"): lambda i: self.search_api(api, queries[i % len(queries)]),
+            ("floor", "floor"): lambda i: self.hit_floor(floor),
+        }
         samples = {key: [] for key in ops}
         for i in range(self.args.warmup + self.args.rounds):
             order = list(ops)
@@ -161,8 +175,11 @@ class Bench:
 
     def throughput(self) -> dict:
         results = {}
-        makers = {"dashboard": (self.new_door, self.scan_dashboard), "api": (self.new_api, self.scan_api),
-                  "floor": (self.stack.floor, self.hit_floor)}
+        makers = {
+            "dashboard": (self.new_door, self.scan_dashboard),
+            "api": (self.new_api, self.scan_api),
+            "floor": (self.stack.floor, self.hit_floor),
+        }
         for name, (make, op) in makers.items():
             done, failed = [0] * self.args.clients, [0] * self.args.clients
             start = threading.Barrier(self.args.clients + 1)
@@ -194,14 +211,22 @@ class Bench:
 
 def verdicts(bench: Bench) -> dict:
     base = f"http://127.0.0.1:{bench.stack.ports['dashboard']}"
-    return verdict_timing(base, "bench-door", PASSWORD, f"/events/{bench.event_id}/door/", bench.next_barcode,
-                          scans=bench.args.scans, latency_scans=bench.args.latency_scans)
+    return verdict_timing(
+        base,
+        "bench-door",
+        PASSWORD,
+        f"/events/{bench.event_id}/door/",
+        bench.next_barcode,
+        scans=bench.args.scans,
+        latency_scans=bench.args.latency_scans,
+    )
 
 
 def device(bench: Bench) -> dict:
     """Fill the dashboard's replica (what `db_worker` does when a door opens), then measure a phone's copy."""
-    bench.stack.manage("shell", "-c", "from boxoffice.venue.sync import replica_sync; "
-                       f"replica_sync(event_id={bench.event_id!r})")
+    bench.stack.manage(
+        "shell", "-c", f"from boxoffice.venue.sync import replica_sync; replica_sync(event_id={bench.event_id!r})"
+    )
     base = f"http://127.0.0.1:{bench.stack.ports['dashboard']}"
     codes = [bench.next_barcode() for _ in range(bench.args.lookups)]
     return device_figures(base, "bench-door", PASSWORD, f"/events/{bench.event_id}/door/", codes)
@@ -214,38 +239,66 @@ def report(bench: Bench, lat: dict, tput: dict) -> dict:
         dash, api = lat[action]["dashboard"], lat[action]["api"]
         o = overhead(dash["median_ms"], api["median_ms"], floor["median_ms"], target)
         out[action] = {"dashboard": dash, "api": api, "overhead": o}
-        rows.append([action, f"{dash['median_ms']:.2f}", f"{dash['p95_ms']:.2f}", f"{api['median_ms']:.2f}",
-                     f"{api['p95_ms']:.2f}", *overhead_cells(o)])
+        rows.append(
+            [
+                action,
+                f"{dash['median_ms']:.2f}",
+                f"{dash['p95_ms']:.2f}",
+                f"{api['median_ms']:.2f}",
+                f"{api['p95_ms']:.2f}",
+                *overhead_cells(o),
+            ]
+        )
     rows.append(["floor", f"{floor['median_ms']:.2f}", f"{floor['p95_ms']:.2f}", "-", "-", "-", "1.0", "-", ""])
     print()
-    print(f"Door, {bench.attendees} attendees on one event: one client, {args.rounds} interleaved rounds "
-          f"(+{args.warmup} warm-up); {args.workers} workers x {args.threads} threads per server; "
-          f"{os.cpu_count()} CPUs")
-    print("ms = milliseconds (median, p95); API = the same call straight to the sandbox; "
-          "floors = (dash median - API median) / floor median, all from this run")
+    print(
+        f"Door, {bench.attendees} attendees on one event: one client, {args.rounds} interleaved rounds "
+        f"(+{args.warmup} warm-up); {args.workers} workers x {args.threads} threads per server; "
+        f"{os.cpu_count()} CPUs"
+    )
+    print(
+        "ms = milliseconds (median, p95); API = the same call straight to the sandbox; "
+        "floors = (dash median - API median) / floor median, all from this run"
+    )
     print()
     print_table(["action", "dash ms", "p95", "API ms", "p95", "+ms", "floors", "target", ""], rows, first_width=14)
     missed = [action for action, r in out.items() if r["overhead"]["ok"] is False]
     print(f"Targets (scan and counters <= 3 floors): {'all met' if not missed else 'over: ' + ', '.join(missed)}")
     print()
     floor_rate = tput["floor"]["per_second"]
-    print_table([f"throughput, {args.clients} clients x {args.seconds:g} s", "per s", "floor/x", "failed"],
-                [[label, f"{tput[name]['per_second']:.1f}", f"{floor_rate / tput[name]['per_second']:.2f}",
-                  tput[name]["failed"]]
-                 for name, label in (("dashboard", "door scan (dashboard)"), ("api", "check-in (API)"),
-                                     ("floor", "floor"))])
+    print_table(
+        [f"throughput, {args.clients} clients x {args.seconds:g} s", "per s", "floor/x", "failed"],
+        [
+            [
+                label,
+                f"{tput[name]['per_second']:.1f}",
+                f"{floor_rate / tput[name]['per_second']:.2f}",
+                tput[name]["failed"],
+            ]
+            for name, label in (("dashboard", "door scan (dashboard)"), ("api", "check-in (API)"), ("floor", "floor"))
+        ],
+    )
     return {
-        "attendees": bench.attendees, "cpus": os.cpu_count(), "clients": args.clients, "workers": args.workers,
-        "threads": args.threads, "rounds": args.rounds, "warmup": args.warmup, "floor": floor,
-        "actions": out, "throughput": tput, "targets_missed": missed,
+        "attendees": bench.attendees,
+        "cpus": os.cpu_count(),
+        "clients": args.clients,
+        "workers": args.workers,
+        "threads": args.threads,
+        "rounds": args.rounds,
+        "warmup": args.warmup,
+        "floor": floor,
+        "actions": out,
+        "throughput": tput,
+        "targets_missed": missed,
     }
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orders", type=int, default=40000, help="orders to seed (40000 = ~100,000 attendees)")
-    parser.add_argument("--rounds", type=int, default=400,
-                        help="latency rounds (each: every action on both sides, and the floor)")
+    parser.add_argument(
+        "--rounds", type=int, default=400, help="latency rounds (each: every action on both sides, and the floor)"
+    )
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=10.0, help="throughput run per target")
     parser.add_argument("--clients", type=int, default=16, help="concurrent door clients")

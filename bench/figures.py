@@ -27,8 +27,12 @@ def summary(values: list[float]) -> dict:
 def overhead(dashboard_ms: float, api_ms: float, floor_ms: float, target: float | None) -> dict:
     """What the dashboard adds on top of the same API calls made directly, in floors, against its target."""
     floors = (dashboard_ms - api_ms) / floor_ms
-    return {"ms": round(dashboard_ms - api_ms, 2), "floors": round(floors, 2), "target_floors": target,
-            "ok": None if target is None else floors <= target}
+    return {
+        "ms": round(dashboard_ms - api_ms, 2),
+        "floors": round(floors, 2),
+        "target_floors": target,
+        "ok": None if target is None else floors <= target,
+    }
 
 
 def overhead_cells(o: dict) -> list[str]:

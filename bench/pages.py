@@ -93,8 +93,12 @@ class Page:
 class Bench:
     def __init__(self, args):
         self.args = args
-        self.stack = Stack(ROOT / "var" / "bench" / "pages", apps=("sandbox", "dashboard", "floor"),
-                           workers=args.workers, threads=args.threads)
+        self.stack = Stack(
+            ROOT / "var" / "bench" / "pages",
+            apps=("sandbox", "dashboard", "floor"),
+            workers=args.workers,
+            threads=args.threads,
+        )
         self.log_path = self.stack.dir / "sandbox-access.log"
 
     # --- setup ---------------------------------------------------------------------
@@ -108,35 +112,56 @@ class Bench:
         need = 2 * (self.args.warmup + self.args.rounds)
         with self.stack.sandbox_db() as db:
             self.event_id, self.attendees = db.execute(
-                "SELECT event_id, count(*) AS n FROM sandbox_attendee GROUP BY event_id ORDER BY n DESC").fetchone()
+                "SELECT event_id, count(*) AS n FROM sandbox_attendee GROUP BY event_id ORDER BY n DESC"
+            ).fetchone()
             self.orders_total = db.execute(
-                "SELECT count(*) FROM sandbox_order WHERE event_id = ?", (self.event_id,)).fetchone()[0]
+                "SELECT count(*) FROM sandbox_order WHERE event_id = ?", (self.event_id,)
+            ).fetchone()[0]
             self.ticket_type = db.execute(
                 "SELECT id, name, quantity, price FROM sandbox_tickettype WHERE event_id = ? ORDER BY id",
-                (self.event_id,)).fetchone()
+                (self.event_id,),
+            ).fetchone()
             self.orders = db.execute(
                 "SELECT id, buyer_email FROM sandbox_order WHERE event_id = ? ORDER BY random() LIMIT 2000",
-                (self.event_id,)).fetchall()
+                (self.event_id,),
+            ).fetchall()
             # Untouched completed orders: each is refunded (1 cent) or resent once, by one side only.
-            spare = [r[0] for r in db.execute(
-                "SELECT id FROM sandbox_order WHERE event_id = ? AND status = 'completed' AND amount_refunded = 0 "
-                "AND total >= 100 ORDER BY random() LIMIT ?", (self.event_id, 2 * need))]
-            self.barcodes = [r[0] for r in db.execute(
-                "SELECT barcode FROM sandbox_attendee WHERE event_id = ? AND status = 'valid' AND checked_in = 0 "
-                "ORDER BY random() LIMIT ?", (self.event_id, need))]
-            self.names = [r[0].split()[-1][:5] for r in db.execute(
-                "SELECT name FROM sandbox_attendee WHERE event_id = ? ORDER BY random() LIMIT 500", (self.event_id,))]
+            spare = [
+                r[0]
+                for r in db.execute(
+                    "SELECT id FROM sandbox_order WHERE event_id = ? AND status = 'completed' AND amount_refunded = 0 "
+                    "AND total >= 100 ORDER BY random() LIMIT ?",
+                    (self.event_id, 2 * need),
+                )
+            ]
+            self.barcodes = [
+                r[0]
+                for r in db.execute(
+                    "SELECT barcode FROM sandbox_attendee WHERE event_id = ? AND status = 'valid' AND checked_in = 0 "
+                    "ORDER BY random() LIMIT ?",
+                    (self.event_id, need),
+                )
+            ]
+            self.names = [
+                r[0].split()[-1][:5]
+                for r in db.execute(
+                    "SELECT name FROM sandbox_attendee WHERE event_id = ? ORDER BY random() LIMIT 500", (self.event_id,)
+                )
+            ]
         if len(spare) < 2 * need or len(self.barcodes) < need:
             raise SystemExit("not enough untouched orders or barcodes for this many rounds: seed more orders")
         self.refund_orders, self.resend_orders = spare[:need], spare[need:]
-        print(f"Seeded {self.attendees} attendees and {self.orders_total} orders on {self.event_id} "
-              f"(plus 6 small events) in {time.perf_counter() - started:.0f}s")
+        print(
+            f"Seeded {self.attendees} attendees and {self.orders_total} orders on {self.event_id} "
+            f"(plus 6 small events) in {time.perf_counter() - started:.0f}s"
+        )
 
     def serve(self):
         # Each server's output (the console email backend's resends, Django's 404 per marker) goes to its log.
-        self.stack.serve(env={"sandbox": {"GUNICORN_ACCESSLOG": str(self.log_path)}},
-                         args={"sandbox": ["--logger-class", "bench.calls.StampedAccessLogger",
-                                           "--access-logformat", LOG_FORMAT]})
+        self.stack.serve(
+            env={"sandbox": {"GUNICORN_ACCESSLOG": str(self.log_path)}},
+            args={"sandbox": ["--logger-class", "bench.calls.StampedAccessLogger", "--access-logformat", LOG_FORMAT]},
+        )
 
     # --- the pages -------------------------------------------------------------------
     def pages(self) -> list[Page]:
@@ -158,40 +183,107 @@ class Bench:
 
         prefix = f"tt-{tt_id}-"
         return [
-            Page("events list", lambda i: ("GET", "/events/", None, False),
-                 lambda i: b'id="event-list"', max_calls=1),
-            Page("event page", lambda i: ("GET", f"/events/{e}/", None, False),
-                 lambda i: b'id="orders-heading"', max_calls=3),
-            Page("ticket edit", lambda i: ("POST", f"/events/{e}/tickets/{tt_id}/edit/", {
-                f"{prefix}name": tt_name, f"{prefix}price": cents(price(i, 0)), f"{prefix}quantity": tt_qty,
-                f"{prefix}idempotency_key": str(uuid.uuid4())}, True),
-                 lambda i: f'id="tt-{tt_id}"'.encode(), body=lambda i: {"price": price(i, 1)}),
-            Page("lookup by id", lambda i: ("GET", f"/orders/lookup/?{urlencode({'q': order(i)})}", None, True),
-                 lambda i: order(i).encode()),
-            Page("lookup by email",
-                 lambda i: ("GET", f"/orders/lookup/?{urlencode({'q': orders[i % len(orders)][1]})}", None, True),
-                 lambda i: b"lookup-item"),
-            Page("order page", lambda i: ("GET", f"/orders/{order(i)}/", None, False),
-                 lambda i: b'id="order-title"', max_calls=1),
-            Page("refund", lambda i: ("POST", f"/orders/{self.refund_orders[2 * i]}/refund/", {
-                # The confirmed post, the one that sends (the confirmation before it calls no API).
-                "amount": "0.01", "reason": "Customer request", "note": "", "idempotency_key": str(uuid.uuid4()),
-                "expected_amount_refunded": 0, "confirmed": "true"}, True),
-                 lambda i: b"Refunded ", swap=twin(self.refund_orders),
-                 body=lambda i: {"reason": "Customer request", "amount": 1, "expected_amount_refunded": 0}),
-            Page("resend", lambda i: ("POST", f"/orders/{self.resend_orders[2 * i]}/resend/", {
-                "idempotency_key": str(uuid.uuid4())}, True),
-                 lambda i: b"resend-result", swap=twin(self.resend_orders)),
-            Page("door scan", lambda i: ("POST", f"/events/{e}/door/", {
-                "barcode": self.barcodes[2 * i], "idempotency_key": str(uuid.uuid4())}, True),
-                 lambda i: b'data-outcome="admitted"', body=lambda i: {"barcode": self.barcodes[2 * i + 1]},
-                 target=DOOR, max_calls=1),
-            Page("door search",
-                 lambda i: ("GET", f"/events/{e}/door/search/?{urlencode({'q': self.names[i % len(self.names)]})}",
-                            None, True),
-                 lambda i: b"found-row", target=None),
-            Page("door counters", lambda i: ("GET", f"/events/{e}/door/counters/", None, True),
-                 lambda i: b'id="counters"', target=DOOR, max_calls=1),
+            Page("events list", lambda i: ("GET", "/events/", None, False), lambda i: b'id="event-list"', max_calls=1),
+            Page(
+                "event page",
+                lambda i: ("GET", f"/events/{e}/", None, False),
+                lambda i: b'id="orders-heading"',
+                max_calls=3,
+            ),
+            Page(
+                "ticket edit",
+                lambda i: (
+                    "POST",
+                    f"/events/{e}/tickets/{tt_id}/edit/",
+                    {
+                        f"{prefix}name": tt_name,
+                        f"{prefix}price": cents(price(i, 0)),
+                        f"{prefix}quantity": tt_qty,
+                        f"{prefix}idempotency_key": str(uuid.uuid4()),
+                    },
+                    True,
+                ),
+                lambda i: f'id="tt-{tt_id}"'.encode(),
+                body=lambda i: {"price": price(i, 1)},
+            ),
+            Page(
+                "lookup by id",
+                lambda i: ("GET", f"/orders/lookup/?{urlencode({'q': order(i)})}", None, True),
+                lambda i: order(i).encode(),
+            ),
+            Page(
+                "lookup by email",
+                lambda i: ("GET", f"/orders/lookup/?{urlencode({'q': orders[i % len(orders)][1]})}", None, True),
+                lambda i: b"lookup-item",
+            ),
+            Page(
+                "order page",
+                lambda i: ("GET", f"/orders/{order(i)}/", None, False),
+                lambda i: b'id="order-title"',
+                max_calls=1,
+            ),
+            Page(
+                "refund",
+                lambda i: (
+                    "POST",
+                    f"/orders/{self.refund_orders[2 * i]}/refund/",
+                    {
+                        # The confirmed post, the one that sends (the confirmation before it calls no API).
+                        "amount": "0.01",
+                        "reason": "Customer request",
+                        "note": "",
+                        "idempotency_key": str(uuid.uuid4()),
+                        "expected_amount_refunded": 0,
+                        "confirmed": "true",
+                    },
+                    True,
+                ),
+                lambda i: b"Refunded ",
+                swap=twin(self.refund_orders),
+                body=lambda i: {"reason": "Customer request", "amount": 1, "expected_amount_refunded": 0},
+            ),
+            Page(
+                "resend",
+                lambda i: (
+                    "POST",
+                    f"/orders/{self.resend_orders[2 * i]}/resend/",
+                    {"idempotency_key": str(uuid.uuid4())},
+                    True,
+                ),
+                lambda i: b"resend-result",
+                swap=twin(self.resend_orders),
+            ),
+            Page(
+                "door scan",
+                lambda i: (
+                    "POST",
+                    f"/events/{e}/door/",
+                    {"barcode": self.barcodes[2 * i], "idempotency_key": str(uuid.uuid4())},
+                    True,
+                ),
+                lambda i: b'data-outcome="admitted"',
+                body=lambda i: {"barcode": self.barcodes[2 * i + 1]},
+                target=DOOR,
+                max_calls=1,
+            ),
+            Page(
+                "door search",
+                lambda i: (
+                    "GET",
+                    f"/events/{e}/door/search/?{urlencode({'q': self.names[i % len(self.names)]})}",
+                    None,
+                    True,
+                ),
+                lambda i: b"found-row",
+                target=None,
+            ),
+            Page(
+                "door counters",
+                lambda i: ("GET", f"/events/{e}/door/counters/", None, True),
+                lambda i: b'id="counters"',
+                target=DOOR,
+                max_calls=1,
+            ),
         ]
 
     # --- one round of one page ---------------------------------------------------------
@@ -201,8 +293,10 @@ class Bench:
         status, html, _ = self.browser.request(method, path, form, htmx=htmx)
         elapsed = (time.perf_counter() - started) * 1000
         if status != 200 or page.expect(i) not in html:
-            raise SystemExit(f"{page.name}: {method} {path} answered {status}, not the page:\n{html[:600]!r}"
-                             f"\n(servers' logs in {self.stack.dir})")
+            raise SystemExit(
+                f"{page.name}: {method} {path} answered {status}, not the page:\n{html[:600]!r}"
+                f"\n(servers' logs in {self.stack.dir})"
+            )
         return elapsed
 
     def direct(self, page: Page, calls: list[tuple[str, str]], i: int) -> float:
@@ -314,59 +408,101 @@ def report(bench: Bench, pages: list[Page], floor_values: list[float], stray: in
         dash = summary([s["dashboard_ms"] for s in samples])
         api_ms = [s["api_ms"] for s in samples if s["api_ms"] is not None]
         api = summary(api_ms) if api_ms else None
-        calls = {"mean": round(sum(counts) / len(counts), 2), "min": min(counts), "max": max(counts),
-                 "target_max": page.max_calls}
+        calls = {
+            "mean": round(sum(counts) / len(counts), 2),
+            "min": min(counts),
+            "max": max(counts),
+            "target_max": page.max_calls,
+        }
         seen = Counter(signature(method, target) for s in samples for method, target in s["calls"])
         # A page without calls is all overhead.
         o = overhead(dash["median_ms"], api["median_ms"] if api else 0.0, fm, page.target)
         calls_ok = page.max_calls is None or calls["max"] <= page.max_calls
-        out[page.name] = {"dashboard": dash, "api": api, "calls": calls, "calls_seen": dict(seen.most_common()),
-                          "overhead": o, "calls_ok": calls_ok}
-        span = f"{calls['mean']:.1f}" if calls["min"] == calls["max"] else \
-            f"{calls['mean']:.1f} [{calls['min']}-{calls['max']}]"
+        out[page.name] = {
+            "dashboard": dash,
+            "api": api,
+            "calls": calls,
+            "calls_seen": dict(seen.most_common()),
+            "overhead": o,
+            "calls_ok": calls_ok,
+        }
+        span = (
+            f"{calls['mean']:.1f}"
+            if calls["min"] == calls["max"]
+            else f"{calls['mean']:.1f} [{calls['min']}-{calls['max']}]"
+        )
         *cells, verdict = overhead_cells(o)
-        rows.append([page.name, span, f"{dash['median_ms']:.1f}", f"{dash['p95_ms']:.1f}",
-                     f"{api['median_ms']:.1f}" if api else "-", f"{api['p95_ms']:.1f}" if api else "-",
-                     *cells, verdict + ("" if calls_ok else f" (calls > {page.max_calls})")])
+        rows.append(
+            [
+                page.name,
+                span,
+                f"{dash['median_ms']:.1f}",
+                f"{dash['p95_ms']:.1f}",
+                f"{api['median_ms']:.1f}" if api else "-",
+                f"{api['p95_ms']:.1f}" if api else "-",
+                *cells,
+                verdict + ("" if calls_ok else f" (calls > {page.max_calls})"),
+            ]
+        )
     rows.append(["floor", "-", f"{fm:.2f}", f"{floor['p95_ms']:.2f}", "-", "-", "-", "1.0", "-", ""])
     args = bench.args
     print()
-    print(f"Cost per page: {bench.attendees} attendees / {bench.orders_total} orders on one event; "
-          f"{args.rounds} interleaved rounds (+{args.warmup} warm-up); {args.workers} workers x {args.threads} "
-          f"threads per server; {os.cpu_count()} CPUs; load average {load['before'][0]:.2f} before, "
-          f"{load['after'][0]:.2f} after")
-    print("ms = milliseconds (median, p95); API = the same calls straight to the sandbox; "
-          "floors = (dash median - API median) / floor median, all from this run")
+    print(
+        f"Cost per page: {bench.attendees} attendees / {bench.orders_total} orders on one event; "
+        f"{args.rounds} interleaved rounds (+{args.warmup} warm-up); {args.workers} workers x {args.threads} "
+        f"threads per server; {os.cpu_count()} CPUs; load average {load['before'][0]:.2f} before, "
+        f"{load['after'][0]:.2f} after"
+    )
+    print(
+        "ms = milliseconds (median, p95); API = the same calls straight to the sandbox; "
+        "floors = (dash median - API median) / floor median, all from this run"
+    )
     print()
-    print_table(["page", "calls", "dash ms", "p95", "API ms", "p95", "+ms", "floors", "target", ""], rows,
-                first_width=16)
+    print_table(
+        ["page", "calls", "dash ms", "p95", "API ms", "p95", "+ms", "floors", "target", ""], rows, first_width=16
+    )
     print()
     deep_ok = deep["ratio_median"] <= DEEP_TARGET
-    print(f"Deep pagination (sandbox, attendees, limit 100): offset 0 {deep['first']['median_ms']:.1f} ms "
-          f"(p95 {deep['first']['p95_ms']:.1f}), offset {deep['deep_offset']} {deep['deep']['median_ms']:.1f} ms "
-          f"(p95 {deep['deep']['p95_ms']:.1f}): x{deep['ratio_median']:.2f} (target <= {DEEP_TARGET:g}: "
-          f"{'ok' if deep_ok else 'over'}); {deep['deep']['median_ms'] / fm:.1f} x floor")
-    print(f"Rounds left out because a call reached the log after its marker: {dropped}"
-          f"{f'; {stray} late lines matched no page' if stray else ''}; servers' logs in "
-          f"{bench.stack.dir.relative_to(ROOT)}")
+    print(
+        f"Deep pagination (sandbox, attendees, limit 100): offset 0 {deep['first']['median_ms']:.1f} ms "
+        f"(p95 {deep['first']['p95_ms']:.1f}), offset {deep['deep_offset']} {deep['deep']['median_ms']:.1f} ms "
+        f"(p95 {deep['deep']['p95_ms']:.1f}): x{deep['ratio_median']:.2f} (target <= {DEEP_TARGET:g}: "
+        f"{'ok' if deep_ok else 'over'}); {deep['deep']['median_ms'] / fm:.1f} x floor"
+    )
+    print(
+        f"Rounds left out because a call reached the log after its marker: {dropped}"
+        f"{f'; {stray} late lines matched no page' if stray else ''}; servers' logs in "
+        f"{bench.stack.dir.relative_to(ROOT)}"
+    )
     missed = [name for name, r in out.items() if r["overhead"]["ok"] is False or not r["calls_ok"]]
     heaviest = max(out, key=lambda n: out[n]["overhead"]["floors"])
-    print(f"Targets (desk pages <= {DESK:g} floors, door scan and counters <= {DOOR:g}, call counts): "
-          f"{'all met' if not missed else 'over: ' + ', '.join(missed)}; "
-          f"most overhead: {heaviest} ({out[heaviest]['overhead']['floors']:.1f} floors)")
+    print(
+        f"Targets (desk pages <= {DESK:g} floors, door scan and counters <= {DOOR:g}, call counts): "
+        f"{'all met' if not missed else 'over: ' + ', '.join(missed)}; "
+        f"most overhead: {heaviest} ({out[heaviest]['overhead']['floors']:.1f} floors)"
+    )
     return {
-        "attendees": bench.attendees, "orders": bench.orders_total, "event_id": bench.event_id, "cpus": os.cpu_count(),
-        "workers": args.workers, "threads": args.threads, "rounds": args.rounds, "warmup": args.warmup,
-        "load_average": load, "floor": floor, "pages": out, "deep_pagination": {**deep, "target": DEEP_TARGET},
-        "rounds_left_out": dropped, "late_lines_unmatched": stray,
+        "attendees": bench.attendees,
+        "orders": bench.orders_total,
+        "event_id": bench.event_id,
+        "cpus": os.cpu_count(),
+        "workers": args.workers,
+        "threads": args.threads,
+        "rounds": args.rounds,
+        "warmup": args.warmup,
+        "load_average": load,
+        "floor": floor,
+        "pages": out,
+        "deep_pagination": {**deep, "target": DEEP_TARGET},
+        "rounds_left_out": dropped,
+        "late_lines_unmatched": stray,
         "targets": {"desk_floors": DESK, "door_floors": DOOR, "missed": missed, "deep_pagination_met": deep_ok},
     }
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--orders", type=int, default=40000,
-                        help="orders on the big event (40000: ~100,000 attendees)")
+    parser.add_argument("--orders", type=int, default=40000, help="orders on the big event (40000: ~100,000 attendees)")
     parser.add_argument("--rounds", type=int, default=200, help="measured rounds (each: every page once)")
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--deep-rounds", type=int, default=40, help="rounds of first vs deep attendee page")

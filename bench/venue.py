@@ -95,11 +95,18 @@ class Bench:
         self.stack.add_users({"bench-door": "Door"}, PASSWORD)
         with self.stack.sandbox_db() as db:
             self.event_id, self.attendees = db.execute(
-                "SELECT event_id, count(*) FROM sandbox_attendee GROUP BY event_id").fetchone()
-            self.admissible = [r[0] for r in db.execute(
-                "SELECT barcode FROM sandbox_attendee WHERE status='valid' AND checked_in=0 ORDER BY random()")]
-        print(f"Seeded {self.attendees} attendees ({len(self.admissible)} admissible) in "
-              f"{time.perf_counter() - started:.0f}s")
+                "SELECT event_id, count(*) FROM sandbox_attendee GROUP BY event_id"
+            ).fetchone()
+            self.admissible = [
+                r[0]
+                for r in db.execute(
+                    "SELECT barcode FROM sandbox_attendee WHERE status='valid' AND checked_in=0 ORDER BY random()"
+                )
+            ]
+        print(
+            f"Seeded {self.attendees} attendees ({len(self.admissible)} admissible) in "
+            f"{time.perf_counter() - started:.0f}s"
+        )
 
     def next_barcode(self) -> str:
         with self.lock:
@@ -119,8 +126,11 @@ class Bench:
 
         def check_in(_):
             api = self.stack.api({"Idempotency-Key": str(uuid.uuid4())})
-            status, _, _ = api.call("POST", f"/v1/test/events/{self.event_id}/checkins",
-                                    json.dumps({"barcode": self.next_barcode()}).encode())
+            status, _, _ = api.call(
+                "POST",
+                f"/v1/test/events/{self.event_id}/checkins",
+                json.dumps({"barcode": self.next_barcode()}).encode(),
+            )
             return status == 201
 
         with ThreadPoolExecutor(8) as pool:
@@ -163,10 +173,17 @@ class Bench:
 
     def start_sandbox(self) -> None:
         app, settings_module = APPS["sandbox"]
-        self.stack.servers.start(app, port=self.stack.ports["sandbox"], output=self.stack.log("sandbox").open("a"),
-                                 env={**self.stack.env, "WEB_CONCURRENCY": str(self.stack.workers),
-                                      "GUNICORN_THREADS": str(self.stack.threads),
-                                      "DJANGO_SETTINGS_MODULE": settings_module})
+        self.stack.servers.start(
+            app,
+            port=self.stack.ports["sandbox"],
+            output=self.stack.log("sandbox").open("a"),
+            env={
+                **self.stack.env,
+                "WEB_CONCURRENCY": str(self.stack.workers),
+                "GUNICORN_THREADS": str(self.stack.threads),
+                "DJANGO_SETTINGS_MODULE": settings_module,
+            },
+        )
         self.stack.servers.wait({"sandbox": self.stack.ports["sandbox"]})
 
     def drain(self) -> dict:
@@ -178,29 +195,66 @@ def report(bench: Bench, first: dict, incr: dict, online: dict, offline: dict, d
     args = bench.args
     ok = offline["per_second"] >= online["per_second"]
     rows = [
-        ["replica first sync", f"{first['seconds']:.1f} s", f"{first['calls']} calls",
-         f"{first['rows'] / first['seconds']:,.0f} rows/s", f"{first['rows']:,} rows"],
-        [f"incremental sync, {incr['changed']:,} changed (1%)", f"{incr['seconds']:.2f} s", f"{incr['calls']} calls",
-         f"{incr['rows'] / incr['seconds']:,.0f} rows/s", f"{incr['rows']:,} rows"],
-        [f"door scans online, {args.doors} doors", f"{online['per_second']:.1f} /s", "-", "-",
-         f"{online['other']} not admitted"],
-        [f"door scans offline, {args.doors} doors", f"{offline['per_second']:.1f} /s", "-",
-         "no slower: " + ("ok" if ok else "over"), f"{offline['other']} not admitted"],
-        [f"outbox drain, {drain['queued']:,} queued", f"{drain['seconds']:.1f} s", f"{drain['synced']:,} calls",
-         f"{drain['synced'] / drain['seconds']:,.0f} entries/s",
-         f"{drain['conflict']} conflicts, {drain['left']} left"],
+        [
+            "replica first sync",
+            f"{first['seconds']:.1f} s",
+            f"{first['calls']} calls",
+            f"{first['rows'] / first['seconds']:,.0f} rows/s",
+            f"{first['rows']:,} rows",
+        ],
+        [
+            f"incremental sync, {incr['changed']:,} changed (1%)",
+            f"{incr['seconds']:.2f} s",
+            f"{incr['calls']} calls",
+            f"{incr['rows'] / incr['seconds']:,.0f} rows/s",
+            f"{incr['rows']:,} rows",
+        ],
+        [
+            f"door scans online, {args.doors} doors",
+            f"{online['per_second']:.1f} /s",
+            "-",
+            "-",
+            f"{online['other']} not admitted",
+        ],
+        [
+            f"door scans offline, {args.doors} doors",
+            f"{offline['per_second']:.1f} /s",
+            "-",
+            "no slower: " + ("ok" if ok else "over"),
+            f"{offline['other']} not admitted",
+        ],
+        [
+            f"outbox drain, {drain['queued']:,} queued",
+            f"{drain['seconds']:.1f} s",
+            f"{drain['synced']:,} calls",
+            f"{drain['synced'] / drain['seconds']:,.0f} entries/s",
+            f"{drain['conflict']} conflicts, {drain['left']} left",
+        ],
         ["IndexedDB download (door device)", "layer 2, not built", "", "", ""],
         ["local lookup on the device", "layer 2, not built", "", "", ""],
     ]
     print()
-    print(f"Venue mode, {bench.attendees:,} attendees on one event; {args.workers} workers x {args.threads} threads "
-          f"per server; {os.cpu_count()} CPUs; scans over {args.seconds:g} s each")
+    print(
+        f"Venue mode, {bench.attendees:,} attendees on one event; {args.workers} workers x {args.threads} threads "
+        f"per server; {os.cpu_count()} CPUs; scans over {args.seconds:g} s each"
+    )
     print()
     print_table(["measure", "time / rate", "API calls", "rate", "notes"], rows, first_width=30)
-    return {"attendees": bench.attendees, "cpus": os.cpu_count(), "workers": args.workers, "threads": args.threads,
-            "doors": args.doors, "seconds": args.seconds, "first_sync": first, "incremental_sync": incr,
-            "scans_online": online, "scans_offline": offline, "offline_no_slower": ok, "drain": drain,
-            "layer2": "not built"}
+    return {
+        "attendees": bench.attendees,
+        "cpus": os.cpu_count(),
+        "workers": args.workers,
+        "threads": args.threads,
+        "doors": args.doors,
+        "seconds": args.seconds,
+        "first_sync": first,
+        "incremental_sync": incr,
+        "scans_online": online,
+        "scans_offline": offline,
+        "offline_no_slower": ok,
+        "drain": drain,
+        "layer2": "not built",
+    }
 
 
 def main(argv=None):

@@ -22,8 +22,15 @@ from bench.figures import summary
 
 CHROMIUM = "/usr/bin/chromium"
 # The same as tests/browser/conftest.py CHROMIUM_ARGS (not imported: that module needs pytest and Django).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TARGET_P50_MS, TARGET_P95_MS = 20.0, 35.0
 
 _MEASURES = """() => {
@@ -69,33 +76,48 @@ def scan_all(page, barcodes: list[str]) -> list[tuple[float, float]]:
     for i, code in enumerate(barcodes, start=1):
         page.fill("#scan-input", code)
         page.keyboard.press("Enter")
-        page.wait_for_function("(n) => performance.getEntriesByName('door:verdict', 'measure').length >= n", arg=i,
-                               polling=5)
+        page.wait_for_function(
+            "(n) => performance.getEntriesByName('door:verdict', 'measure').length >= n", arg=i, polling=5
+        )
     return [tuple(row) for row in page.evaluate(_MEASURES)]
 
 
 def set_latency(page, ms: float) -> None:
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions",
-             {"offline": False, "latency": ms, "downloadThroughput": -1, "uploadThroughput": -1})
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": ms, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
 
 
 def figures(pairs: list[tuple[float, float]]) -> dict:
     verdict = summary([row[0] for row in pairs])
     request = summary([row[1] for row in pairs])
     in_page = summary([v - r for v, r, *_ in pairs])
-    return {"verdict": verdict, "request": request, "in_page": in_page,
-            "frame": summary([row[4] for row in pairs]),
-            "in_page_frame": summary([row[4] - row[1] for row in pairs]),
-            "enter_to_sent": summary([row[2] for row in pairs]),
-            "received_to_painted": summary([row[3] for row in pairs]),
-            "ok": in_page["median_ms"] <= TARGET_P50_MS and in_page["p95_ms"] <= TARGET_P95_MS,
-            "mean_verdict_ms": round(statistics.fmean(row[0] for row in pairs), 2)}
+    return {
+        "verdict": verdict,
+        "request": request,
+        "in_page": in_page,
+        "frame": summary([row[4] for row in pairs]),
+        "in_page_frame": summary([row[4] - row[1] for row in pairs]),
+        "enter_to_sent": summary([row[2] for row in pairs]),
+        "received_to_painted": summary([row[3] for row in pairs]),
+        "ok": in_page["median_ms"] <= TARGET_P50_MS and in_page["p95_ms"] <= TARGET_P95_MS,
+        "mean_verdict_ms": round(statistics.fmean(row[0] for row in pairs), 2),
+    }
 
 
-def verdict_timing(base_url: str, username: str, password: str, door_path: str,
-                   next_barcode: Callable[[], str], *, scans: int, latency_scans: int) -> dict:
+def verdict_timing(
+    base_url: str,
+    username: str,
+    password: str,
+    door_path: str,
+    next_barcode: Callable[[], str],
+    *,
+    scans: int,
+    latency_scans: int,
+) -> dict:
     """Loopback, then +150 ms: each in a fresh page so the two never share a warm-up."""
     results = {}
     with chromium() as browser:
@@ -113,19 +135,51 @@ def verdict_timing(base_url: str, username: str, password: str, door_path: str,
 def print_verdicts(results: dict, print_table) -> None:
     rows = []
     for label, r in results.items():
-        rows.append([label, f"{r['verdict']['median_ms']:.1f}", f"{r['verdict']['p95_ms']:.1f}",
-                     f"{r['request']['median_ms']:.1f}", f"{r['request']['p95_ms']:.1f}",
-                     f"{r['in_page']['median_ms']:.1f}", f"{r['in_page']['p95_ms']:.1f}",
-                     f"{r['in_page_frame']['median_ms']:.1f}", f"{r['in_page_frame']['p95_ms']:.1f}",
-                     f"{r['enter_to_sent']['median_ms']:.1f}", f"{r['received_to_painted']['median_ms']:.1f}",
-                     "ok" if r["ok"] else "over", r["verdict"]["n"]])
+        rows.append(
+            [
+                label,
+                f"{r['verdict']['median_ms']:.1f}",
+                f"{r['verdict']['p95_ms']:.1f}",
+                f"{r['request']['median_ms']:.1f}",
+                f"{r['request']['p95_ms']:.1f}",
+                f"{r['in_page']['median_ms']:.1f}",
+                f"{r['in_page']['p95_ms']:.1f}",
+                f"{r['in_page_frame']['median_ms']:.1f}",
+                f"{r['in_page_frame']['p95_ms']:.1f}",
+                f"{r['enter_to_sent']['median_ms']:.1f}",
+                f"{r['received_to_painted']['median_ms']:.1f}",
+                "ok" if r["ok"] else "over",
+                r["verdict"]["n"],
+            ]
+        )
     print()
-    print("Scan to verdict in Chromium: Enter -> verdict painted (2 frames after the swap), "
-          "next to the request's own time (sent -> received); in-page = the difference, per scan")
-    print_table(["network", "Enter->paint", "p95", "request", "p95", "in-page", "p95", "1st frame", "p95",
-                 "Enter->sent", "recv->paint", "target", "n"], rows, first_width=16)
-    print("1st frame = the in-page part to just after the first frame holding the verdict (rAF, then a task), "
-          "for comparison: the two-frame mark overshoots it by up to one frame")
+    print(
+        "Scan to verdict in Chromium: Enter -> verdict painted (2 frames after the swap), "
+        "next to the request's own time (sent -> received); in-page = the difference, per scan"
+    )
+    print_table(
+        [
+            "network",
+            "Enter->paint",
+            "p95",
+            "request",
+            "p95",
+            "in-page",
+            "p95",
+            "1st frame",
+            "p95",
+            "Enter->sent",
+            "recv->paint",
+            "target",
+            "n",
+        ],
+        rows,
+        first_width=16,
+    )
+    print(
+        "1st frame = the in-page part to just after the first frame holding the verdict (rAF, then a task), "
+        "for comparison: the two-frame mark overshoots it by up to one frame"
+    )
     print(f"Targets: in-page p50 <= {TARGET_P50_MS:g} ms, p95 <= {TARGET_P95_MS:g} ms on top of the request")
 
 
@@ -135,8 +189,9 @@ _COPY = """() => performance.getEntriesByType("resource").filter((r) => r.name.i
 _LOOKUPS = """() => performance.getEntriesByName("door:lookup", "measure").map((m) => m.duration)"""
 
 
-def device_figures(base_url: str, username: str, password: str, door_path: str, barcodes: list[str],
-                   *, cpu_slowdown: float = 4) -> dict:
+def device_figures(
+    base_url: str, username: str, password: str, door_path: str, barcodes: list[str], *, cpu_slowdown: float = 4
+) -> dict:
     """Layer 2 on a phone: the copy's download (gzip bytes, time), then local lookups offline under CPU throttling."""
     with chromium() as browser:
         page = door_page(browser, base_url, username, password, door_path)
@@ -150,26 +205,41 @@ def device_figures(base_url: str, username: str, password: str, door_path: str, 
         for i, code in enumerate(barcodes[1:], start=1):
             page.fill("#scan-input", code)
             page.keyboard.press("Enter")
-            page.wait_for_function("(n) => performance.getEntriesByName('door:verdict', 'measure').length >= n",
-                                   arg=i, polling=5)
+            page.wait_for_function(
+                "(n) => performance.getEntriesByName('door:verdict', 'measure').length >= n", arg=i, polling=5
+            )
         lookups = page.evaluate(_LOOKUPS)
-        verdicts = [m for m in page.evaluate(
-            "() => performance.getEntriesByName('door:verdict', 'measure').map((m) => m.duration)")]
+        verdicts = [
+            m
+            for m in page.evaluate(
+                "() => performance.getEntriesByName('door:verdict', 'measure').map((m) => m.duration)"
+            )
+        ]
         page.context.close()
-    return {"copy_gzip_bytes": encoded, "copy_json_bytes": decoded, "copy_pages": pages,
-            "copy_loaded_ms": round(done_at), "lookup": summary(lookups), "offline_verdict": summary(verdicts),
-            "cpu_slowdown": cpu_slowdown}
+    return {
+        "copy_gzip_bytes": encoded,
+        "copy_json_bytes": decoded,
+        "copy_pages": pages,
+        "copy_loaded_ms": round(done_at),
+        "lookup": summary(lookups),
+        "offline_verdict": summary(verdicts),
+        "cpu_slowdown": cpu_slowdown,
+    }
 
 
 def print_device(figures: dict, attendees: int) -> None:
     mb = figures["copy_gzip_bytes"] / 1e6
     print()
-    print(f"Door phone copy (venue mode layer 2), {attendees} attendees: {mb:.2f} MB gzip "
-          f"({figures['copy_json_bytes'] / 1e6:.1f} MB JSON, {figures['copy_pages']} pages), in IndexedDB "
-          f"{figures['copy_loaded_ms'] / 1000:.1f} s after navigation start on loopback "
-          f"— target <= 3 MB: {'ok' if mb <= 3 else 'over'}")
+    print(
+        f"Door phone copy (venue mode layer 2), {attendees} attendees: {mb:.2f} MB gzip "
+        f"({figures['copy_json_bytes'] / 1e6:.1f} MB JSON, {figures['copy_pages']} pages), in IndexedDB "
+        f"{figures['copy_loaded_ms'] / 1000:.1f} s after navigation start on loopback "
+        f"— target <= 3 MB: {'ok' if mb <= 3 else 'over'}"
+    )
     look, verdict = figures["lookup"], figures["offline_verdict"]
-    print(f"Local lookup offline, CPU {figures['cpu_slowdown']:g}x slower: p50 {look['median_ms']:.1f} ms, "
-          f"p95 {look['p95_ms']:.1f} ms (n={look['n']}) — target p95 <= 20 ms: "
-          f"{'ok' if look['p95_ms'] <= 20 else 'over'}; Enter -> painted offline p50 {verdict['median_ms']:.1f} ms, "
-          f"p95 {verdict['p95_ms']:.1f} ms")
+    print(
+        f"Local lookup offline, CPU {figures['cpu_slowdown']:g}x slower: p50 {look['median_ms']:.1f} ms, "
+        f"p95 {look['p95_ms']:.1f} ms (n={look['n']}) — target p95 <= 20 ms: "
+        f"{'ok' if look['p95_ms'] <= 20 else 'over'}; Enter -> painted offline p50 {verdict['median_ms']:.1f} ms, "
+        f"p95 {verdict['p95_ms']:.1f} ms"
+    )

@@ -96,9 +96,9 @@ def _strip_currency(body: str, currency: str, locale: Locale) -> tuple[str, bool
         negative, body = True, body[1:].lstrip()
     for mark in _markers(currency, locale):
         if body[: len(mark)].upper() == mark.upper():
-            body = body[len(mark):].lstrip()
+            body = body[len(mark) :].lstrip()
             break
-        if len(body) > len(mark) and body[-len(mark):].upper() == mark.upper():
+        if len(body) > len(mark) and body[-len(mark) :].upper() == mark.upper():
             body = body[: -len(mark)].rstrip()
             break
     if not negative and body[:1] in _MINUS:
@@ -142,8 +142,13 @@ def _names_a_currency(body: str) -> bool:
 
 
 def _valid_groups(parts: list[str]) -> bool:
-    return (len(parts) > 1 and 1 <= len(parts[0]) <= 3 and parts[0].isdigit() and parts[0][0] != "0"
-            and all(len(p) == 3 and p.isdigit() for p in parts[1:]))
+    return (
+        len(parts) > 1
+        and 1 <= len(parts[0]) <= 3
+        and parts[0].isdigit()
+        and parts[0][0] != "0"
+        and all(len(p) == 3 and p.isdigit() for p in parts[1:])
+    )
 
 
 def _not_here(shown: str, number: str, currency: str, places: int, locale: Locale) -> AmountError:
@@ -159,8 +164,9 @@ def _not_here(shown: str, number: str, currency: str, places: int, locale: Local
 def _could_mean(shown: str, one: Decimal, other: Decimal, currency: str, places: int, locale: Locale) -> AmountError:
     """“1,234” could mean 1234 or 1.234 KWD. Write it like 1234 or 1.234."""
     one_text, other_text = (_input_text(v, places if v != v.to_integral_value() else 0, locale) for v in (one, other))
-    return AmountError(f"“{shown}” could mean {one_text} or {other_text} {currency}. "
-                       f"Write it like {one_text} or {other_text}.")
+    return AmountError(
+        f"“{shown}” could mean {one_text} or {other_text} {currency}. Write it like {one_text} or {other_text}."
+    )
 
 
 def parse_amount(text: str, currency: str, *, locale=None) -> int:
@@ -227,6 +233,7 @@ def _currency_spacing(text: str, symbol: str) -> str:
 
     'KWD1,234.500' -> 'KWD 1,234.500'; '$1.00' and '1,00 €' are unchanged.
     """
+
     def letters(ch: str) -> bool:
         return not unicodedata.category(ch).startswith(("S", "Z"))
 

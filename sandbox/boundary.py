@@ -71,9 +71,7 @@ def api_boundary(view):
 
 def _too_large() -> ApiError:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    return ApiError(
-        errors.REQUEST_TOO_LARGE, f"The request body is over the {limit} bytes allowed", max_bytes=limit
-    )
+    return ApiError(errors.REQUEST_TOO_LARGE, f"The request body is over the {limit} bytes allowed", max_bytes=limit)
 
 
 def _handle(view, request, *args, **kwargs) -> HttpResponse:

@@ -65,9 +65,7 @@ def cursor_parse(cursor: str) -> tuple[datetime, str] | None:
         raise _bad_cursor() from None
 
 
-def attendee_changes(
-    *, event: Event, after: tuple[datetime, str] | None, limit: int
-) -> tuple[list[Attendee], int]:
+def attendee_changes(*, event: Event, after: tuple[datetime, str] | None, limit: int) -> tuple[list[Attendee], int]:
     """Up to `limit` of the event's attendees (void ones too) changed after `after`, oldest change first,
     and how many there are after `after` in all (the seed's X-Total-Count, counted on the same index)."""
     qs = Attendee.objects.filter(event=event)

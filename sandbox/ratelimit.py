@@ -21,7 +21,7 @@ _PERIODS = {"second": 1, "minute": 60, "hour": 3600}
 
 @functools.lru_cache
 def parse_rate(rate: str) -> tuple[int, int]:
-    """"1200/minute" -> (1200, 60)."""
+    """ "1200/minute" -> (1200, 60)."""
     count, _, period = rate.partition("/")
     return int(count), _PERIODS[period.strip().lower()]
 

@@ -25,7 +25,13 @@ def _phrase(q: str) -> str:
 
 
 def _matching(
-    model: type[Model], *, scope: dict, q: str, texts: tuple[str, str], key: str, key_value: str,
+    model: type[Model],
+    *,
+    scope: dict,
+    q: str,
+    texts: tuple[str, str],
+    key: str,
+    key_value: str,
     ticket_column: str | None = None,
 ):
     """`ticket_column`: the Attendee column naming this model's row, when a ticket's barcode finds it."""
@@ -63,12 +69,20 @@ def _matching(
 def attendees_matching(*, event_id: str, q: str) -> QuerySet[Attendee]:
     # Barcodes are issued in upper case (orders_create.BARCODE_ALPHABET): an
     # equality on the unique index is the case-blind match.
-    return _matching(Attendee, scope={"event_id": event_id}, q=q, texts=("name", "email"),
-                     key="barcode", key_value=q.upper())
+    return _matching(
+        Attendee, scope={"event_id": event_id}, q=q, texts=("name", "email"), key="barcode", key_value=q.upper()
+    )
 
 
 def orders_matching(*, scope: dict, q: str) -> QuerySet[Order]:
     """`scope`: {"event_id": …} or {"account_id": …, "livemode": …}."""
     # Order ids are issued in lower case (models.new_id).
-    return _matching(Order, scope=scope, q=q, texts=("buyer_name", "buyer_email"), key="id", key_value=q.lower(),
-                     ticket_column="order_id")
+    return _matching(
+        Order,
+        scope=scope,
+        q=q,
+        texts=("buyer_name", "buyer_email"),
+        key="id",
+        key_value=q.lower(),
+        ticket_column="order_id",
+    )

@@ -23,10 +23,15 @@ class Snapshot:
     def read(cls, db: sqlite3.Connection) -> Snapshot:
         return cls(
             events={r[0]: r[1:] for r in db.execute("SELECT id, status, title FROM sandbox_event")},
-            attendees={r[0]: r[1:] for r in db.execute(
-                "SELECT barcode, event_id, status, checked_in FROM sandbox_attendee")},
-            orders={r[0]: r[1:] for r in db.execute(
-                "SELECT id, event_id, total, amount_refunded, buyer_email, status FROM sandbox_order")},
+            attendees={
+                r[0]: r[1:] for r in db.execute("SELECT barcode, event_id, status, checked_in FROM sandbox_attendee")
+            },
+            orders={
+                r[0]: r[1:]
+                for r in db.execute(
+                    "SELECT id, event_id, total, amount_refunded, buyer_email, status FROM sandbox_order"
+                )
+            },
             refunds={r[0]: r[1:] for r in db.execute("SELECT id, order_id, amount FROM sandbox_refund")},
         )
 
@@ -49,8 +54,11 @@ class Floor:
         self.pools = pools
         self.contested: dict[str, deque] = defaultdict(deque)
         self.admitted: dict[str, list] = defaultdict(list)
-        self.orders = sorted(o for o, (event_id, total, refunded, _, status) in base.orders.items()
-                             if total > refunded and status != "cancelled")
+        self.orders = sorted(
+            o
+            for o, (event_id, total, refunded, _, status) in base.orders.items()
+            if total > refunded and status != "cancelled"
+        )
         self.emails = sorted({row[3] for row in base.orders.values()})
         self.hot = self.rng.sample(self.orders, min(8, len(self.orders)))  # refunded by several desks at once
 

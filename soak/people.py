@@ -57,8 +57,10 @@ def door_person(floor: Floor, browser: Browser, username: str, event_id: str, de
         if roll < 0.05:
             browser.get(f"/events/{event_id}/door/counters/", htmx=True)
         elif roll < 0.10:
-            browser.get(f"/events/{event_id}/door/search/?{urlencode({'q': rng.choice('aeiou') + rng.choice('nrst')})}",
-                        htmx=True)
+            browser.get(
+                f"/events/{event_id}/door/search/?{urlencode({'q': rng.choice('aeiou') + rng.choice('nrst')})}",
+                htmx=True,
+            )
         elif roll < 0.12:
             browser.get(f"/events/{event_id}/attendees/?{urlencode({'checked_in': rng.choice(['', 'yes', 'no'])})}")
         else:
@@ -85,10 +87,15 @@ def refund(floor: Floor, browser: Browser, staff: str, rng: random.Random) -> No
     left = cents(form["amount"])
     roll = rng.random()
     amount = left + 1 if roll < 0.05 else left if roll < 0.15 else rng.randint(1, max(1, left // 3))
-    fields = {"amount": dollars(amount), "reason": rng.choice(REASONS), "note": "",
-              "idempotency_key": form["idempotency_key"], "expected_amount_refunded": form["expected_amount_refunded"],
-              # What the confirmation sends, once staff have read it (its first step calls no API).
-              "confirmed": "true"}
+    fields = {
+        "amount": dollars(amount),
+        "reason": rng.choice(REASONS),
+        "note": "",
+        "idempotency_key": form["idempotency_key"],
+        "expected_amount_refunded": form["expected_amount_refunded"],
+        # What the confirmation sends, once staff have read it (its first step calls no API).
+        "confirmed": "true",
+    }
     record = RefundTry(staff, order_id, amount, form["idempotency_key"])
     for attempt in range(1, RESENDS + 1):
         sent = time.time()

@@ -70,8 +70,10 @@ def main(argv=None) -> int:
     doors = max(1, args.clients // 2)
     staff = args.clients - doors
     users = {f"door-{i}": "Door" for i in range(1, doors + 1)}
-    users |= {(f"organizer-{i}" if i % 3 == 0 else f"desk-{i}"): ("Organizer" if i % 3 == 0 else "Box office")
-              for i in range(1, staff + 1)}
+    users |= {
+        (f"organizer-{i}" if i % 3 == 0 else f"desk-{i}"): ("Organizer" if i % 3 == 0 else "Box office")
+        for i in range(1, staff + 1)
+    }
     time_limit(int(args.minutes * 60) + 600, "soak")
     tally = Tally()
     try:

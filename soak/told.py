@@ -71,8 +71,9 @@ def refund_verdict(page: Reply, key: str) -> tuple[str, str]:
         return "again", unescape(re.sub(r"<[^>]+>", " ", page.text)).split("Dismiss")[0].strip()
     if page.status == 422:
         return "invalid", ""
-    notice = re.search(r'class="alert (alert-ok|alert-offline|alert-error) order-notice".*?<strong>(.*?)</strong>',
-                       page.text, re.S)
+    notice = re.search(
+        r'class="alert (alert-ok|alert-offline|alert-error) order-notice".*?<strong>(.*?)</strong>', page.text, re.S
+    )
     if page.status != 200 or notice is None:
         return "unexpected", f"HTTP {page.status}"
     message = unescape(notice[2])
@@ -86,6 +87,8 @@ def refund_verdict(page: Reply, key: str) -> tuple[str, str]:
 def refund_form(text: str) -> dict[str, str]:
     """The refund form's fields as rendered (not the resend form's key), or {} without one."""
     form = re.search(r'<form[^>]*action="/orders/[^"]+/refund/".*?</form>', text, re.S)
-    fields = re.findall(r'<input[^>]*?name="(idempotency_key|expected_amount_refunded|amount)"[^>]*?value="([^"]*)"',
-                        form[0] if form else "")
+    fields = re.findall(
+        r'<input[^>]*?name="(idempotency_key|expected_amount_refunded|amount)"[^>]*?value="([^"]*)"',
+        form[0] if form else "",
+    )
     return {name: unescape(value) for name, value in fields}

@@ -73,9 +73,6 @@ def anon_api(sandbox_url) -> ApiSession:
         yield session
 
 
-
-
-
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate-limit windows and cached API reads must not leak between tests.

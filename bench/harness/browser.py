@@ -66,7 +66,8 @@ class Browser:
         token = CSRF_FIELD.search(page.text)
         if page.status != 200 or token is None:
             raise SystemExit(f"the login page did not load for {username} ({page.status})")
-        page = self.post("/login/", {"username": username, "password": password, "csrfmiddlewaretoken": token[1]},
-                         htmx=False)
+        page = self.post(
+            "/login/", {"username": username, "password": password, "csrfmiddlewaretoken": token[1]}, htmx=False
+        )
         if page.status != 302:
             raise SystemExit(f"{username} could not log in ({page.status})")

@@ -39,10 +39,28 @@ class Servers:
         """Serve the WSGI `app` on `port`; `env` sets its settings, workers and threads."""
         # No control socket: nobody drives these with gunicornc, and one killed
         # with SIGKILL below would leave its socket file behind.
-        cmd = [PY, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--chdir", str(ROOT),
-               "--no-control-socket", *(args or []), app]
-        self.procs.append(subprocess.Popen(cmd, cwd=ROOT, env={**env, "BIND": f"{HOST}:{port}"},  # noqa: S603
-                                           start_new_session=True, stdout=output, stderr=output))
+        cmd = [
+            PY,
+            "-m",
+            "gunicorn",
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "--chdir",
+            str(ROOT),
+            "--no-control-socket",
+            *(args or []),
+            app,
+        ]
+        self.procs.append(
+            subprocess.Popen(  # noqa: S603 - our own gunicorn and settings, no outside input
+                cmd,
+                cwd=ROOT,
+                env={**env, "BIND": f"{HOST}:{port}"},
+                start_new_session=True,
+                stdout=output,
+                stderr=output,
+            )
+        )
 
     def wait(self, ports: dict[str, int], *, seconds: float = 30, hint: str = "") -> None:
         """Return once every named port accepts connections; exit saying which did not."""

@@ -24,37 +24,71 @@ APPS = {  # name -> (WSGI application, DJANGO_SETTINGS_MODULE)
     "floor": ("bench.floor:application", None),  # configures its own settings
 }
 # Settings the stack decides; whatever the calling shell (or pytest) set is dropped.
-OWN_ENV = ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SANDBOX_DATABASE_URL", "CACHE_URL", "SANDBOX_FAULTS",
-           "SANDBOX_RATE_LIMIT", "BRIGHTSTAR_API_URL", "BRIGHTSTAR_API_KEY", "BRIGHTSTAR_TIMEOUT",
-           "BRIGHTSTAR_MAX_ATTEMPTS", "HTTPS", "BEHIND_PROXY", "SESSION_ENGINE", "DEBUG", "LOG_LEVEL",
-           "BIND", "WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_ACCESSLOG", "GUNICORN_LOGLEVEL")
+OWN_ENV = (
+    "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
+    "SANDBOX_DATABASE_URL",
+    "CACHE_URL",
+    "SANDBOX_FAULTS",
+    "SANDBOX_RATE_LIMIT",
+    "BRIGHTSTAR_API_URL",
+    "BRIGHTSTAR_API_KEY",
+    "BRIGHTSTAR_TIMEOUT",
+    "BRIGHTSTAR_MAX_ATTEMPTS",
+    "HTTPS",
+    "BEHIND_PROXY",
+    "SESSION_ENGINE",
+    "DEBUG",
+    "LOG_LEVEL",
+    "BIND",
+    "WEB_CONCURRENCY",
+    "GUNICORN_THREADS",
+    "GUNICORN_ACCESSLOG",
+    "GUNICORN_LOGLEVEL",
+)
 
 
 class Stack:
-    def __init__(self, run_dir: Path, *, apps: tuple[str, ...] = ("sandbox", "dashboard"), workers: int = 2,
-                 threads: int = 8, env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        run_dir: Path,
+        *,
+        apps: tuple[str, ...] = ("sandbox", "dashboard"),
+        workers: int = 2,
+        threads: int = 8,
+        env: dict[str, str] | None = None,
+    ):
         """`env` adds to (or overrides) the settings every server and manage.py command gets."""
         self.dir, self.workers, self.threads = run_dir, workers, threads
         self.servers = Servers()
         self.ports = {app: free_port() for app in apps}
         self.env = {k: v for k, v in os.environ.items() if k not in OWN_ENV}
-        self.env.update({
-            "DATABASE_URL": f"sqlite:///{run_dir / 'boxoffice.sqlite3'}",
-            "SANDBOX_DATABASE_URL": f"sqlite:///{run_dir / 'sandbox.sqlite3'}",
-            # Neither the benchmarks' nor the soak's pace may hit the real rate limit.
-            "SANDBOX_RATE_LIMIT": "100000000/minute",
-            "DEBUG": "false",
-            "LOG_LEVEL": "ERROR",
-            "BRIGHTSTAR_API_URL": f"http://{HOST}:{self.ports['sandbox']}/v1/test",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            **(env or {}),
-        })
+        self.env.update(
+            {
+                "DATABASE_URL": f"sqlite:///{run_dir / 'boxoffice.sqlite3'}",
+                "SANDBOX_DATABASE_URL": f"sqlite:///{run_dir / 'sandbox.sqlite3'}",
+                # Neither the benchmarks' nor the soak's pace may hit the real rate limit.
+                "SANDBOX_RATE_LIMIT": "100000000/minute",
+                "DEBUG": "false",
+                "LOG_LEVEL": "ERROR",
+                "BRIGHTSTAR_API_URL": f"http://{HOST}:{self.ports['sandbox']}/v1/test",
+                "PYTHONDONTWRITEBYTECODE": "1",
+                **(env or {}),
+            }
+        )
         self.key = ""
 
     # --- the run directory and its data ---------------------------------------------
     def manage(self, *argv: str) -> str:
-        out = subprocess.run([PY, "manage.py", *argv], cwd=ROOT, env=self.env, check=True,  # noqa: S603
-                             capture_output=True, text=True, timeout=600)
+        out = subprocess.run(  # noqa: S603 - our own manage.py, arguments from this harness
+            [PY, "manage.py", *argv],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         return out.stdout.strip()
 
     def reset(self) -> None:
@@ -67,8 +101,9 @@ class Stack:
         self.manage("collectstatic", "--noinput", "--verbosity", "0")
 
     def seed(self, *, account: str, events: int, orders_per_event: int) -> str:
-        return self.manage("seed_sandbox", "--account", account, "--events", str(events),
-                           "--orders-per-event", str(orders_per_event))
+        return self.manage(
+            "seed_sandbox", "--account", account, "--events", str(events), "--orders-per-event", str(orders_per_event)
+        )
 
     def api_key(self, account: str) -> str:
         """A test key for `account`, which the dashboard will use too."""
@@ -77,10 +112,15 @@ class Stack:
 
     def add_users(self, users: dict[str, str], password: str) -> None:
         """Dashboard users, username -> role (a group: Door, Box office, Organizer), all with `password`."""
-        self.manage("shell", "-c", (
-            "from django.contrib.auth.models import Group, User\n"
-            f"for name, role in {users!r}.items():\n"
-            f"    User.objects.create_user(name, password={password!r}).groups.add(Group.objects.get(name=role))"))
+        self.manage(
+            "shell",
+            "-c",
+            (
+                "from django.contrib.auth.models import Group, User\n"
+                f"for name, role in {users!r}.items():\n"
+                f"    User.objects.create_user(name, password={password!r}).groups.add(Group.objects.get(name=role))"
+            ),
+        )
 
     def sandbox_db(self) -> sqlite3.Connection:
         return sqlite3.connect(self.dir / "sandbox.sqlite3")
@@ -100,11 +140,16 @@ class Stack:
         """
         for name, port in self.ports.items():
             app, settings_module = APPS[name]
-            server_env = {**self.env, "WEB_CONCURRENCY": str(self.workers), "GUNICORN_THREADS": str(self.threads),
-                          **({"DJANGO_SETTINGS_MODULE": settings_module} if settings_module else {}),
-                          **(env or {}).get(name, {})}
-            self.servers.start(app, port=port, env=server_env, args=(args or {}).get(name),
-                               output=self.log(name).open("w"))
+            server_env = {
+                **self.env,
+                "WEB_CONCURRENCY": str(self.workers),
+                "GUNICORN_THREADS": str(self.threads),
+                **({"DJANGO_SETTINGS_MODULE": settings_module} if settings_module else {}),
+                **(env or {}).get(name, {}),
+            }
+            self.servers.start(
+                app, port=port, env=server_env, args=(args or {}).get(name), output=self.log(name).open("w")
+            )
         self.servers.wait(self.ports, hint=f" (see the logs in {self.dir})")
 
     def stop(self) -> None:
@@ -113,8 +158,10 @@ class Stack:
     # --- clients ---------------------------------------------------------------------------
     def api(self, headers: dict[str, str] | None = None) -> Connection:
         """Straight to the sandbox with the key, as the dashboard's client sends it."""
-        return Connection(self.ports["sandbox"], {"Authorization": f"Bearer {self.key}",
-                                                  "Content-Type": "application/json", **(headers or {})})
+        return Connection(
+            self.ports["sandbox"],
+            {"Authorization": f"Bearer {self.key}", "Content-Type": "application/json", **(headers or {})},
+        )
 
     def floor(self) -> Connection:
         return Connection(self.ports["floor"])

@@ -11,8 +11,12 @@ class AuditFiltersForm(FilterForm):
     action = forms.ChoiceField(required=False, label="Action")
     staff = forms.ChoiceField(required=False, label="Staff member")
     outcome = forms.ChoiceField(required=False, choices=[("", "Any outcome"), *AuditEntry.Outcome.choices])
-    object_id = forms.CharField(required=False, max_length=64, label="Object id",
-                                widget=forms.SearchInput(attrs={"placeholder": "ord_…, evt_…", "autocomplete": "off"}))
+    object_id = forms.CharField(
+        required=False,
+        max_length=64,
+        label="Object id",
+        widget=forms.SearchInput(attrs={"placeholder": "ord_…, evt_…", "autocomplete": "off"}),
+    )
     date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
 

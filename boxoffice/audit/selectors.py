@@ -52,9 +52,7 @@ def audit_search(
     An object id matches the row's object, order or event, so pasting an
     order id also finds the refunds and check-ins made on it.
     """
-    entries = audit_list(
-        action=action or None, staff_username=staff_username or None, outcome=outcome or None
-    )
+    entries = audit_list(action=action or None, staff_username=staff_username or None, outcome=outcome or None)
     if object_id:
         entries = entries.filter(Q(object_id=object_id) | Q(order_id=object_id) | Q(event_id=object_id))
     if date_from:

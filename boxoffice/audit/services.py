@@ -48,8 +48,13 @@ def audited[T](
     The fields are what is known up front; `from_value` reads more from the
     answer (a created object's id, a full refund's amount).
     """
-    fields: dict[str, Any] = {"object_id": object_id, "event_id": event_id, "order_id": order_id,
-                              "amount": amount, "currency": currency}
+    fields: dict[str, Any] = {
+        "object_id": object_id,
+        "event_id": event_id,
+        "order_id": order_id,
+        "amount": amount,
+        "currency": currency,
+    }
     known = dict(detail or {})
     try:
         sent = send()
@@ -59,15 +64,26 @@ def audited[T](
             failure["field"] = exc.field
         if isinstance(exc, ConnectionFailed):
             failure["may_have_reached_server"] = exc.may_have_reached_server
-        audit_record(staff=staff, action=action, object_type=object_type, outcome=outcome_for(exc),
-                     error_code=exc.code, message=exc.message, idempotency_key=idempotency_key,
-                     detail=failure, **fields)
+        audit_record(
+            staff=staff,
+            action=action,
+            object_type=object_type,
+            outcome=outcome_for(exc),
+            error_code=exc.code,
+            message=exc.message,
+            idempotency_key=idempotency_key,
+            detail=failure,
+            **fields,
+        )
         raise
     if from_value is not None and sent.value is not None:
         fields.update(from_value(sent.value))
     audit_record(
-        staff=staff, action=action, object_type=object_type,
-        outcome=Outcome.REPLAYED if sent.replayed else Outcome.SUCCEEDED, idempotency_key=idempotency_key,
+        staff=staff,
+        action=action,
+        object_type=object_type,
+        outcome=Outcome.REPLAYED if sent.replayed else Outcome.SUCCEEDED,
+        idempotency_key=idempotency_key,
         detail={**known, "status": sent.status, "request_id": sent.request_id, "attempts": sent.attempts},
         **fields,
     )

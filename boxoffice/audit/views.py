@@ -23,8 +23,12 @@ def audit_log(request: HtmxHttpRequest) -> HttpResponse:
     if form.is_valid():
         filters = form.values()
         entries = audit_search(
-            action=filters["action"], staff_username=filters["staff"], outcome=filters["outcome"],
-            object_id=filters["object_id"], date_from=filters["date_from"], date_to=filters["date_to"],
+            action=filters["action"],
+            staff_username=filters["staff"],
+            outcome=filters["outcome"],
+            object_id=filters["object_id"],
+            date_from=filters["date_from"],
+            date_to=filters["date_to"],
         )
     page = Paginator(entries, PAGE_SIZE).get_page(form.page_number)
     status = 200 if form.is_valid() else 422

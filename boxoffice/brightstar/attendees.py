@@ -32,8 +32,9 @@ def attendee_list(
     limit: int = 20,
     offset: int = 0,
 ) -> Page[Attendee]:
-    response = client.get(f"events/{event_id}/attendees",
-                          params=_attendee_params(ticket_type, checked_in, q, limit, offset))
+    response = client.get(
+        f"events/{event_id}/attendees", params=_attendee_params(ticket_type, checked_in, q, limit, offset)
+    )
     return Page.from_response(response, Attendee, limit=limit, offset=offset)
 
 
@@ -55,9 +56,11 @@ def attendee_iter(
     offset = 0
     while True:
         response = client.request(
-            "GET", f"events/{event_id}/attendees",
+            "GET",
+            f"events/{event_id}/attendees",
             params=_attendee_params(ticket_type, checked_in, q, page_size, offset),
-            max_attempts=EXPORT_MAX_ATTEMPTS, retry_after_cap=EXPORT_RETRY_AFTER_CAP,
+            max_attempts=EXPORT_MAX_ATTEMPTS,
+            retry_after_cap=EXPORT_RETRY_AFTER_CAP,
         )
         page = Page.from_response(response, Attendee, limit=page_size, offset=offset)
         yield from page.items
@@ -119,11 +122,18 @@ def attendee_check_in(
     body: dict[str, str | None] = {"barcode": barcode} if barcode is not None else {"attendee_id": attendee_id}
     if scanned_at is not None:
         body["scanned_at"] = as_api_date(scanned_at)
-    return client.send("POST", f"events/{event_id}/checkins", Attendee.from_json, json=body,
-                       idempotency_key=idempotency_key, max_attempts=max_attempts)
+    return client.send(
+        "POST",
+        f"events/{event_id}/checkins",
+        Attendee.from_json,
+        json=body,
+        idempotency_key=idempotency_key,
+        max_attempts=max_attempts,
+    )
 
 
 def attendee_check_in_undo(*, event_id: str, attendee_id: str, idempotency_key: str | None = None) -> Sent[Attendee]:
     """Take a check-in back (a mistaken scan); 409 NOT_CHECKED_IN if there was none."""
-    return client.send("DELETE", f"events/{event_id}/checkins/{attendee_id}", Attendee.from_json,
-                       idempotency_key=idempotency_key)
+    return client.send(
+        "DELETE", f"events/{event_id}/checkins/{attendee_id}", Attendee.from_json, idempotency_key=idempotency_key
+    )

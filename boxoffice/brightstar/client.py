@@ -234,7 +234,12 @@ def request(
             )
             logger.warning(
                 "Retrying %s %s after %r (attempt %d/%d, sleeping %.2f s)",
-                method, path, redact(str(exc)), attempt, max_attempts, delay,
+                method,
+                path,
+                redact(str(exc)),
+                attempt,
+                max_attempts,
+                delay,
             )
             _sleep(delay)
             attempt += 1

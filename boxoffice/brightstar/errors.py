@@ -174,10 +174,15 @@ def error_from_response(response: requests.Response) -> BrightStarError:
         # truncated body. A 5xx is still the server's fault (and retryable);
         # anything else means we cannot trust what we got.
         if status >= 500:
-            return ServerError(f"BrightStar answered {status} without a readable body",
-                               status=status, request_id=request_id)
-        return ConnectionFailed(f"BrightStar answered {status} with an unreadable body", status=status,
-                                code=BAD_RESPONSE, request_id=request_id)
+            return ServerError(
+                f"BrightStar answered {status} without a readable body", status=status, request_id=request_id
+            )
+        return ConnectionFailed(
+            f"BrightStar answered {status} with an unreadable body",
+            status=status,
+            code=BAD_RESPONSE,
+            request_id=request_id,
+        )
 
     known = {"code", "message", "field"}
     kwargs: dict[str, Any] = {

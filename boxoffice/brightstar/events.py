@@ -43,8 +43,16 @@ def event_create(
     status: str | None = None,
     idempotency_key: str,
 ) -> Sent[Event]:
-    body = _event_body(title=title, start_date=start_date, end_date=end_date, description=description,
-                       venue=venue, currency=currency, timezone=timezone, status=status)
+    body = _event_body(
+        title=title,
+        start_date=start_date,
+        end_date=end_date,
+        description=description,
+        venue=venue,
+        currency=currency,
+        timezone=timezone,
+        status=status,
+    )
     return client.send("POST", "events", Event.from_json, json=body, idempotency_key=idempotency_key)
 
 
@@ -62,8 +70,16 @@ def event_update(
     idempotency_key: str | None = None,
 ) -> Sent[Event]:
     """Change only the fields given (None means "leave as is")."""
-    body = _event_body(title=title, start_date=start_date, end_date=end_date, description=description,
-                       venue=venue, currency=currency, timezone=timezone, status=status)
+    body = _event_body(
+        title=title,
+        start_date=start_date,
+        end_date=end_date,
+        description=description,
+        venue=venue,
+        currency=currency,
+        timezone=timezone,
+        status=status,
+    )
     return client.send("PATCH", f"events/{event_id}", Event.from_json, json=body, idempotency_key=idempotency_key)
 
 
@@ -91,8 +107,9 @@ def ticket_type_create(
     require_int("price", price)
     require_int("quantity", quantity)
     body = {"name": name, "price": price, "quantity": quantity}
-    return client.send("POST", f"events/{event_id}/tickets", TicketType.from_json, json=body,
-                       idempotency_key=idempotency_key)
+    return client.send(
+        "POST", f"events/{event_id}/tickets", TicketType.from_json, json=body, idempotency_key=idempotency_key
+    )
 
 
 def ticket_type_update(
@@ -106,5 +123,6 @@ def ticket_type_update(
     require_int("price", price)
     require_int("quantity", quantity)
     body = {k: v for k, v in {"name": name, "price": price, "quantity": quantity}.items() if v is not None}
-    return client.send("PATCH", f"tickets/{ticket_type_id}", TicketType.from_json, json=body,
-                       idempotency_key=idempotency_key)
+    return client.send(
+        "PATCH", f"tickets/{ticket_type_id}", TicketType.from_json, json=body, idempotency_key=idempotency_key
+    )

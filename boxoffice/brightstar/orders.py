@@ -79,8 +79,9 @@ def order_refund(
         body["expected_amount_refunded"] = expected_amount_refunded
     if attendee_ids:
         body["attendee_ids"] = list(attendee_ids)
-    return client.send("POST", f"orders/{order_id}/refund", Refund.from_json, json=body,
-                       idempotency_key=idempotency_key)
+    return client.send(
+        "POST", f"orders/{order_id}/refund", Refund.from_json, json=body, idempotency_key=idempotency_key
+    )
 
 
 def order_resend(*, order_id: str, idempotency_key: str) -> Sent[Resend]:

@@ -70,24 +70,28 @@ class Event:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Self:
-        return _build(cls, data, lambda d: cls(
-            id=d["id"],
-            title=d["title"],
-            description=d.get("description") or "",
-            start_date=_required_datetime(d["start_date"]),
-            end_date=parse_datetime(d.get("end_date")),
-            venue=d.get("venue") or "",
-            currency=d.get("currency") or "USD",
-            timezone=d.get("timezone") or "UTC",
-            status=d["status"],
-            capacity=_integer(d.get("capacity", 0)),
-            tickets_sold=_integer(d.get("tickets_sold", 0)),
-            tickets_checked_in=_integer(d.get("tickets_checked_in", 0)),
-            gross_sales=_integer(d.get("gross_sales", 0)),
-            amount_refunded=_integer(d.get("amount_refunded", 0)),
-            created_at=parse_datetime(d.get("created_at")),
-            updated_at=parse_datetime(d.get("updated_at")),
-        ))
+        return _build(
+            cls,
+            data,
+            lambda d: cls(
+                id=d["id"],
+                title=d["title"],
+                description=d.get("description") or "",
+                start_date=_required_datetime(d["start_date"]),
+                end_date=parse_datetime(d.get("end_date")),
+                venue=d.get("venue") or "",
+                currency=d.get("currency") or "USD",
+                timezone=d.get("timezone") or "UTC",
+                status=d["status"],
+                capacity=_integer(d.get("capacity", 0)),
+                tickets_sold=_integer(d.get("tickets_sold", 0)),
+                tickets_checked_in=_integer(d.get("tickets_checked_in", 0)),
+                gross_sales=_integer(d.get("gross_sales", 0)),
+                amount_refunded=_integer(d.get("amount_refunded", 0)),
+                created_at=parse_datetime(d.get("created_at")),
+                updated_at=parse_datetime(d.get("updated_at")),
+            ),
+        )
 
     @property
     def net_sales(self) -> int:
@@ -108,17 +112,21 @@ class TicketType:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Self:
-        return _build(cls, data, lambda d: cls(
-            id=d["id"],
-            event_id=d["event_id"],
-            name=d["name"],
-            price=_integer(d["price"]),
-            quantity=_integer(d["quantity"]),
-            quantity_sold=_integer(d.get("quantity_sold", 0)),
-            checked_in_count=_integer(d.get("checked_in_count", 0)),
-            created_at=parse_datetime(d.get("created_at")),
-            updated_at=parse_datetime(d.get("updated_at")),
-        ))
+        return _build(
+            cls,
+            data,
+            lambda d: cls(
+                id=d["id"],
+                event_id=d["event_id"],
+                name=d["name"],
+                price=_integer(d["price"]),
+                quantity=_integer(d["quantity"]),
+                quantity_sold=_integer(d.get("quantity_sold", 0)),
+                checked_in_count=_integer(d.get("checked_in_count", 0)),
+                created_at=parse_datetime(d.get("created_at")),
+                updated_at=parse_datetime(d.get("updated_at")),
+            ),
+        )
 
     @property
     def available(self) -> int:
@@ -142,19 +150,23 @@ class Attendee:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Self:
-        return _build(cls, data, lambda d: cls(
-            id=d["id"],
-            event_id=d["event_id"],
-            order_id=d["order_id"],
-            ticket_type_id=d["ticket_type_id"],
-            name=d.get("name") or "",
-            email=d.get("email") or "",
-            barcode=d["barcode"],
-            status=d["status"],
-            checked_in=bool(d["checked_in"]),
-            checked_in_at=parse_datetime(d.get("checked_in_at")),
-            updated_at=parse_datetime(d.get("updated_at")),
-        ))
+        return _build(
+            cls,
+            data,
+            lambda d: cls(
+                id=d["id"],
+                event_id=d["event_id"],
+                order_id=d["order_id"],
+                ticket_type_id=d["ticket_type_id"],
+                name=d.get("name") or "",
+                email=d.get("email") or "",
+                barcode=d["barcode"],
+                status=d["status"],
+                checked_in=bool(d["checked_in"]),
+                checked_in_at=parse_datetime(d.get("checked_in_at")),
+                updated_at=parse_datetime(d.get("updated_at")),
+            ),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,8 +177,11 @@ class OrderItem:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Self:
-        return cls(ticket_type_id=data["ticket_type_id"], quantity=int(data["quantity"]),
-                   unit_price=_integer(data["unit_price"]))
+        return cls(
+            ticket_type_id=data["ticket_type_id"],
+            quantity=int(data["quantity"]),
+            unit_price=_integer(data["unit_price"]),
+        )
 
     @property
     def subtotal(self) -> int:
@@ -187,15 +202,19 @@ class Refund:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Self:
-        return _build(cls, data, lambda d: cls(
-            id=d["id"],
-            order_id=d["order_id"],
-            amount=_integer(d["amount"]),
-            reason=d.get("reason") or "",
-            created_at=parse_datetime(d.get("created_at")),
-            attendee_ids=tuple(str(a) for a in d.get("attendee_ids") or ()),
-            order=Order.from_json(d["order"]) if isinstance(d.get("order"), dict) else None,
-        ))
+        return _build(
+            cls,
+            data,
+            lambda d: cls(
+                id=d["id"],
+                order_id=d["order_id"],
+                amount=_integer(d["amount"]),
+                reason=d.get("reason") or "",
+                created_at=parse_datetime(d.get("created_at")),
+                attendee_ids=tuple(str(a) for a in d.get("attendee_ids") or ()),
+                order=Order.from_json(d["order"]) if isinstance(d.get("order"), dict) else None,
+            ),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,10 +229,17 @@ class EventRef:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Self:
-        return _build(cls, data, lambda d: cls(
-            id=d["id"], title=d["title"], start_date=_required_datetime(d["start_date"]),
-            currency=d.get("currency") or "USD", timezone=d.get("timezone") or "UTC",
-        ))
+        return _build(
+            cls,
+            data,
+            lambda d: cls(
+                id=d["id"],
+                title=d["title"],
+                start_date=_required_datetime(d["start_date"]),
+                currency=d.get("currency") or "USD",
+                timezone=d.get("timezone") or "UTC",
+            ),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,8 +284,9 @@ class Order:
             attendees=None if attendees is None else tuple(Attendee.from_json(a) for a in attendees),
             refunds=None if refunds is None else tuple(Refund.from_json(r) for r in refunds),
             event=EventRef.from_json(d["event"]) if isinstance(d.get("event"), dict) else None,
-            ticket_type_names=(None if d.get("ticket_types") is None
-                               else {t["id"]: t["name"] for t in d["ticket_types"]}),
+            ticket_type_names=(
+                None if d.get("ticket_types") is None else {t["id"]: t["name"] for t in d["ticket_types"]}
+            ),
         )
 
     @property
@@ -275,9 +302,9 @@ class Resend:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Self:
-        return _build(cls, data, lambda d: cls(
-            order_id=d["order_id"], email=d["email"], sent_at=parse_datetime(d.get("sent_at"))
-        ))
+        return _build(
+            cls, data, lambda d: cls(order_id=d["order_id"], email=d["email"], sent_at=parse_datetime(d.get("sent_at")))
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,8 +72,9 @@ def device_key(user, event_id: str) -> str:
     return salted_hmac("door-device", f"{user.pk}:{roles}:{event_id}", algorithm="sha256").hexdigest()[:24]
 
 
-def device_copy_page(*, event_id: str, after: int = 0, since: datetime | None = None,
-                     limit: int = PAGE_SIZE) -> dict | None:
+def device_copy_page(
+    *, event_id: str, after: int = 0, since: datetime | None = None, limit: int = PAGE_SIZE
+) -> dict | None:
     """One page of the copy, in replica id order; None while the replica has not synced once.
 
     `since` gives only the rows that changed after it (a check-in, a void, an
@@ -85,7 +86,7 @@ def device_copy_page(*, event_id: str, after: int = 0, since: datetime | None = 
     rows = ReplicaTicket.objects.filter(event_id=event_id, id__gt=after).order_by("id")
     if since is not None:
         rows = rows.filter(Q(updated_at__gte=since) | Q(checked_in_at__gte=since))
-    found = list(rows.values_list("id", "barcode", "name", "ticket_type_name", "status", "checked_in")[:limit + 1])
+    found = list(rows.values_list("id", "barcode", "name", "ticket_type_name", "status", "checked_in")[: limit + 1])
     more = len(found) > limit
     found = found[:limit]
     seed = event_seed(event_id)

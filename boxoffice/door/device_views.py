@@ -61,8 +61,10 @@ def upload(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
         return JsonResponse({"error": "too large"}, status=413)
     try:
         body = json.loads(request.body)
-        raw = [(str(s["key"])[:255], str(s["barcode"])[:64], parse_datetime(s["scanned_at"]))
-               for s in body["scans"][:UPLOAD_MAX]]
+        raw = [
+            (str(s["key"])[:255], str(s["barcode"])[:64], parse_datetime(s["scanned_at"]))
+            for s in body["scans"][:UPLOAD_MAX]
+        ]
         phone = str(body.get("device", ""))[:36]
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": "not a device upload"}, status=400)
@@ -70,8 +72,9 @@ def upload(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     if len(scans) != len(raw):
         return JsonResponse({"error": "each scan needs a key and a time with its zone"}, status=400)
     done = device_scans_upload(event_id=event_id, device=phone, scans=scans, staff=request.user)
-    return _private(JsonResponse({"results": [{"key": r.idempotency_key, "result": r.result, "code": r.code}
-                                              for r in done]}))
+    return _private(
+        JsonResponse({"results": [{"key": r.idempotency_key, "result": r.result, "code": r.code} for r in done]})
+    )
 
 
 @cache

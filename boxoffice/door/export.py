@@ -35,8 +35,17 @@ def _rows(attendees: Iterator, names: dict[str, str]) -> Iterator[str]:
     try:
         for a in attendees:
             at = timezone.localtime(a.checked_in_at).isoformat() if a.checked_in_at else ""
-            yield writer.writerow([_cell(a.name), _cell(a.email), _cell(names.get(a.ticket_type_id, "")),
-                                   a.barcode, a.status, "yes" if a.checked_in else "no", at])
+            yield writer.writerow(
+                [
+                    _cell(a.name),
+                    _cell(a.email),
+                    _cell(names.get(a.ticket_type_id, "")),
+                    a.barcode,
+                    a.status,
+                    "yes" if a.checked_in else "no",
+                    at,
+                ]
+            )
     except errors.BrightStarError as exc:
         # The headers are gone already: say so in the file rather than end it silently short.
         yield writer.writerow([f"EXPORT INCOMPLETE: {describe(exc)}"])

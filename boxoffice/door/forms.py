@@ -36,12 +36,14 @@ class UndoForm(forms.Form):
 class AttendeeFilterForm(FilterForm):
     CHECKED_IN = {"": None, "yes": True, "no": False}
 
-    q = forms.CharField(max_length=200, required=False, label="Name or email",
-                        widget=forms.SearchInput(attrs={"autocomplete": "off"}))
+    q = forms.CharField(
+        max_length=200, required=False, label="Name or email", widget=forms.SearchInput(attrs={"autocomplete": "off"})
+    )
     # Text with a menu, not a choice: a tier added since the names were cached still filters.
     ticket_type = forms.CharField(max_length=64, required=False, label="Ticket type", widget=forms.Select)
     checked_in = forms.ChoiceField(
-        choices=[("", "Everyone"), ("yes", "Checked in"), ("no", "Not checked in")], required=False,
+        choices=[("", "Everyone"), ("yes", "Checked in"), ("no", "Not checked in")],
+        required=False,
         label="Checked in",
     )
 

@@ -82,8 +82,15 @@ def first_admitted_by(attendee_id: str) -> str:
 
 
 def admitted(event_id: str, attendee: Attendee, barcode: str = "") -> ScanResult:
-    return ScanResult("admitted", OK, "Admitted", attendee=attendee, barcode=barcode or attendee.barcode,
-                      ticket_type=ticket_type_name(event_id, attendee.ticket_type_id), undo=True)
+    return ScanResult(
+        "admitted",
+        OK,
+        "Admitted",
+        attendee=attendee,
+        barcode=barcode or attendee.barcode,
+        ticket_type=ticket_type_name(event_id, attendee.ticket_type_id),
+        undo=True,
+    )
 
 
 def refused(event_id: str, exc: errors.BrightStarError, barcode: str = "") -> ScanResult:
@@ -104,8 +111,15 @@ def refused(event_id: str, exc: errors.BrightStarError, barcode: str = "") -> Sc
 
 
 def undone(event_id: str, attendee: Attendee) -> ScanResult:
-    return ScanResult("undone", NONE, "Check-in undone", "The ticket can be scanned again.", attendee=attendee,
-                      ticket_type=ticket_type_name(event_id, attendee.ticket_type_id), barcode=attendee.barcode)
+    return ScanResult(
+        "undone",
+        NONE,
+        "Check-in undone",
+        "The ticket can be scanned again.",
+        attendee=attendee,
+        ticket_type=ticket_type_name(event_id, attendee.ticket_type_id),
+        barcode=attendee.barcode,
+    )
 
 
 def undo_refused(exc: errors.BrightStarError) -> ScanResult:
@@ -118,9 +132,18 @@ def _as_attendee(verdict: OfflineVerdict) -> Attendee | None:
     t = verdict.ticket
     if t is None:
         return None
-    return Attendee(id=t.attendee_id, event_id=t.event_id, order_id="", ticket_type_id=t.ticket_type_id,
-                    name=t.name, email="", barcode=t.barcode, status=t.status, checked_in=t.checked_in,
-                    checked_in_at=t.checked_in_at)
+    return Attendee(
+        id=t.attendee_id,
+        event_id=t.event_id,
+        order_id="",
+        ticket_type_id=t.ticket_type_id,
+        name=t.name,
+        email="",
+        barcode=t.barcode,
+        status=t.status,
+        checked_in=t.checked_in,
+        checked_in_at=t.checked_in_at,
+    )
 
 
 def offline(verdict: OfflineVerdict, barcode: str = "") -> ScanResult:
@@ -131,13 +154,28 @@ def offline(verdict: OfflineVerdict, barcode: str = "") -> ScanResult:
     name = verdict.ticket.ticket_type_name if verdict.ticket else ""
     barcode = barcode or (attendee.barcode if attendee else "")
     if verdict.undone:
-        return ScanResult("undone_offline", NONE, feedback.DOOR_OFFLINE_UNDONE, feedback.DOOR_OFFLINE_UNDONE_DETAIL,
-                          attendee=attendee, ticket_type=name, barcode=barcode)
+        return ScanResult(
+            "undone_offline",
+            NONE,
+            feedback.DOOR_OFFLINE_UNDONE,
+            feedback.DOOR_OFFLINE_UNDONE_DETAIL,
+            attendee=attendee,
+            ticket_type=name,
+            barcode=barcode,
+        )
     data = {"when": local_time(verdict.when, _zone_of(verdict)), "who": verdict.who}
     word, detail = feedback.door_offline_words(verdict.code, **data)
     if verdict.admitted:
-        return ScanResult("admitted_offline", OK_OFFLINE, word, detail, attendee=attendee, ticket_type=name,
-                          barcode=barcode, undo=True)
+        return ScanResult(
+            "admitted_offline",
+            OK_OFFLINE,
+            word,
+            detail,
+            attendee=attendee,
+            ticket_type=name,
+            barcode=barcode,
+            undo=True,
+        )
     outcome, tone = _REFUSED.get(verdict.code, ("unanswered", NONE))
     return ScanResult(outcome, tone, word, detail, attendee=attendee, ticket_type=name, barcode=barcode)
 
@@ -149,6 +187,12 @@ def _zone_of(verdict: OfflineVerdict) -> str:
 def waiting(verdict: OfflineVerdict, barcode: str = "") -> ScanResult:
     """Online, but the ticket was let in offline and BrightStar has not heard yet: already in."""
     data = {"when": local_time(verdict.when, _zone_of(verdict)), "who": verdict.who or "a door"}
-    return ScanResult("duplicate", WARN, feedback.DOOR[errors.ALREADY_CHECKED_IN][0].say(data),
-                      feedback.DOOR_WAITING_TO_SYNC.format_map(data), attendee=_as_attendee(verdict),
-                      ticket_type=verdict.ticket.ticket_type_name if verdict.ticket else "", barcode=barcode)
+    return ScanResult(
+        "duplicate",
+        WARN,
+        feedback.DOOR[errors.ALREADY_CHECKED_IN][0].say(data),
+        feedback.DOOR_WAITING_TO_SYNC.format_map(data),
+        attendee=_as_attendee(verdict),
+        ticket_type=verdict.ticket.ticket_type_name if verdict.ticket else "",
+        barcode=barcode,
+    )

@@ -37,8 +37,9 @@ def attendee_list(
     limit: int = 20,
     offset: int = 0,
 ) -> Page[Attendee]:
-    return api.attendee_list(event_id=event_id, ticket_type=ticket_type, checked_in=checked_in, q=q,
-                             limit=limit, offset=offset)
+    return api.attendee_list(
+        event_id=event_id, ticket_type=ticket_type, checked_in=checked_in, q=q, limit=limit, offset=offset
+    )
 
 
 def attendee_iter(
@@ -49,8 +50,9 @@ def attendee_iter(
     q: str | None = None,
     page_size: int = api.EXPORT_PAGE_SIZE,
 ) -> Iterator[Attendee]:
-    return api.attendee_iter(event_id=event_id, ticket_type=ticket_type, checked_in=checked_in, q=q,
-                             page_size=page_size)
+    return api.attendee_iter(
+        event_id=event_id, ticket_type=ticket_type, checked_in=checked_in, q=q, page_size=page_size
+    )
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,12 @@ class Counters:
 def counters_from(event_id: str, ticket_types: tuple[TicketType, ...]) -> Counters:
     """BrightStar's figures, plus the admissions decided here it has not heard of yet (no call)."""
     waiting = venue_selectors.waiting_by_type(event_id=event_id)
-    return Counters(tuple(venue_selectors.TypeCount(t.id, t.name, t.checked_in_count + waiting[t.id],
-                                                    t.quantity_sold) for t in ticket_types))
+    return Counters(
+        tuple(
+            venue_selectors.TypeCount(t.id, t.name, t.checked_in_count + waiting[t.id], t.quantity_sold)
+            for t in ticket_types
+        )
+    )
 
 
 def counters_offline(event_id: str) -> Counters | None:
@@ -83,8 +89,11 @@ def counters_offline(event_id: str) -> Counters | None:
     if copy is None:
         return None
     venue.went_offline(event_id=event_id)
-    return Counters(tuple(venue_selectors.replica_counts(event_id=event_id, ticket_types=copy.ticket_types)),
-                    offline=True, synced_at=copy.synced_at)
+    return Counters(
+        tuple(venue_selectors.replica_counts(event_id=event_id, ticket_types=copy.ticket_types)),
+        offline=True,
+        synced_at=copy.synced_at,
+    )
 
 
 def door_counters(*, event_id: str) -> Counters:
@@ -167,18 +176,24 @@ def attendee_check_in(
     attempts = 1 if cache.get(_silent_key(event_id)) else None
     try:
         sent = audited(
-            lambda: api.attendee_check_in(event_id=event_id, barcode=barcode, attendee_id=attendee_id,
-                                          idempotency_key=key, max_attempts=attempts),
-            staff=staff, action="attendee.check_in", object_type="attendee", idempotency_key=key,
+            lambda: api.attendee_check_in(
+                event_id=event_id, barcode=barcode, attendee_id=attendee_id, idempotency_key=key, max_attempts=attempts
+            ),
+            staff=staff,
+            action="attendee.check_in",
+            object_type="attendee",
+            idempotency_key=key,
             # Until the API answers, a scan names a barcode, not an attendee.
-            object_id=attendee_id or "", event_id=event_id,
+            object_id=attendee_id or "",
+            event_id=event_id,
             detail={"barcode": barcode} if barcode is not None else {},
             from_value=lambda a: {"object_id": a.id, "order_id": a.order_id},
         )
     except venue.UNREACHABLE:
         cache.set(_silent_key(event_id), True, SILENT_SECONDS)
-        verdict = venue.offline_check_in(event_id=event_id, barcode=barcode, attendee_id=attendee_id,
-                                         idempotency_key=key, staff=staff, door=door)
+        verdict = venue.offline_check_in(
+            event_id=event_id, barcode=barcode, attendee_id=attendee_id, idempotency_key=key, staff=staff, door=door
+        )
         if verdict is None:  # no replica: the door never opened while BrightStar answered
             raise
         return verdict
@@ -204,12 +219,18 @@ def attendee_check_in_undo(*, event_id: str, attendee_id: str, staff, door: str 
     try:
         sent = audited(
             lambda: api.attendee_check_in_undo(event_id=event_id, attendee_id=attendee_id, idempotency_key=key),
-            staff=staff, action="attendee.check_in_undo", object_type="attendee", idempotency_key=key,
-            object_id=attendee_id, event_id=event_id, from_value=lambda a: {"order_id": a.order_id},
+            staff=staff,
+            action="attendee.check_in_undo",
+            object_type="attendee",
+            idempotency_key=key,
+            object_id=attendee_id,
+            event_id=event_id,
+            from_value=lambda a: {"order_id": a.order_id},
         )
     except venue.UNREACHABLE:
-        verdict = venue.offline_undo(event_id=event_id, attendee_id=attendee_id, idempotency_key=key, staff=staff,
-                                     door=door)
+        verdict = venue.offline_undo(
+            event_id=event_id, attendee_id=attendee_id, idempotency_key=key, staff=staff, door=door
+        )
         if verdict is None:
             raise
         return verdict

@@ -62,8 +62,12 @@ def _answer(request: HtmxHttpRequest, event_id: str, result, *, tapped: bool = F
     """The panel (and a line for the scan log) for htmx; the whole page otherwise."""
     if not request.htmx:
         return _page(request, event_id, result)
-    response = render_page(request, "door/scan.html", {"result": result, "event_id": event_id,
-                                                       "undo_seconds": UNDO_SECONDS}, fragment="scanned")
+    response = render_page(
+        request,
+        "door/scan.html",
+        {"result": result, "event_id": event_id, "undo_seconds": UNDO_SECONDS},
+        fragment="scanned",
+    )
     if tapped:  # the search list shows states: let it refresh itself
         trigger_client_event(response, "door:refresh")
     return response
@@ -84,8 +88,12 @@ def scan(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     attendee_id = form.cleaned_data["attendee_id"] or None
     try:
         attendee = services.attendee_check_in(
-            event_id=event_id, barcode=barcode or None, attendee_id=attendee_id,
-            idempotency_key=form.cleaned_data["idempotency_key"], staff=request.user, door=_door(request),
+            event_id=event_id,
+            barcode=barcode or None,
+            attendee_id=attendee_id,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            staff=request.user,
+            door=_door(request),
         )
     except errors.BrightStarError as exc:
         result = outcomes.refused(event_id, exc, barcode)
@@ -105,14 +113,20 @@ def undo(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
         return HttpResponse(status=204) if request.htmx else redirect("door:scan", event_id=event_id)
     try:
         attendee = services.attendee_check_in_undo(
-            event_id=event_id, attendee_id=form.cleaned_data["attendee_id"], staff=request.user, door=_door(request),
+            event_id=event_id,
+            attendee_id=form.cleaned_data["attendee_id"],
+            staff=request.user,
+            door=_door(request),
         )
     except errors.BrightStarError as exc:
         result = outcomes.undo_refused(exc)
     else:
         if isinstance(attendee, OfflineVerdict):
-            result = (outcomes.offline(attendee) if attendee.undone
-                      else outcomes.undo_refused(errors.Conflict("not checked in", code=errors.NOT_CHECKED_IN)))
+            result = (
+                outcomes.offline(attendee)
+                if attendee.undone
+                else outcomes.undo_refused(errors.Conflict("not checked in", code=errors.NOT_CHECKED_IN))
+            )
         else:
             result = outcomes.undone(event_id, attendee)
     return _answer(request, event_id, result, tapped=True)
@@ -124,9 +138,12 @@ def counters_view(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     if not request.htmx:  # the fragment's URL opened directly: show the door page it belongs to
         return redirect("door:scan", event_id=event_id)
     # One call, fresh (never the cache): the door needs who is in *now*; the replica when BrightStar is silent.
-    return render_page(request, "door/scan.html",
-                       {"counters": services.door_counters(event_id=event_id), "event_id": event_id},
-                       fragment="counters")
+    return render_page(
+        request,
+        "door/scan.html",
+        {"counters": services.door_counters(event_id=event_id), "event_id": event_id},
+        fragment="counters",
+    )
 
 
 @require_GET
@@ -136,16 +153,25 @@ def mode_view(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     if not request.htmx:
         return redirect("door:scan", event_id=event_id)
     venue.door_seen(event_id=event_id)
-    return render_page(request, "door/scan.html",
-                       {"mode": venue_selectors.door_mode(event_id=event_id), "event_id": event_id}, fragment="mode")
+    return render_page(
+        request,
+        "door/scan.html",
+        {"mode": venue_selectors.door_mode(event_id=event_id), "event_id": event_id},
+        fragment="mode",
+    )
 
 
 @require_GET
 @requires(CHECK_IN)
 def search(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     q = search_text(request.GET.get("q"))
-    context: dict[str, Any] = {"q": q, "event_id": event_id, "found": None, "message": "",
-                               "zone": services.event_zone(event_id)}
+    context: dict[str, Any] = {
+        "q": q,
+        "event_id": event_id,
+        "found": None,
+        "message": "",
+        "zone": services.event_zone(event_id),
+    }
     if len(q) >= 2:
         try:
             page = services.attendee_list(event_id=event_id, q=q, limit=SEARCH_LIMIT)
@@ -169,8 +195,9 @@ def attendees(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     event = event_get(event_id=event_id)
     names = services.ticket_type_names(event_id)
     form = AttendeeFilterForm(request.GET, names=names)
-    page = services.attendee_list(event_id=event_id, **form.values(), limit=LIST_PAGE_SIZE,
-                                  offset=form.offset(LIST_PAGE_SIZE))
+    page = services.attendee_list(
+        event_id=event_id, **form.values(), limit=LIST_PAGE_SIZE, offset=form.offset(LIST_PAGE_SIZE)
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -227,9 +254,12 @@ def attendees_print(request: HtmxHttpRequest, event_id: str) -> StreamingHttpRes
             try:
                 for batch in batched(rows, PRINT_BATCH):
                     count += len(batch)
-                    yield render_to_string("door/print.html#rows", {
-                        "rows": [{"attendee": a, "ticket_type": names.get(a.ticket_type_id, "")} for a in batch],
-                    })
+                    yield render_to_string(
+                        "door/print.html#rows",
+                        {
+                            "rows": [{"attendee": a, "ticket_type": names.get(a.ticket_type_id, "")} for a in batch],
+                        },
+                    )
             except errors.BrightStarError as exc:
                 # The page has started: say on paper that it stops short, never end it silently.
                 yield render_to_string("door/print.html#incomplete", {"message": describe(exc)})

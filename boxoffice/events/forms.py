@@ -66,19 +66,23 @@ class EventForm(ApiErrorsMixin, forms.Form):
     )
     end_date = forms.DateTimeField(label="Ends", required=False, widget=LocalDateTimeInput())
     venue = forms.CharField(max_length=200, required=False)
-    currency = forms.ChoiceField(choices=[(c, c) for c in CURRENCIES], initial="USD",
-                                 help_text="Cannot change once tickets are sold.")
+    currency = forms.ChoiceField(
+        choices=[(c, c) for c in CURRENCIES], initial="USD", help_text="Cannot change once tickets are sold."
+    )
     # Left empty: the account's zone (new events) or as it was (edits).
     timezone = forms.CharField(
-        label="Time zone", max_length=64, required=False,
+        label="Time zone",
+        max_length=64,
+        required=False,
         help_text="Its times are shown and typed in this zone (an IANA name, like Europe/Berlin).",
     )
     description = forms.CharField(max_length=10_000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
     # Issued with the create form so a double click creates one event, not two.
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=255)
 
-    api_fields = {name: name for name in ("title", "start_date", "end_date", "venue", "currency", "description",
-                                          "timezone")}
+    api_fields = {
+        name: name for name in ("title", "start_date", "end_date", "venue", "currency", "description", "timezone")
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,9 +108,15 @@ class EventForm(ApiErrorsMixin, forms.Form):
     @classmethod
     def for_event(cls, event, data=None) -> "EventForm":
         # To the minute, as the input shows it: seconds would count as a change on every save.
-        initial = {"title": event.title, "start_date": _minute(event.start_date), "end_date": _minute(event.end_date),
-                   "venue": event.venue, "currency": event.currency, "description": event.description,
-                   "timezone": event.timezone}
+        initial = {
+            "title": event.title,
+            "start_date": _minute(event.start_date),
+            "end_date": _minute(event.end_date),
+            "venue": event.venue,
+            "currency": event.currency,
+            "description": event.description,
+            "timezone": event.timezone,
+        }
         form = cls(data, initial=initial, prefix="event")
         currency = form.fields["currency"]
         if event.currency not in CURRENCIES and isinstance(currency, forms.ChoiceField):
@@ -134,10 +144,17 @@ class EventForm(ApiErrorsMixin, forms.Form):
 
 class TicketTypeForm(ApiErrorsMixin, forms.Form):
     name = forms.CharField(max_length=200, error_messages={"required": "Give the ticket type a name."})
-    price = forms.CharField(max_length=32, error_messages={"required": "Enter a price (0 for free)."},
-                            widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8}))
-    quantity = forms.IntegerField(min_value=0, max_value=10**7, error_messages={"required": "How many are for sale?"},
-                                  widget=forms.NumberInput(attrs={"size": 6}))
+    price = forms.CharField(
+        max_length=32,
+        error_messages={"required": "Enter a price (0 for free)."},
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8}),
+    )
+    quantity = forms.IntegerField(
+        min_value=0,
+        max_value=10**7,
+        error_messages={"required": "How many are for sale?"},
+        widget=forms.NumberInput(attrs={"size": 6}),
+    )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=255)
 
     api_fields = {"name": "name", "price": "price", "quantity": "quantity"}
@@ -150,8 +167,11 @@ class TicketTypeForm(ApiErrorsMixin, forms.Form):
 
     @classmethod
     def for_ticket_type(cls, ticket_type, *, currency: str, data=None) -> "TicketTypeForm":
-        initial = {"name": ticket_type.name, "quantity": ticket_type.quantity,
-                   "price": format_amount(ticket_type.price, currency, symbol=False)}
+        initial = {
+            "name": ticket_type.name,
+            "quantity": ticket_type.quantity,
+            "price": format_amount(ticket_type.price, currency, symbol=False),
+        }
         # A prefix per row: several rows may be open at once, and ids must stay unique.
         form = cls(data, initial=initial, currency=currency, ticket_type=ticket_type, prefix=f"tt-{ticket_type.id}")
         form.fields["name"].widget.attrs["autofocus"] = True  # the row just opened: type straight away

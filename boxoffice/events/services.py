@@ -66,10 +66,21 @@ def event_create(
 ) -> Event:
     key = idempotency_key or new_idempotency_key()
     sent = audited(
-        lambda: api.event_create(title=title, start_date=start_date, end_date=end_date, description=description,
-                                 venue=venue, currency=currency, timezone=timezone, status=status,
-                                 idempotency_key=key),
-        staff=staff, action="event.create", object_type="event", idempotency_key=key,
+        lambda: api.event_create(
+            title=title,
+            start_date=start_date,
+            end_date=end_date,
+            description=description,
+            venue=venue,
+            currency=currency,
+            timezone=timezone,
+            status=status,
+            idempotency_key=key,
+        ),
+        staff=staff,
+        action="event.create",
+        object_type="event",
+        idempotency_key=key,
         from_value=lambda event: {"object_id": event.id, "event_id": event.id},
     )
     return sent.value
@@ -81,8 +92,12 @@ def event_update(*, event_id: str, staff, **changes) -> Event:
     try:
         sent = audited(
             lambda: api.event_update(event_id=event_id, idempotency_key=key, **changes),
-            staff=staff, action="event.update", object_type="event", idempotency_key=key,
-            object_id=event_id, event_id=event_id,
+            staff=staff,
+            action="event.update",
+            object_type="event",
+            idempotency_key=key,
+            object_id=event_id,
+            event_id=event_id,
         )
     finally:
         # Even a failed or unknown update may have changed it: forget either way.
@@ -95,8 +110,12 @@ def event_delete(*, event_id: str, staff) -> None:
     try:
         audited(
             lambda: api.event_delete(event_id=event_id, idempotency_key=key),
-            staff=staff, action="event.delete", object_type="event", idempotency_key=key,
-            object_id=event_id, event_id=event_id,
+            staff=staff,
+            action="event.delete",
+            object_type="event",
+            idempotency_key=key,
+            object_id=event_id,
+            event_id=event_id,
         )
     finally:
         event_cache_forget(event_id)
@@ -117,10 +136,16 @@ def ticket_type_create(
     key = idempotency_key or new_idempotency_key()
     try:
         sent = audited(
-            lambda: api.ticket_type_create(event_id=event_id, name=name, price=price, quantity=quantity,
-                                           idempotency_key=key),
-            staff=staff, action="ticket_type.create", object_type="ticket_type", idempotency_key=key,
-            event_id=event_id, amount=price, from_value=lambda tt: {"object_id": tt.id},
+            lambda: api.ticket_type_create(
+                event_id=event_id, name=name, price=price, quantity=quantity, idempotency_key=key
+            ),
+            staff=staff,
+            action="ticket_type.create",
+            object_type="ticket_type",
+            idempotency_key=key,
+            event_id=event_id,
+            amount=price,
+            from_value=lambda tt: {"object_id": tt.id},
         )
     finally:
         event_cache_forget(event_id)  # the event's capacity moved too
@@ -132,10 +157,16 @@ def ticket_type_update(
 ) -> TicketType:
     key = new_idempotency_key()
     sent = audited(
-        lambda: api.ticket_type_update(ticket_type_id=ticket_type_id, name=name, price=price, quantity=quantity,
-                                       idempotency_key=key),
-        staff=staff, action="ticket_type.update", object_type="ticket_type", idempotency_key=key,
-        object_id=ticket_type_id, amount=price, from_value=lambda tt: {"event_id": tt.event_id},
+        lambda: api.ticket_type_update(
+            ticket_type_id=ticket_type_id, name=name, price=price, quantity=quantity, idempotency_key=key
+        ),
+        staff=staff,
+        action="ticket_type.update",
+        object_type="ticket_type",
+        idempotency_key=key,
+        object_id=ticket_type_id,
+        amount=price,
+        from_value=lambda tt: {"event_id": tt.event_id},
     )
     # Only a success names the event; after a failure the cache expires on its own.
     event_cache_forget(sent.value.event_id)

@@ -81,8 +81,12 @@ def ticket_type_create(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             created = services.ticket_type_create(
-                event_id=event_id, name=data["name"], price=data["price"], quantity=data["quantity"],
-                idempotency_key=data["idempotency_key"] or None, staff=request.user,
+                event_id=event_id,
+                name=data["name"],
+                price=data["price"],
+                quantity=data["quantity"],
+                idempotency_key=data["idempotency_key"] or None,
+                staff=request.user,
             )
         except errors.BrightStarError as exc:
             form.api_error(exc)
@@ -91,8 +95,12 @@ def ticket_type_create(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
                 messages.success(request, f"Added “{created.name}”.")
                 return redirect("events:detail", event_id=event_id)
             # The whole table, with the new row in place and an empty form for the next one.
-            context = {"event": event, "ticket_types": services.ticket_type_list(event_id=event_id),
-                       "add_form": new_ticket_type_form(event), "added": created}
+            context = {
+                "event": event,
+                "ticket_types": services.ticket_type_list(event_id=event_id),
+                "add_form": new_ticket_type_form(event),
+                "added": created,
+            }
             response = render_page(request, TEMPLATE, context, fragment="ticket_types")
             return changed(reswap(retarget(response, "#ticket-types"), "outerHTML"))
     if is_fragment(request):

@@ -15,6 +15,5 @@ urlpatterns = [
     path("<bsid:event_id>/delete/", views.event_delete, name="delete"),
     path("<bsid:event_id>/tickets/new/", ticket_types.ticket_type_create, name="ticket_type_create"),
     path("<bsid:event_id>/tickets/<bsid:ticket_type_id>/", ticket_types.ticket_type_row, name="ticket_type_row"),
-    path("<bsid:event_id>/tickets/<bsid:ticket_type_id>/edit/", ticket_types.ticket_type_edit,
-         name="ticket_type_edit"),
+    path("<bsid:event_id>/tickets/<bsid:ticket_type_id>/edit/", ticket_types.ticket_type_edit, name="ticket_type_edit"),
 ]

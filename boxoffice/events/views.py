@@ -34,18 +34,19 @@ def event_list(request: HtmxHttpRequest) -> HttpResponse:
     form = EventFiltersForm(request.GET)
     status, sort = form.status_value, form.sort_value
     # One call: the event rows carry their own capacity and sales figures.
-    page = services.event_list(
-        status=status or None, sort=SORTS[sort][1], limit=PER_PAGE, offset=form.offset(PER_PAGE)
-    )
+    page = services.event_list(status=status or None, sort=SORTS[sort][1], limit=PER_PAGE, offset=form.offset(PER_PAGE))
     context = {
         "status": status,
-        "tabs": [{"label": label, "url": request.path + form.query(status=value), "current": value == status}
-                 for value, label in STATUSES],
-        "sorts": [{"label": label, "url": request.path + form.query(sort=value), "current": value == sort}
-                  for value, (label, _) in SORTS.items()],
+        "tabs": [
+            {"label": label, "url": request.path + form.query(status=value), "current": value == status}
+            for value, label in STATUSES
+        ],
+        "sorts": [
+            {"label": label, "url": request.path + form.query(sort=value), "current": value == sort}
+            for value, (label, _) in SORTS.items()
+        ],
     }
     return render_list(request, "events/list.html", context, page=page)
-
 
 
 # --- one event -------------------------------------------------------------------
@@ -81,10 +82,15 @@ def event_create(request: HtmxHttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             event = services.event_create(
-                title=data["title"], start_date=data["start_date"], end_date=data["end_date"],
-                description=data["description"], venue=data["venue"], currency=data["currency"],
+                title=data["title"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                description=data["description"],
+                venue=data["venue"],
+                currency=data["currency"],
                 timezone=data["timezone"],
-                idempotency_key=data["idempotency_key"] or None, staff=request.user,
+                idempotency_key=data["idempotency_key"] or None,
+                staff=request.user,
             )
         except errors.BrightStarError as exc:
             form.api_error(exc)
@@ -104,8 +110,11 @@ def event_edit(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
         if is_fragment(request):
             context = {"event": event, "edit_form": EventForm.for_event(event), "edit_open": True}
             return render_page(request, "events/detail.html", context, fragment="edit")
-        return render_page(request, "events/detail.html",
-                           detail_context(request, event, edit_form=EventForm.for_event(event), edit_open=True))
+        return render_page(
+            request,
+            "events/detail.html",
+            detail_context(request, event, edit_form=EventForm.for_event(event), edit_open=True),
+        )
     form = EventForm.for_event(event, data=request.POST)
     if form.is_valid():
         try:
@@ -144,8 +153,7 @@ def _refused(request: HtmxHttpRequest, event_id: str, exc: errors.BrightStarErro
     if is_fragment(request):
         context = {"event": event, "action_error": message}
         return render_page(request, "events/detail.html", context, fragment="summary", status=422)
-    return render_page(request, "events/detail.html", detail_context(request, event, action_error=message),
-                       status=422)
+    return render_page(request, "events/detail.html", detail_context(request, event, action_error=message), status=422)
 
 
 @require_POST

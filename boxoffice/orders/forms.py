@@ -40,8 +40,7 @@ def ticket_prices(order: Order) -> dict[str, int]:
 
 class RefundForm(ApiErrorsMixin, forms.Form):
     # Which tickets to void; none ticked is a refund of money only.
-    tickets = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
-                                        label="Tickets to void")
+    tickets = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Tickets to void")
     amount = forms.CharField(max_length=32, required=False)
     reason = forms.ChoiceField(
         choices=[("", "Choose a reason…"), *((r, r) for r in REASONS)],
@@ -75,14 +74,19 @@ class RefundForm(ApiErrorsMixin, forms.Form):
         ]
 
     @classmethod
-    def fresh(cls, order: Order, *, idempotency_key: str, ticket_type_names: dict[str, str] | None = None
-              ) -> "RefundForm":
+    def fresh(
+        cls, order: Order, *, idempotency_key: str, ticket_type_names: dict[str, str] | None = None
+    ) -> "RefundForm":
         """An unbound form offering everything still refundable."""
-        return cls(order=order, ticket_type_names=ticket_type_names, initial={
-            "amount": format_amount(order.refundable, order.currency, symbol=False),
-            "idempotency_key": idempotency_key,
-            "expected_amount_refunded": order.amount_refunded,
-        })
+        return cls(
+            order=order,
+            ticket_type_names=ticket_type_names,
+            initial={
+                "amount": format_amount(order.refundable, order.currency, symbol=False),
+                "idempotency_key": idempotency_key,
+                "expected_amount_refunded": order.amount_refunded,
+            },
+        )
 
     def clean_amount(self) -> int | None:
         text = self.cleaned_data["amount"]
@@ -111,8 +115,11 @@ class RefundForm(ApiErrorsMixin, forms.Form):
             if amount is not None and amount > left:
                 self.add_error("amount", f"Only {format_amount(left, self.order.currency)} is left to refund.")
             elif amount is not None and tickets and amount > cost:
-                self.add_error("amount", f"Those tickets cost {format_amount(cost, self.order.currency)}: "
-                                         "refund at most that, or untick them.")
+                self.add_error(
+                    "amount",
+                    f"Those tickets cost {format_amount(cost, self.order.currency)}: "
+                    "refund at most that, or untick them.",
+                )
         if cleaned.get("reason") == "Other" and not cleaned.get("note", "").strip():
             self.add_error("note", "Say why, when the reason is “Other”.")
         return cleaned
@@ -130,8 +137,13 @@ class RefundForm(ApiErrorsMixin, forms.Form):
         voided = [self.valid_tickets[i] for i in tickets]
         if amount >= left:  # the balance reaches zero: the API voids every ticket still valid
             voided = list(self.valid_tickets.values())
-        return RefundPlan(amount=amount, currency=order.currency, buyer=order.buyer_name or order.buyer_email,
-                          voided=tuple(voided), kept=len(self.valid_tickets) - len(voided))
+        return RefundPlan(
+            amount=amount,
+            currency=order.currency,
+            buyer=order.buyer_name or order.buyer_email,
+            voided=tuple(voided),
+            kept=len(self.valid_tickets) - len(voided),
+        )
 
     @property
     def reason_text(self) -> str:
@@ -139,13 +151,16 @@ class RefundForm(ApiErrorsMixin, forms.Form):
         return f"{reason}: {note}" if note else reason
 
 
-
 class OrderFiltersForm(FilterForm):
     # Dates the wrong way round are explained (422), not ignored: staff would trust an empty list.
     lenient = False
 
-    q = forms.CharField(required=False, max_length=200, label="Buyer, email or order id",
-                        widget=forms.SearchInput(attrs={"autocomplete": "off"}))
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Buyer, email or order id",
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+    )
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *ORDER_STATUSES])
     date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))

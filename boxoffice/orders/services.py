@@ -30,8 +30,9 @@ def order_list(
     limit: int = 20,
     offset: int = 0,
 ) -> Page[Order]:
-    return api.order_list(event_id=event_id, status=status, date_from=date_from, date_to=date_to, q=q,
-                          limit=limit, offset=offset)
+    return api.order_list(
+        event_id=event_id, status=status, date_from=date_from, date_to=date_to, q=q, limit=limit, offset=offset
+    )
 
 
 def order_get(*, order_id: str) -> Order:
@@ -91,14 +92,29 @@ def order_refund(
 
     def from_refund(refund: Refund) -> dict:
         order = refund.order
-        return {"amount": refund.amount, "object_id": refund.id,
-                "currency": order.currency if order else "", "event_id": order.event_id if order else ""}
+        return {
+            "amount": refund.amount,
+            "object_id": refund.id,
+            "currency": order.currency if order else "",
+            "event_id": order.event_id if order else "",
+        }
 
     sent = audited(
-        lambda: api.order_refund(order_id=order_id, amount=amount, reason=reason, idempotency_key=idempotency_key,
-                                 expected_amount_refunded=expected_amount_refunded, attendee_ids=attendee_ids),
-        staff=staff, action="order.refund", object_type="refund", idempotency_key=idempotency_key,
-        order_id=order_id, amount=amount, from_value=from_refund,
+        lambda: api.order_refund(
+            order_id=order_id,
+            amount=amount,
+            reason=reason,
+            idempotency_key=idempotency_key,
+            expected_amount_refunded=expected_amount_refunded,
+            attendee_ids=attendee_ids,
+        ),
+        staff=staff,
+        action="order.refund",
+        object_type="refund",
+        idempotency_key=idempotency_key,
+        order_id=order_id,
+        amount=amount,
+        from_value=from_refund,
         detail={"attendee_ids": list(attendee_ids)} if attendee_ids else None,
     )
     if sent.value.order is not None:
@@ -112,6 +128,10 @@ def order_resend(*, order_id: str, idempotency_key: str | None = None, staff) ->
     key = idempotency_key or new_idempotency_key()
     return audited(
         lambda: api.order_resend(order_id=order_id, idempotency_key=key),
-        staff=staff, action="order.resend", object_type="order", idempotency_key=key,
-        object_id=order_id, order_id=order_id,
+        staff=staff,
+        action="order.resend",
+        object_type="order",
+        idempotency_key=key,
+        object_id=order_id,
+        order_id=order_id,
     )

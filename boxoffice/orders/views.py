@@ -85,13 +85,13 @@ def event_orders(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
 # --- the order page --------------------------------------------------------
 
 
-def _order_page(request, found: OrderPage, *, refund_form=None, confirm=None, notice=None, status=200
-                ) -> HttpResponse:
+def _order_page(request, found: OrderPage, *, refund_form=None, confirm=None, notice=None, status=200) -> HttpResponse:
     """The order page, or (htmx) just its #order section, which every action refreshes."""
     order = found.order
     if refund_form is None and order.refundable > 0 and has(request.user, REFUND):
-        refund_form = RefundForm.fresh(order, idempotency_key=new_idempotency_key(),
-                                       ticket_type_names=found.ticket_type_names)
+        refund_form = RefundForm.fresh(
+            order, idempotency_key=new_idempotency_key(), ticket_type_names=found.ticket_type_names
+        )
     context = {
         "order": order,
         "event": found.event,
@@ -140,10 +140,13 @@ def refund(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
         return _order_page(request, found, refund_form=form, confirm=form.plan())
     try:
         sent = services.order_refund(
-            order_id=found.order.id, amount=form.cleaned_data["amount"], reason=form.reason_text,
+            order_id=found.order.id,
+            amount=form.cleaned_data["amount"],
+            reason=form.reason_text,
             idempotency_key=form.cleaned_data["idempotency_key"],
             expected_amount_refunded=form.cleaned_data["expected_amount_refunded"],
-            attendee_ids=form.cleaned_data["tickets"], staff=request.user,
+            attendee_ids=form.cleaned_data["tickets"],
+            staff=request.user,
         )
     except errors.NotFound:
         raise Http404("No such order") from None

@@ -32,8 +32,17 @@ VIEW_AUDIT = Capability("view_audit", "read the audit log", (ORGANIZER,))
 # Offline admissions BrightStar refused (refunded meanwhile, in another way): for whoever can settle them, not the door.
 VIEW_CONFLICTS = Capability("view_conflicts", "see offline check-ins BrightStar refused", (BOX_OFFICE, ORGANIZER))
 
-CAPABILITIES = (VIEW_EVENTS, CHECK_IN, VIEW_MONEY, VIEW_ORDERS, REFUND, RESEND, MANAGE_EVENTS, VIEW_AUDIT,
-                VIEW_CONFLICTS)
+CAPABILITIES = (
+    VIEW_EVENTS,
+    CHECK_IN,
+    VIEW_MONEY,
+    VIEW_ORDERS,
+    REFUND,
+    RESEND,
+    MANAGE_EVENTS,
+    VIEW_AUDIT,
+    VIEW_CONFLICTS,
+)
 
 
 def user_roles(user) -> frozenset[str]:

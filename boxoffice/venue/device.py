@@ -54,34 +54,48 @@ def device_scans_upload(*, event_id: str, device: str, scans: list[DeviceScan], 
 def _one(event_id: str, door: str, scan: DeviceScan, staff) -> Uploaded:
     key = scan.idempotency_key
     with transaction.atomic():
-        ticket = (ReplicaTicket.objects.filter(event_id=event_id, barcode=scan.barcode)
-                  .select_for_update().first())
+        ticket = ReplicaTicket.objects.filter(event_id=event_id, barcode=scan.barcode).select_for_update().first()
         earlier = OutboxEntry.objects.filter(idempotency_key=key).first()
         if earlier is not None:  # uploaded before (its answer was lost)
-            return Uploaded(key, CONFLICT if earlier.state == OutboxEntry.State.CONFLICT else ALREADY,
-                            earlier.result_code)
+            return Uploaded(
+                key, CONFLICT if earlier.state == OutboxEntry.State.CONFLICT else ALREADY, earlier.result_code
+            )
         if _reached_online(key):  # the request the phone gave up on did get through
             return Uploaded(key, ALREADY)
         code, first = _refusal(event_id, ticket)
         entry = OutboxEntry(
-            event_id=event_id, attendee_id=ticket.attendee_id if ticket else "", barcode=scan.barcode[:64],
-            name=ticket.name if ticket else "", idempotency_key=key, scanned_at=scan.scanned_at,
-            staff=_user(staff), staff_username=_user(staff).get_username() if _user(staff) else "", door=door,
+            event_id=event_id,
+            attendee_id=ticket.attendee_id if ticket else "",
+            barcode=scan.barcode[:64],
+            name=ticket.name if ticket else "",
+            idempotency_key=key,
+            scanned_at=scan.scanned_at,
+            staff=_user(staff),
+            staff_username=_user(staff).get_username() if _user(staff) else "",
+            door=door,
         )
         if code:
             entry.state, entry.result_code, entry.synced_at = OutboxEntry.State.CONFLICT, code, timezone.now()
             when = timezone.localtime(scan.scanned_at).strftime("%H:%M")
-            entry.result_message = (TWICE.format(when=when, first=first) if code == errors.ALREADY_CHECKED_IN
-                                    else "Admitted on a phone that was offline.")[:500]
+            entry.result_message = (
+                TWICE.format(when=when, first=first)
+                if code == errors.ALREADY_CHECKED_IN
+                else "Admitted on a phone that was offline."
+            )[:500]
         else:
             assert ticket is not None  # no refusal code: the ticket was found, valid and not in
             ticket.checked_in, ticket.checked_in_at = True, scan.scanned_at
             ticket.save(update_fields=["checked_in", "checked_in_at"])
         entry.save()
         audit_record(
-            staff=staff, action="attendee.check_in_device", object_type="attendee",
-            object_id=entry.attendee_id, event_id=event_id, idempotency_key=key,
-            outcome=AuditEntry.Outcome.REJECTED if code else AuditEntry.Outcome.SUCCEEDED, error_code=code,
+            staff=staff,
+            action="attendee.check_in_device",
+            object_type="attendee",
+            object_id=entry.attendee_id,
+            event_id=event_id,
+            idempotency_key=key,
+            outcome=AuditEntry.Outcome.REJECTED if code else AuditEntry.Outcome.SUCCEEDED,
+            error_code=code,
             detail={"offline": True, "door": door, "barcode": scan.barcode, "scanned_at": scan.scanned_at.isoformat()},
         )
     return Uploaded(key, CONFLICT if code else QUEUED, code)
@@ -101,7 +115,8 @@ def _refusal(event_id: str, ticket: ReplicaTicket | None) -> tuple[str, str]:
 
 def _reached_online(key: str) -> bool:
     return AuditEntry.objects.filter(
-        idempotency_key=key, action="attendee.check_in",
+        idempotency_key=key,
+        action="attendee.check_in",
         outcome__in=(AuditEntry.Outcome.SUCCEEDED, AuditEntry.Outcome.REPLAYED),
     ).exists()
 

@@ -34,8 +34,9 @@ def outbox_drain(*, event_id: str) -> int:
         try:
             sent = _send(entry)
         except NOT_YET as exc:
-            queue.filter(pk=entry.pk).update(state=OutboxEntry.State.PENDING, attempts=F("attempts") + 1,
-                                             last_error=exc.code[:64])
+            queue.filter(pk=entry.pk).update(
+                state=OutboxEntry.State.PENDING, attempts=F("attempts") + 1, last_error=exc.code[:64]
+            )
             EventReplica.objects.filter(event_id=event_id, offline_since=None).update(offline_since=timezone.now())
             return queue.filter(state=OutboxEntry.State.PENDING).count()
         except errors.BrightStarError as exc:
@@ -52,33 +53,55 @@ def _send(entry: OutboxEntry) -> Sent[Attendee]:
     """One entry through the SDK, audited as the member of staff who scanned it."""
     if entry.kind == OutboxEntry.Kind.UNDO:
         return audited(
-            lambda: api.attendee_check_in_undo(event_id=entry.event_id, attendee_id=entry.attendee_id,
-                                               idempotency_key=entry.idempotency_key),
-            staff=entry.staff, action="attendee.check_in_undo", object_type="attendee",
-            idempotency_key=entry.idempotency_key, object_id=entry.attendee_id, event_id=entry.event_id,
+            lambda: api.attendee_check_in_undo(
+                event_id=entry.event_id, attendee_id=entry.attendee_id, idempotency_key=entry.idempotency_key
+            ),
+            staff=entry.staff,
+            action="attendee.check_in_undo",
+            object_type="attendee",
+            idempotency_key=entry.idempotency_key,
+            object_id=entry.attendee_id,
+            event_id=entry.event_id,
             detail={"offline": True, "door": entry.door},
         )
     return audited(
-        lambda: api.attendee_check_in(event_id=entry.event_id, attendee_id=entry.attendee_id,
-                                      idempotency_key=entry.idempotency_key, scanned_at=entry.scanned_at),
-        staff=entry.staff, action="attendee.check_in", object_type="attendee",
-        idempotency_key=entry.idempotency_key, object_id=entry.attendee_id, event_id=entry.event_id,
-        detail={"offline": True, "door": entry.door, "barcode": entry.barcode,
-                "scanned_at": entry.scanned_at.isoformat()},
+        lambda: api.attendee_check_in(
+            event_id=entry.event_id,
+            attendee_id=entry.attendee_id,
+            idempotency_key=entry.idempotency_key,
+            scanned_at=entry.scanned_at,
+        ),
+        staff=entry.staff,
+        action="attendee.check_in",
+        object_type="attendee",
+        idempotency_key=entry.idempotency_key,
+        object_id=entry.attendee_id,
+        event_id=entry.event_id,
+        detail={
+            "offline": True,
+            "door": entry.door,
+            "barcode": entry.barcode,
+            "scanned_at": entry.scanned_at.isoformat(),
+        },
         from_value=lambda a: {"order_id": a.order_id},
     )
 
 
 def _settle(entry: OutboxEntry, state: str, *, code: str = "", message: str = "") -> None:
     OutboxEntry.objects.filter(pk=entry.pk).update(
-        state=state, attempts=F("attempts") + 1, result_code=code[:64], result_message=message[:_MESSAGE_MAX],
+        state=state,
+        attempts=F("attempts") + 1,
+        result_code=code[:64],
+        result_message=message[:_MESSAGE_MAX],
         synced_at=timezone.now(),
     )
 
 
 def _follow(entry: OutboxEntry, attendee: Attendee) -> None:
     ReplicaTicket.objects.filter(event_id=entry.event_id, attendee_id=entry.attendee_id).update(
-        status=attendee.status, checked_in=attendee.checked_in, checked_in_at=attendee.checked_in_at,
+        status=attendee.status,
+        checked_in=attendee.checked_in,
+        checked_in_at=attendee.checked_in_at,
     )
 
 
@@ -86,5 +109,7 @@ def _follow_refusal(entry: OutboxEntry, exc: errors.BrightStarError) -> None:
     # A ticket voided during the outage is void here too, so the next offline scan refuses it.
     if exc.code == errors.TICKET_VOID:
         ReplicaTicket.objects.filter(event_id=entry.event_id, attendee_id=entry.attendee_id).update(
-            status=ReplicaTicket.Status.VOID, checked_in=False, checked_in_at=None,
+            status=ReplicaTicket.Status.VOID,
+            checked_in=False,
+            checked_in_at=None,
         )

@@ -58,13 +58,18 @@ class DoorPageCopy:
 
 def door_page_copy(*, event_id: str) -> DoorPageCopy | None:
     """None until the door page has loaded once while BrightStar answered and the replica has synced."""
-    row = (EventReplica.objects.filter(event_id=event_id, synced_at__isnull=False, event_json__isnull=False)
-           .values("event_json", "ticket_types_json", "synced_at").first())
+    row = (
+        EventReplica.objects.filter(event_id=event_id, synced_at__isnull=False, event_json__isnull=False)
+        .values("event_json", "ticket_types_json", "synced_at")
+        .first()
+    )
     if row is None:
         return None
-    return DoorPageCopy(event=Event.from_json(row["event_json"] or {}),  # never {}: filtered out above
-                        ticket_types=tuple(TicketType.from_json(t) for t in row["ticket_types_json"]),
-                        synced_at=row["synced_at"])
+    return DoorPageCopy(
+        event=Event.from_json(row["event_json"] or {}),  # never {}: filtered out above
+        ticket_types=tuple(TicketType.from_json(t) for t in row["ticket_types_json"]),
+        synced_at=row["synced_at"],
+    )
 
 
 @dataclass(frozen=True)
@@ -82,13 +87,21 @@ def replica_counts(*, event_id: str, ticket_types: tuple[TicketType, ...] = ()) 
     `ticket_types`; a type the replica has and they lack still shows, by the
     name the replica kept.
     """
-    rows = {r["ticket_type_id"]: r for r in (
-        ReplicaTicket.objects.filter(event_id=event_id, status=ReplicaTicket.Status.VALID)
-        .values("ticket_type_id").order_by()
-        .annotate(sold=Count("id"), checked_in=Count("id", filter=Q(checked_in=True)), name=Min("ticket_type_name"))
-    )}
-    counts = [TypeCount(t.id, t.name, rows[t.id]["checked_in"] if t.id in rows else 0,
-                        rows[t.id]["sold"] if t.id in rows else 0) for t in ticket_types]
+    rows = {
+        r["ticket_type_id"]: r
+        for r in (
+            ReplicaTicket.objects.filter(event_id=event_id, status=ReplicaTicket.Status.VALID)
+            .values("ticket_type_id")
+            .order_by()
+            .annotate(sold=Count("id"), checked_in=Count("id", filter=Q(checked_in=True)), name=Min("ticket_type_name"))
+        )
+    }
+    counts = [
+        TypeCount(
+            t.id, t.name, rows[t.id]["checked_in"] if t.id in rows else 0, rows[t.id]["sold"] if t.id in rows else 0
+        )
+        for t in ticket_types
+    ]
     known = {t.id for t in ticket_types}
     counts += [TypeCount(i, r["name"] or i, r["checked_in"], r["sold"]) for i, r in rows.items() if i not in known]
     return counts
@@ -102,8 +115,11 @@ def waiting_by_type(*, event_id: str) -> Counter[str]:
     waiting = list(OutboxEntry.objects.filter(event_id=event_id, state__in=WAITING).values_list("attendee_id", "kind"))
     if not waiting:
         return Counter()
-    types = dict(ReplicaTicket.objects.filter(event_id=event_id, attendee_id__in={a for a, _ in waiting})
-                 .values_list("attendee_id", "ticket_type_id"))
+    types = dict(
+        ReplicaTicket.objects.filter(event_id=event_id, attendee_id__in={a for a, _ in waiting}).values_list(
+            "attendee_id", "ticket_type_id"
+        )
+    )
     net: Counter[str] = Counter()
     for attendee_id, kind in waiting:
         if attendee_id in types:

@@ -59,7 +59,8 @@ def door_opened(*, event_id: str) -> None:
 def door_page_remember(*, event: Event, ticket_types: tuple[TicketType, ...]) -> None:
     """The door page loaded from BrightStar: keep what it showed, for a reload while BrightStar is down."""
     EventReplica.objects.filter(event_id=event.id).update(
-        event_json=asdict(event), ticket_types_json=[asdict(t) for t in ticket_types])
+        event_json=asdict(event), ticket_types_json=[asdict(t) for t in ticket_types]
+    )
 
 
 def went_offline(*, event_id: str) -> None:
@@ -82,21 +83,32 @@ def _ticket(event_id: str, barcode: str | None, attendee_id: str | None):
 
 
 def _admitted_by(event_id: str, attendee_id: str) -> str:
-    entry = (OutboxEntry.objects.filter(event_id=event_id, attendee_id=attendee_id, kind=OutboxEntry.Kind.CHECK_IN)
-             .exclude(state=OutboxEntry.State.CONFLICT).order_by("-id").first())
+    entry = (
+        OutboxEntry.objects.filter(event_id=event_id, attendee_id=attendee_id, kind=OutboxEntry.Kind.CHECK_IN)
+        .exclude(state=OutboxEntry.State.CONFLICT)
+        .order_by("-id")
+        .first()
+    )
     return entry.staff_username if entry else ""
 
 
 def waiting_admission(
-    *, event_id: str, barcode: str | None, attendee_id: str | None, idempotency_key: str = "",
+    *,
+    event_id: str,
+    barcode: str | None,
+    attendee_id: str | None,
+    idempotency_key: str = "",
 ) -> OfflineVerdict | None:
     """A ticket admitted offline that BrightStar has not heard of yet: BrightStar would say valid.
 
     Asked before every online scan (one indexed query, no API call), so the
     drain's backlog cannot let the same ticket in a second time.
     """
-    queue = OutboxEntry.objects.filter(event_id=event_id, kind=OutboxEntry.Kind.CHECK_IN,
-                                       state__in=(OutboxEntry.State.PENDING, OutboxEntry.State.SENDING))
+    queue = OutboxEntry.objects.filter(
+        event_id=event_id,
+        kind=OutboxEntry.Kind.CHECK_IN,
+        state__in=(OutboxEntry.State.PENDING, OutboxEntry.State.SENDING),
+    )
     queue = queue.filter(barcode=barcode) if barcode is not None else queue.filter(attendee_id=attendee_id)
     entry = queue.order_by("id").first()
     if entry is None:
@@ -104,12 +116,19 @@ def waiting_admission(
     ticket = ReplicaTicket.objects.filter(event_id=event_id, attendee_id=entry.attendee_id).first()
     if entry.idempotency_key == idempotency_key:  # the same scan again: its first verdict, not "already in"
         return OfflineVerdict(ADMITTED, ticket)
-    return OfflineVerdict(errors.ALREADY_CHECKED_IN, ticket, when=entry.scanned_at, who=entry.staff_username,
-                          decided_offline=False)
+    return OfflineVerdict(
+        errors.ALREADY_CHECKED_IN, ticket, when=entry.scanned_at, who=entry.staff_username, decided_offline=False
+    )
 
 
 def offline_check_in(
-    *, event_id: str, barcode: str | None, attendee_id: str | None, idempotency_key: str, staff, door: str = "",
+    *,
+    event_id: str,
+    barcode: str | None,
+    attendee_id: str | None,
+    idempotency_key: str,
+    staff,
+    door: str = "",
 ) -> OfflineVerdict | None:
     """Decide a scan from the replica; None when this event has none (its door never opened)."""
     if not _has_replica(event_id):
@@ -127,15 +146,25 @@ def offline_check_in(
         elif ticket.status == ReplicaTicket.Status.VOID:
             verdict = OfflineVerdict(errors.TICKET_VOID, ticket)
         elif ticket.checked_in:
-            verdict = OfflineVerdict(errors.ALREADY_CHECKED_IN, ticket, when=ticket.checked_in_at,
-                                     who=_admitted_by(event_id, ticket.attendee_id))
+            verdict = OfflineVerdict(
+                errors.ALREADY_CHECKED_IN,
+                ticket,
+                when=ticket.checked_in_at,
+                who=_admitted_by(event_id, ticket.attendee_id),
+            )
         else:
             ticket.checked_in, ticket.checked_in_at = True, now
             ticket.save(update_fields=["checked_in", "checked_in_at"])
             OutboxEntry.objects.create(
-                event_id=event_id, attendee_id=ticket.attendee_id, barcode=ticket.barcode, name=ticket.name,
-                idempotency_key=idempotency_key, scanned_at=now, staff=_user(staff),
-                staff_username=_username(staff), door=door[:64],
+                event_id=event_id,
+                attendee_id=ticket.attendee_id,
+                barcode=ticket.barcode,
+                name=ticket.name,
+                idempotency_key=idempotency_key,
+                scanned_at=now,
+                staff=_user(staff),
+                staff_username=_username(staff),
+                door=door[:64],
             )
             verdict = OfflineVerdict(ADMITTED, ticket)
         EventReplica.objects.filter(event_id=event_id, offline_since=None).update(offline_since=now)
@@ -149,13 +178,15 @@ def offline_check_in(
 def follow_check_in(*, event_id: str, attendee: Attendee) -> None:
     """BrightStar admitted it: the replica follows from the answer (no second call)."""
     ReplicaTicket.objects.filter(event_id=event_id, attendee_id=attendee.id).update(
-        checked_in=attendee.checked_in, checked_in_at=attendee.checked_in_at, status=attendee.status)
+        checked_in=attendee.checked_in, checked_in_at=attendee.checked_in_at, status=attendee.status
+    )
     _answered(event_id)
 
 
 def follow_undo(*, event_id: str, attendee: Attendee) -> None:
     ReplicaTicket.objects.filter(event_id=event_id, attendee_id=attendee.id).update(
-        checked_in=attendee.checked_in, checked_in_at=attendee.checked_in_at)
+        checked_in=attendee.checked_in, checked_in_at=attendee.checked_in_at
+    )
     _answered(event_id)
 
 
@@ -170,7 +201,9 @@ def unsynced_undo(*, event_id: str, attendee_id: str, staff) -> OfflineVerdict |
     with transaction.atomic():
         ticket = _ticket(event_id, None, attendee_id).select_for_update().first()
         removed, _ = OutboxEntry.objects.filter(
-            event_id=event_id, attendee_id=attendee_id, kind=OutboxEntry.Kind.CHECK_IN,
+            event_id=event_id,
+            attendee_id=attendee_id,
+            kind=OutboxEntry.Kind.CHECK_IN,
             state=OutboxEntry.State.PENDING,
         ).delete()
         if not removed:
@@ -178,14 +211,26 @@ def unsynced_undo(*, event_id: str, attendee_id: str, staff) -> OfflineVerdict |
         if ticket is not None:
             ticket.checked_in, ticket.checked_in_at = False, None
             ticket.save(update_fields=["checked_in", "checked_in_at"])
-        audit_record(staff=staff, action="attendee.check_in_undo", object_type="attendee", object_id=attendee_id,
-                     event_id=event_id, outcome=AuditEntry.Outcome.SUCCEEDED,
-                     detail={"offline": True, "removed_from_outbox": True})
+        audit_record(
+            staff=staff,
+            action="attendee.check_in_undo",
+            object_type="attendee",
+            object_id=attendee_id,
+            event_id=event_id,
+            outcome=AuditEntry.Outcome.SUCCEEDED,
+            detail={"offline": True, "removed_from_outbox": True},
+        )
     return OfflineVerdict(ADMITTED, ticket, undone=True)
 
 
-def offline_undo(*, event_id: str, attendee_id: str, idempotency_key: str, staff, door: str = "",
-                 ) -> OfflineVerdict | None:
+def offline_undo(
+    *,
+    event_id: str,
+    attendee_id: str,
+    idempotency_key: str,
+    staff,
+    door: str = "",
+) -> OfflineVerdict | None:
     """Undo a synced admission while BrightStar is unreachable: queue the undo behind what waits."""
     if not _has_replica(event_id):
         return None
@@ -196,9 +241,16 @@ def offline_undo(*, event_id: str, attendee_id: str, idempotency_key: str, staff
         ticket.checked_in, ticket.checked_in_at = False, None
         ticket.save(update_fields=["checked_in", "checked_in_at"])
         OutboxEntry.objects.create(
-            event_id=event_id, kind=OutboxEntry.Kind.UNDO, attendee_id=attendee_id, barcode=ticket.barcode,
-            name=ticket.name, idempotency_key=idempotency_key, scanned_at=timezone.now(), staff=_user(staff),
-            staff_username=_username(staff), door=door[:64],
+            event_id=event_id,
+            kind=OutboxEntry.Kind.UNDO,
+            attendee_id=attendee_id,
+            barcode=ticket.barcode,
+            name=ticket.name,
+            idempotency_key=idempotency_key,
+            scanned_at=timezone.now(),
+            staff=_user(staff),
+            staff_username=_username(staff),
+            door=door[:64],
         )
         tasks.schedule_drain(event_id, delay=tasks.DRAIN_RETRY_SECONDS)
     return OfflineVerdict(ADMITTED, ticket, undone=True)
@@ -221,8 +273,13 @@ def _username(staff) -> str:
 def _audit(event_id: str, verdict: OfflineVerdict, staff, key: str, barcode: str | None, door: str) -> None:
     ticket = verdict.ticket
     audit_record(
-        staff=staff, action="attendee.check_in_offline", object_type="attendee",
-        object_id=ticket.attendee_id if ticket else "", event_id=event_id, idempotency_key=key,
+        staff=staff,
+        action="attendee.check_in_offline",
+        object_type="attendee",
+        object_id=ticket.attendee_id if ticket else "",
+        event_id=event_id,
+        idempotency_key=key,
         outcome=AuditEntry.Outcome.SUCCEEDED if verdict.admitted else AuditEntry.Outcome.REJECTED,
-        error_code=verdict.code, detail={"offline": True, "door": door, "barcode": barcode or ""},
+        error_code=verdict.code,
+        detail={"offline": True, "door": door, "barcode": barcode or ""},
     )

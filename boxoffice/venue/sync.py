@@ -16,8 +16,16 @@ from boxoffice.brightstar.resources import Attendee
 from boxoffice.venue.models import EventReplica, OutboxEntry, ReplicaTicket
 
 PAGE = api.EXPORT_PAGE_SIZE
-_FIELDS = ["barcode", "name", "ticket_type_id", "ticket_type_name", "status", "checked_in", "checked_in_at",
-           "updated_at"]
+_FIELDS = [
+    "barcode",
+    "name",
+    "ticket_type_id",
+    "ticket_type_name",
+    "status",
+    "checked_in",
+    "checked_in_at",
+    "updated_at",
+]
 
 
 def replica_open(*, event_id: str) -> EventReplica:
@@ -50,13 +58,16 @@ def _store(event_id: str, items: tuple[Attendee, ...], names: dict[str, str], cu
     with transaction.atomic():
         # A scan decided here but not yet told to BrightStar outranks BrightStar's older view of it.
         pending = dict(
-            OutboxEntry.objects.filter(event_id=event_id, state=OutboxEntry.State.PENDING,
-                                       attendee_id__in=[a.id for a in items])
-            .order_by("id").values_list("attendee_id", "kind")
+            OutboxEntry.objects.filter(
+                event_id=event_id, state=OutboxEntry.State.PENDING, attendee_id__in=[a.id for a in items]
+            )
+            .order_by("id")
+            .values_list("attendee_id", "kind")
         )
         rows = [_row(event_id, a, names, pending.get(a.id)) for a in items]
-        ReplicaTicket.objects.bulk_create(rows, update_conflicts=True, unique_fields=["event_id", "attendee_id"],
-                                          update_fields=_FIELDS)
+        ReplicaTicket.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["event_id", "attendee_id"], update_fields=_FIELDS
+        )
         # The cursor moves in the same transaction as the rows it covers.
         EventReplica.objects.filter(event_id=event_id).update(cursor=cursor)
 
@@ -64,12 +75,23 @@ def _store(event_id: str, items: tuple[Attendee, ...], names: dict[str, str], cu
 def _row(event_id: str, a: Attendee, names: dict[str, str], pending_kind: str | None) -> ReplicaTicket:
     checked_in, checked_in_at = a.checked_in, a.checked_in_at
     if pending_kind == OutboxEntry.Kind.CHECK_IN and not checked_in:
-        checked_in, checked_in_at = True, ReplicaTicket.objects.filter(
-            event_id=event_id, attendee_id=a.id).values_list("checked_in_at", flat=True).first()
+        checked_in, checked_in_at = (
+            True,
+            ReplicaTicket.objects.filter(event_id=event_id, attendee_id=a.id)
+            .values_list("checked_in_at", flat=True)
+            .first(),
+        )
     elif pending_kind == OutboxEntry.Kind.UNDO:
         checked_in, checked_in_at = False, None
     return ReplicaTicket(
-        event_id=event_id, attendee_id=a.id, barcode=a.barcode, name=a.name, ticket_type_id=a.ticket_type_id,
-        ticket_type_name=names.get(a.ticket_type_id, ""), status=a.status, checked_in=checked_in,
-        checked_in_at=checked_in_at, updated_at=a.updated_at,
+        event_id=event_id,
+        attendee_id=a.id,
+        barcode=a.barcode,
+        name=a.name,
+        ticket_type_id=a.ticket_type_id,
+        ticket_type_name=names.get(a.ticket_type_id, ""),
+        status=a.status,
+        checked_in=checked_in,
+        checked_in_at=checked_in_at,
+        updated_at=a.updated_at,
     )

@@ -20,6 +20,7 @@ def conflicts(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
         title = event_get(event_id=event_id).title
     except BrightStarError:  # the list is ours: it must open while BrightStar is down
         title = event_id
-    rows = [{"entry": e, "said": code_sentence(e.result_code) or e.result_message} for e in conflict_list(
-        event_id=event_id)]
+    rows = [
+        {"entry": e, "said": code_sentence(e.result_code) or e.result_message} for e in conflict_list(event_id=event_id)
+    ]
     return render(request, "venue/conflicts.html", {"event_id": event_id, "title": title, "rows": rows})

@@ -52,8 +52,7 @@ _BY_CODE: dict[str, Sentence] = {
         "Someone refunded this order meanwhile. The order has been refreshed; check it and try again."
     ),
     errors.IDEMPOTENCY_KEY_REUSED: Sentence(
-        "This form was already used for a different request. The page has been refreshed: "
-        "check it before trying again."
+        "This form was already used for a different request. The page has been refreshed: check it before trying again."
     ),
     errors.ALREADY_CHECKED_IN: Sentence("Already checked in.", "Already checked in at {when}."),
     errors.TICKET_VOID: Sentence("Void ticket (refunded or cancelled)."),
@@ -73,15 +72,16 @@ _BY_FIELD: dict[str, Sentence] = {
 
 # The door's panel: one big word and a line under it, for each refusal.
 DOOR: dict[str, tuple[Sentence, Sentence]] = {
-    errors.ALREADY_CHECKED_IN: (Sentence("Already checked in", "Already checked in at {when}"),
-                                Sentence("", "Let in by {who}.")),
+    errors.ALREADY_CHECKED_IN: (
+        Sentence("Already checked in", "Already checked in at {when}"),
+        Sentence("", "Let in by {who}."),
+    ),
     errors.TICKET_VOID: (Sentence("Void ticket"), Sentence("Refunded or cancelled: do not admit.")),
     errors.WRONG_EVENT: (Sentence("Not for this event"), _BY_CODE[errors.WRONG_EVENT]),
     errors.EVENT_NOT_ACTIVE: (Sentence("Event not open"), Sentence("Check-in is closed for this event.")),
     errors.NOT_FOUND: (Sentence("Unknown code"), Sentence("No ticket has this code.")),
     errors.VALIDATION_ERROR: (Sentence("Unknown code"), Sentence("No ticket has this code.")),
-    errors.IDEMPOTENCY_IN_PROGRESS: (Sentence("Still checking — scan again"),
-                                     _BY_CODE[errors.IDEMPOTENCY_IN_PROGRESS]),
+    errors.IDEMPOTENCY_IN_PROGRESS: (Sentence("Still checking — scan again"), _BY_CODE[errors.IDEMPOTENCY_IN_PROGRESS]),
 }
 DOOR_NO_ANSWER = "No answer — scan again"
 # The dashboard answered the phone, so the phone's network is fine: BrightStar is what is down.
@@ -91,8 +91,9 @@ DOOR_UNANSWERED = "BrightStar did not answer in time. Scan the same code again: 
 # Venue mode: the dashboard decided from its replica because BrightStar did not answer.
 # Green, but never the plain "Admitted": the volunteer can tell a confirmed admission from a queued one.
 DOOR_OFFLINE_ADMITTED = "⟳ Admitted — offline, will sync"
-DOOR_OFFLINE_ADMITTED_DETAIL = ("BrightStar is not answering: this dashboard let the ticket in "
-                                "and will tell BrightStar as soon as it answers.")
+DOOR_OFFLINE_ADMITTED_DETAIL = (
+    "BrightStar is not answering: this dashboard let the ticket in and will tell BrightStar as soon as it answers."
+)
 DOOR_DECIDED_OFFLINE = "Decided offline: BrightStar is not answering."
 DOOR_OFFLINE_UNDONE = "Check-in undone — offline"
 DOOR_OFFLINE_UNDONE_DETAIL = "The ticket can be scanned again. BrightStar will hear of it when it answers."
@@ -165,8 +166,10 @@ def _rate_limited(error: errors.RateLimited) -> str:
     seconds = float(error.retry_after or error.extra.get("retry_after") or 0)
     if seconds > 120:  # not a short throttle of the whole API: an hourly limit, today the resend's
         minutes = max(1, math.ceil(seconds / 60))
-        return (f"The confirmation was already sent {RESEND_LIMIT_PER_HOUR} times this hour. "
-                f"Try again in {minutes} minute{'s' if minutes != 1 else ''}.")
+        return (
+            f"The confirmation was already sent {RESEND_LIMIT_PER_HOUR} times this hour. "
+            f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+        )
     if not seconds:
         return "Too many requests for now. Try again in a moment."
     whole = max(1, round(seconds))
@@ -191,25 +194,32 @@ def door_words(error: errors.BrightStarError, **data: Any) -> tuple[str, str]:
 # The page gets these as JSON (templates/door/scan.html): "{when}" and "{as_of}" are filled in there.
 DEVICE_WORDS: dict[str, str] = {
     "admitted": "Admitted — this phone is offline",
-    "admitted_detail": ("Decided on this phone from its copy of the guest list (as of {as_of}). "
-                        "It reaches BrightStar when the dashboard answers again."),
+    "admitted_detail": (
+        "Decided on this phone from its copy of the guest list (as of {as_of}). "
+        "It reaches BrightStar when the dashboard answers again."
+    ),
     "duplicate": "Already checked in",
     "duplicate_detail": "Let in on this phone at {when}. Decided offline, on this phone.",
     "duplicate_copy_detail": "Already in when this phone's copy was taken ({as_of}). Decided offline, on this phone.",
     "void": "Void ticket",
     "void_detail": "Refunded or cancelled: do not admit. Decided offline, on this phone.",
     "unknown": "Unknown code",
-    "unknown_detail": ("Not in this phone's copy (as of {as_of}): a ticket sold since then is not in it. "
-                       "Decided offline, on this phone."),
-    "offline": ("⟳ This phone is offline: it decides from its own copy (as of {as_of}) · "
-                "{waiting} scans waiting on this phone"),
+    "unknown_detail": (
+        "Not in this phone's copy (as of {as_of}): a ticket sold since then is not in it. "
+        "Decided offline, on this phone."
+    ),
+    "offline": (
+        "⟳ This phone is offline: it decides from its own copy (as of {as_of}) · {waiting} scans waiting on this phone"
+    ),
     # The one thing a phone alone cannot know: said on the screen, every time it is offline.
-    "risk": ("Other doors cannot see this phone's scans until it reconnects: "
-             "a copied ticket could get in at two doors."),
+    "risk": (
+        "Other doors cannot see this phone's scans until it reconnects: a copied ticket could get in at two doors."
+    ),
     "synced": "Back online: {sent} scans sent from this phone",
     "conflicts": "{conflicts} of them were also let in elsewhere or refused: see the conflicts list.",
     "copy_ready": "This phone has its own copy of the guest list (as of {as_of}).",
     "copy_loading": "Taking this phone's copy of the guest list…",
-    "no_reload": ("Plain HTTP: this page cannot reload without the network. "
-                  "Keep it open; it keeps scanning offline while open."),
+    "no_reload": (
+        "Plain HTTP: this page cannot reload without the network. Keep it open; it keeps scanning offline while open."
+    ),
 }

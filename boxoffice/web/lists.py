@@ -92,8 +92,7 @@ class Pager:
                 numbers.append(None)
             numbers.append(number)
         first = (current - 1) * per_page + 1 if shown else 0
-        return cls(numbers=numbers, current=current, first=first, last=first + shown - 1 if shown else 0,
-                   total=total)
+        return cls(numbers=numbers, current=current, first=first, last=first + shown - 1 if shown else 0, total=total)
 
 
 def render_list(
@@ -107,5 +106,4 @@ def render_list(
 ) -> HttpResponse:
     """The list's page, or (htmx) its results fragment, with the pager worked out once."""
     pager = Pager.of(page) if page is not None else None
-    return render_page(request, template, {**context, "page": page, "pager": pager}, fragment=fragment,
-                       status=status)
+    return render_page(request, template, {**context, "page": page, "pager": pager}, fragment=fragment, status=status)

@@ -306,9 +306,12 @@ EXPANDABLE = ("event", "ticket_types")
 
 
 class OrderExpand(Schema):
-    expand: Annotated[
-        str, StringConstraints(pattern=rf"^({'|'.join(EXPANDABLE)})(,({'|'.join(EXPANDABLE)}))*$", max_length=100)
-    ] | None = None
+    expand: (
+        Annotated[
+            str, StringConstraints(pattern=rf"^({'|'.join(EXPANDABLE)})(,({'|'.join(EXPANDABLE)}))*$", max_length=100)
+        ]
+        | None
+    ) = None
 
     @property
     def fields(self) -> set[str]:

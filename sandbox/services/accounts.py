@@ -11,4 +11,3 @@ def account_get_or_create(*, slug: str) -> tuple[Account, bool]:
     """
     validate_slug(slug)
     return Account.objects.get_or_create(slug=slug, defaults={"name": slug.replace("-", " ").replace("_", " ").title()})
-

@@ -68,9 +68,7 @@ def order_create(
         changes_lock_write(event.pk)  # its attendees' stamps: see changes.py
         # Locked in a fixed order so that two sales of overlapping ticket types
         # queue rather than deadlock, and each sees the stock the other left.
-        locked = {
-            tt.pk: tt for tt in TicketType.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
-        }
+        locked = {tt.pk: tt for tt in TicketType.objects.select_for_update().filter(pk__in=wanted).order_by("pk")}
         for pk, quantity in wanted.items():
             if locked[pk].quantity_sold + quantity > locked[pk].quantity:
                 available = locked[pk].quantity - locked[pk].quantity_sold

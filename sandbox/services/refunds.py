@@ -37,8 +37,7 @@ def order_refund(
         if expected_amount_refunded is not None and expected_amount_refunded != order.amount_refunded:
             raise ApiError(
                 errors.REFUND_STALE,
-                f"The order changed: {order.amount_refunded} has been refunded since, "
-                f"not {expected_amount_refunded}",
+                f"The order changed: {order.amount_refunded} has been refunded since, not {expected_amount_refunded}",
                 field="expected_amount_refunded",
                 amount_refunded=order.amount_refunded,
             )

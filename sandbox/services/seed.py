@@ -118,8 +118,11 @@ def _slots(n: int) -> list[str]:
     published = n - draft - cancelled
     past = published * 2 // 5
     upcoming = max(0, published - 1 - past)
-    return (["ongoing"] if published else []) + ["past"] * past + ["upcoming"] * upcoming + (
-        ["draft"] * draft + ["cancelled"] * cancelled
+    return (
+        (["ongoing"] if published else [])
+        + ["past"] * past
+        + ["upcoming"] * upcoming
+        + (["draft"] * draft + ["cancelled"] * cancelled)
     )
 
 
@@ -310,8 +313,13 @@ class _Seeder:
                         name = f"{name.split(' ')[0]} {buyer_name.split(' ', 1)[1]}"
                         email = buyer_email
                 attendee = Attendee(
-                    id=new_id("att"), event_id=event.id, order_id=order.id, ticket_type_id=s.ticket_type.id,
-                    name=name, email=email, barcode=self._barcode(),
+                    id=new_id("att"),
+                    event_id=event.id,
+                    order_id=order.id,
+                    ticket_type_id=s.ticket_type.id,
+                    name=name,
+                    email=email,
+                    barcode=self._barcode(),
                 )
                 tickets_sold.append((attendee, s))
         batch.attendees.extend(a for a, _ in tickets_sold)

@@ -18,8 +18,16 @@ def staff():
 
 
 def record(staff, **overrides):
-    fields = {"staff": staff, "action": "order.refund", "object_type": "refund", "object_id": "ref_1",
-              "outcome": Outcome.SUCCEEDED, "order_id": "ord_1", "amount": 2500, "currency": "USD"}
+    fields = {
+        "staff": staff,
+        "action": "order.refund",
+        "object_type": "refund",
+        "object_id": "ref_1",
+        "outcome": Outcome.SUCCEEDED,
+        "order_id": "ord_1",
+        "amount": 2500,
+        "currency": "USD",
+    }
     return audit_record(**{**fields, **overrides})
 
 
@@ -27,7 +35,13 @@ def test_a_record_keeps_who_what_which_how_much_and_the_outcome(staff):
     entry = record(staff, idempotency_key="k", detail={"status": 201})
     entry.refresh_from_db()
     assert (entry.staff, entry.staff_username, entry.action, entry.object_id, entry.amount, entry.currency) == (
-        staff, "dora", "order.refund", "ref_1", 2500, "USD")
+        staff,
+        "dora",
+        "order.refund",
+        "ref_1",
+        2500,
+        "USD",
+    )
     assert (entry.outcome, entry.idempotency_key, entry.detail) == (Outcome.SUCCEEDED, "k", {"status": 201})
     assert entry.created_at is not None
 
@@ -81,8 +95,12 @@ def test_overlong_values_from_a_tampered_form_are_cut_to_fit_not_lost(db):
     from boxoffice.audit.services import audit_record
 
     entry = audit_record(
-        staff=None, action="order.resend", object_type="order", object_id="o" * 500,
-        outcome="rejected", idempotency_key="k" * 10_000,
+        staff=None,
+        action="order.resend",
+        object_type="order",
+        object_id="o" * 500,
+        outcome="rejected",
+        idempotency_key="k" * 10_000,
     )
     entry.refresh_from_db()
     assert len(entry.idempotency_key) == 255 and len(entry.object_id) == 64
@@ -92,8 +110,13 @@ def test_nul_bytes_from_a_tampered_form_are_dropped_not_fatal(db):
     from boxoffice.audit.services import audit_record
 
     entry = audit_record(
-        staff=None, action="attendee.check_in", object_type="attendee", object_id="a\x00b",
-        outcome="rejected", idempotency_key="k\x00", detail={"barcode": "X\x00Y"},
+        staff=None,
+        action="attendee.check_in",
+        object_type="attendee",
+        object_id="a\x00b",
+        outcome="rejected",
+        idempotency_key="k\x00",
+        detail={"barcode": "X\x00Y"},
     )
     entry.refresh_from_db()
     assert (entry.object_id, entry.idempotency_key, entry.detail) == ("ab", "k", {"barcode": "XY"})

@@ -21,8 +21,16 @@ def html(response) -> str:
 
 
 def record(staff, **overrides) -> AuditEntry:
-    fields = {"staff": staff, "action": "order.refund", "object_type": "refund", "object_id": "ref_1",
-              "outcome": Outcome.SUCCEEDED, "order_id": "ord_1", "amount": 2500, "currency": "USD"}
+    fields = {
+        "staff": staff,
+        "action": "order.refund",
+        "object_type": "refund",
+        "object_id": "ref_1",
+        "outcome": Outcome.SUCCEEDED,
+        "order_id": "ord_1",
+        "amount": 2500,
+        "currency": "USD",
+    }
     return audit_record(**{**fields, **overrides})
 
 
@@ -41,8 +49,17 @@ def test_anonymous_visitors_are_sent_to_log_in(client, dashboard):
 @pytest.mark.parametrize("role", ["organizer", "admin"])
 def test_organizers_see_who_did_what_newest_first(client_as, staff_users, role, api_calls):
     record(staff_users["box_office"], object_id="ref_old", message="")
-    record(staff_users["organizer"], action="event.update", object_type="event", object_id="evt_9", order_id="",
-           amount=None, outcome=Outcome.REJECTED, error_code="VALIDATION_ERROR", message="title is required")
+    record(
+        staff_users["organizer"],
+        action="event.update",
+        object_type="event",
+        object_id="evt_9",
+        order_id="",
+        amount=None,
+        outcome=Outcome.REJECTED,
+        error_code="VALIDATION_ERROR",
+        message="title is required",
+    )
     response = client_as(role).get("/audit/")
     page = html(response)
     assert response.status_code == 200
@@ -122,9 +139,11 @@ def test_double_submitted_refund_reads_as_two_attempts_one_effect(client_as, acc
     desk = client_as("box_office")
     fields = refund_form_fields(html(desk.get(f"/orders/{order.id}/")))
     for _ in range(2):
-        desk.post(f"/orders/{order.id}/refund/",
-                  {"amount": "5", "reason": "Customer request", "confirmed": "true", **fields},
-                  headers={"HX-Request": "true"})
+        desk.post(
+            f"/orders/{order.id}/refund/",
+            {"amount": "5", "reason": "Customer request", "confirmed": "true", **fields},
+            headers={"HX-Request": "true"},
+        )
     page = html(client_as("organizer").get("/audit/", {"object_id": order.id}))
     assert page.count("box_office refunded $5.00.") == 2
     assert "Succeeded" in page and "Replayed" in page
@@ -135,12 +154,29 @@ def test_double_submitted_refund_reads_as_two_attempts_one_effect(client_as, acc
 
 
 def test_offline_check_ins_read_as_what_happened(client_as, staff_users):
-    record(staff_users["box_office"], action="attendee.check_in_offline", object_type="attendee",
-           object_id="att_1", order_id="", amount=None, detail={"barcode": "ABC123", "offline": True})
-    record(staff_users["box_office"], action="attendee.check_in_offline", object_type="attendee",
-           object_id="att_2", order_id="", amount=None, outcome=Outcome.REJECTED, error_code="ALREADY_CHECKED_IN",
-           detail={"barcode": "XYZ789", "offline": True})
+    record(
+        staff_users["box_office"],
+        action="attendee.check_in_offline",
+        object_type="attendee",
+        object_id="att_1",
+        order_id="",
+        amount=None,
+        detail={"barcode": "ABC123", "offline": True},
+    )
+    record(
+        staff_users["box_office"],
+        action="attendee.check_in_offline",
+        object_type="attendee",
+        object_id="att_2",
+        order_id="",
+        amount=None,
+        outcome=Outcome.REJECTED,
+        error_code="ALREADY_CHECKED_IN",
+        detail={"barcode": "XYZ789", "offline": True},
+    )
     page = html(client_as("organizer").get("/audit/"))
     assert "box_office let a ticket in (ABC123) while BrightStar was not answering (to sync)." in page
-    assert ("box_office scanned a ticket (XYZ789) while BrightStar was not answering, and the copy at the door "
-            "refused it: Already checked in.") in page
+    assert (
+        "box_office scanned a ticket (XYZ789) while BrightStar was not answering, and the copy at the door "
+        "refused it: Already checked in."
+    ) in page

@@ -58,11 +58,19 @@ def test_query_params_drop_none_and_spell_booleans_like_the_api(mock):
 
 
 def test_a_success_exposes_data_status_request_id_and_replay_flag(mock):
-    mock.post(url("orders/ord_1/refund"), json={"id": "ref_1"}, status=201,
-              headers={"X-Request-Id": "req_1", "Idempotent-Replayed": "true"})
+    mock.post(
+        url("orders/ord_1/refund"),
+        json={"id": "ref_1"},
+        status=201,
+        headers={"X-Request-Id": "req_1", "Idempotent-Replayed": "true"},
+    )
     response = client.request("POST", "orders/ord_1/refund", json={"reason": "x"}, idempotency_key="k")
-    assert (response.status, response.data, response.request_id, response.replayed) == (201, {"id": "ref_1"},
-                                                                                          "req_1", True)
+    assert (response.status, response.data, response.request_id, response.replayed) == (
+        201,
+        {"id": "ref_1"},
+        "req_1",
+        True,
+    )
 
 
 def test_204_has_no_data(mock):

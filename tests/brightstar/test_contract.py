@@ -53,26 +53,63 @@ SDK_CALLS = {
     events.event_list: {"status": "published", "sort": "title", "limit": 5, "offset": 5},
     events.event_get: {"event_id": "evt_1"},
     events.event_create: {
-        "title": "T", "start_date": WHEN, "end_date": WHEN, "description": "D", "venue": "V",
-        "currency": "EUR", "status": "draft", "idempotency_key": "k1",
+        "title": "T",
+        "start_date": WHEN,
+        "end_date": WHEN,
+        "description": "D",
+        "venue": "V",
+        "currency": "EUR",
+        "status": "draft",
+        "idempotency_key": "k1",
     },
     events.event_update: {
-        "event_id": "evt_1", "title": "T", "start_date": WHEN, "end_date": WHEN, "description": "D",
-        "venue": "V", "currency": "EUR", "status": "published", "idempotency_key": "k1",
+        "event_id": "evt_1",
+        "title": "T",
+        "start_date": WHEN,
+        "end_date": WHEN,
+        "description": "D",
+        "venue": "V",
+        "currency": "EUR",
+        "status": "published",
+        "idempotency_key": "k1",
     },
     events.event_delete: {"event_id": "evt_1", "idempotency_key": "k1"},
     events.ticket_type_list: {"event_id": "evt_1"},
     events.ticket_type_create: {"event_id": "evt_1", "name": "N", "price": 100, "quantity": 2, "idempotency_key": "k1"},
-    events.ticket_type_update: {"ticket_type_id": "tt_1", "name": "N", "price": 100, "quantity": 2,
-                                "idempotency_key": "k1"},
-    orders.order_list: {"event_id": "evt_1", "status": "completed", "date_from": date(2031, 1, 1),
-                        "date_to": date(2031, 2, 1), "q": "bob", "limit": 5, "offset": 5},
+    events.ticket_type_update: {
+        "ticket_type_id": "tt_1",
+        "name": "N",
+        "price": 100,
+        "quantity": 2,
+        "idempotency_key": "k1",
+    },
+    orders.order_list: {
+        "event_id": "evt_1",
+        "status": "completed",
+        "date_from": date(2031, 1, 1),
+        "date_to": date(2031, 2, 1),
+        "q": "bob",
+        "limit": 5,
+        "offset": 5,
+    },
     orders.order_get: {"order_id": "ord_1", "expand": orders.EXPANDABLE},
-    orders.order_refund: {"order_id": "ord_1", "amount": 100, "reason": "R", "idempotency_key": "k1",
-                          "expected_amount_refunded": 0, "attendee_ids": ["att_1"]},
+    orders.order_refund: {
+        "order_id": "ord_1",
+        "amount": 100,
+        "reason": "R",
+        "idempotency_key": "k1",
+        "expected_amount_refunded": 0,
+        "attendee_ids": ["att_1"],
+    },
     orders.order_resend: {"order_id": "ord_1", "idempotency_key": "k1"},
-    attendees.attendee_list: {"event_id": "evt_1", "ticket_type": "tt_1", "checked_in": True, "q": "bob",
-                              "limit": 5, "offset": 5},
+    attendees.attendee_list: {
+        "event_id": "evt_1",
+        "ticket_type": "tt_1",
+        "checked_in": True,
+        "q": "bob",
+        "limit": 5,
+        "offset": 5,
+    },
     attendees.attendee_iter: {"event_id": "evt_1", "ticket_type": "tt_1", "checked_in": False, "q": "bob"},
     attendees.attendee_check_in: {"event_id": "evt_1", "barcode": "B", "idempotency_key": "k1", "scanned_at": WHEN},
     attendees.attendee_changes: {"event_id": "evt_1", "cursor": "", "limit": 100},
@@ -164,8 +201,11 @@ class ReadRecorder(dict):
 
 
 def test_every_resource_is_checked():
-    built_from_json = {cls for _, cls in inspect.getmembers(resources, inspect.isclass)
-                       if cls.__module__ == resources.__name__ and is_dataclass(cls) and hasattr(cls, "from_json")}
+    built_from_json = {
+        cls
+        for _, cls in inspect.getmembers(resources, inspect.isclass)
+        if cls.__module__ == resources.__name__ and is_dataclass(cls) and hasattr(cls, "from_json")
+    }
     assert built_from_json == set(SCHEMA_OF)
 
 
@@ -212,15 +252,19 @@ def calls(monkeypatch, openapi) -> list[tuple[str, str, dict[str, Any], dict[str
 
 def test_every_sdk_call_is_checked():
     public = {
-        function for module in (events, orders, attendees)
+        function
+        for module in (events, orders, attendees)
         for _, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__ and not function.__name__.startswith("_")
     }
     assert public == set(SDK_CALLS)
 
 
-@pytest.mark.parametrize(("function", "kwargs"), [*SDK_CALLS.items(), *MORE_SDK_CALLS],
-                         ids=[*(f.__name__ for f in SDK_CALLS), "order_list_account", "attendee_check_in_by_id"])
+@pytest.mark.parametrize(
+    ("function", "kwargs"),
+    [*SDK_CALLS.items(), *MORE_SDK_CALLS],
+    ids=[*(f.__name__ for f in SDK_CALLS), "order_list_account", "attendee_check_in_by_id"],
+)
 def test_every_field_the_sdk_sends_is_one_the_api_takes(openapi, calls, function, kwargs):
     result = function(**kwargs)
     if inspect.isgenerator(result):

@@ -75,8 +75,15 @@ def test_validation_error_names_the_field():
 
 def test_already_checked_in_carries_the_attendee_with_the_first_scan_time():
     attendee = {
-        "id": "att_1", "event_id": "evt_1", "order_id": "ord_1", "ticket_type_id": "tkt_1", "name": "Ada",
-        "email": "ada@example.com", "barcode": "BC1", "status": "valid", "checked_in": True,
+        "id": "att_1",
+        "event_id": "evt_1",
+        "order_id": "ord_1",
+        "ticket_type_id": "tkt_1",
+        "name": "Ada",
+        "email": "ada@example.com",
+        "barcode": "BC1",
+        "status": "valid",
+        "checked_in": True,
         "checked_in_at": "2026-05-01T19:02:03Z",
     }
     exc = error_from_response(make_response(409, envelope(errors.ALREADY_CHECKED_IN, attendee=attendee)))

@@ -52,7 +52,9 @@ def test_a_limit_that_lifts_in_minutes_is_not_retried(fake_api, sleeps):
 
     with responses.RequestsMock() as mock:
         mock.post(
-            f"{fake_api}/orders/ord_x/resend", status=429, headers={"Retry-After": "3600"},
+            f"{fake_api}/orders/ord_x/resend",
+            status=429,
+            headers={"Retry-After": "3600"},
             json={"error": {"code": "RATE_LIMITED", "message": "x"}},
         )
         with pytest.raises(errors.RateLimited):

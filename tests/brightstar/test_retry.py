@@ -10,8 +10,15 @@ REFUSED = ConnectionFailed("refused")
 
 
 def decide(method="GET", key=False, status=None, code=None, exc=None, attempt=1, max_attempts=3):
-    return should_retry(method=method, has_idempotency_key=key, status=status, code=code, exc=exc,
-                        attempt=attempt, max_attempts=max_attempts)
+    return should_retry(
+        method=method,
+        has_idempotency_key=key,
+        status=status,
+        code=code,
+        exc=exc,
+        attempt=attempt,
+        max_attempts=max_attempts,
+    )
 
 
 @pytest.mark.parametrize("status", [429, 502, 503, 504])

@@ -81,14 +81,23 @@ def browser_page_as(browser, live_server, dashboard, staff_users):
         client.force_login(staff_users[role])
         context = browser.new_context(viewport=viewport, base_url=live_server.url, **context_options)
         context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-              "url": live_server.url}]
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
-        page.on("console", lambda msg: msg.type == "error" and not _expected_answer(msg.text)
-                and problems.append(f"console error: {msg.text}"))
+        page.on(
+            "console",
+            lambda msg: (
+                msg.type == "error" and not _expected_answer(msg.text) and problems.append(f"console error: {msg.text}")
+            ),
+        )
         page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
         page.goto("/")
         return page
@@ -125,9 +134,7 @@ def assert_accessible(page: Page) -> None:
 
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    report = "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in bad
-    )
+    report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in bad)
     assert not bad, f"{page.url}\n{report}"
 
 
@@ -141,8 +148,14 @@ def venue(account, staff_users):
     order_make(event, vip, quantity=1, buyer_name="Grace Hopper", buyer_email="grace@example.com")
     event_make(account, title="Draft Party", status="draft", days_ahead=30)
     for n in range(3):
-        audit_record(staff=staff_users["box_office"], action="order.refund", object_type="refund",
-                     object_id=f"ref_{n:016x}", outcome=AuditEntry.Outcome.REJECTED,
-                     error_code="REFUND_EXCEEDS_REMAINING", message="The amount is more than what is left.",
-                     idempotency_key="0b6f1c2e-9d7a-4f3e-8c55-1a2b3c4d5e6f")
+        audit_record(
+            staff=staff_users["box_office"],
+            action="order.refund",
+            object_type="refund",
+            object_id=f"ref_{n:016x}",
+            outcome=AuditEntry.Outcome.REJECTED,
+            error_code="REFUND_EXCEEDS_REMAINING",
+            message="The amount is more than what is left.",
+            idempotency_key="0b6f1c2e-9d7a-4f3e-8c55-1a2b3c4d5e6f",
+        )
     return event

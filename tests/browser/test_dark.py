@@ -30,8 +30,15 @@ def test_every_page_is_aa_in_the_dark(browser_page_as, venue):
     page = browser_page_as("organizer", viewport=PHONE, color_scheme="dark")
     page.goto("/events/")
     assert background(page) == DARK_PAPER
-    pages = ["/events/", f"/events/{venue.id}/", f"/events/{venue.id}/attendees/", f"/orders/event/{venue.id}/",
-             "/orders/lookup/?q=a", "/audit/", f"/events/{venue.id}/attendees/print/"]
+    pages = [
+        "/events/",
+        f"/events/{venue.id}/",
+        f"/events/{venue.id}/attendees/",
+        f"/orders/event/{venue.id}/",
+        "/orders/lookup/?q=a",
+        "/audit/",
+        f"/events/{venue.id}/attendees/print/",
+    ]
     for url in pages:
         page.goto(url)
         expect(page.locator("main h1")).to_be_visible()
@@ -58,8 +65,12 @@ def test_every_door_verdict_is_aa_in_the_dark(browser_page_as, venue):
     assert background(page) == DARK_PAPER
     assert_accessible(page)
     panel = page.locator("#result .result")
-    for code, outcome in [(ticket.barcode, "admitted"), (ticket.barcode, "duplicate"), (void.barcode, "void"),
-                          ("NOT-A-TICKET", "unknown")]:
+    for code, outcome in [
+        (ticket.barcode, "admitted"),
+        (ticket.barcode, "duplicate"),
+        (void.barcode, "void"),
+        ("NOT-A-TICKET", "unknown"),
+    ]:
         scan(page, code)
         expect(panel).to_have_attribute("data-outcome", outcome)
         assert_accessible(page)

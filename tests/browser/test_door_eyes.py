@@ -125,8 +125,9 @@ def test_verdicts_are_told_apart_without_colour(browser, browser_page_as, event,
     assert len({v["shape"] for v in (admitted, refused, seen["already-in"])}) == 3
     assert len({v["pattern"] for v in (admitted, refused, seen["already-in"])}) == 3
     # Every refusal looks alike: one family, one look.
-    assert {k: v for k, v in seen["refused-unknown"].items() if k != "word"} == \
-        {k: v for k, v in refused.items() if k != "word"}
+    assert {k: v for k, v in seen["refused-unknown"].items() if k != "word"} == {
+        k: v for k, v in refused.items() if k != "word"
+    }
     # And, as this eye sees them, admitted and refused panels are far apart in lightness (were 1.07:1).
     assert contrast(light["admitted"], light["refused"]) >= 3, light
 
@@ -217,7 +218,8 @@ def test_door_after_thirty_scans_is_accessible_on_a_phone(browser_page_as, night
     codes = (
         [t.barcode for t in crowd[:10]]  # 10 admitted
         + [t.barcode for t in crowd[:6]]  # 6 already in
-        + [refunded.barcode] * 2 + [gone.barcode] * 2  # 4 void, two of them refunded just now
+        + [refunded.barcode] * 2
+        + [gone.barcode] * 2  # 4 void, two of them refunded just now
         + ["NOT-A-TICKET", "XXXX", "1234"]  # 3 unknown
         + [t.barcode for t in crowd[10:12]]  # 2 admitted
         + [t.barcode for t in tickets[:3]]  # 3 admitted

@@ -27,12 +27,26 @@ def door_phone(browser, live_server, dashboard, staff_users):
     client = Client()
     client.force_login(staff_users["door"])
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "url": live_server.url,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            }
+        ]
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
-    page.on("console", lambda msg: msg.type == "error" and not _expected_answer(msg.text)
-            and not _OFFLINE.search(msg.text) and problems.append(f"console error: {msg.text}"))
+    page.on(
+        "console",
+        lambda msg: (
+            msg.type == "error"
+            and not _expected_answer(msg.text)
+            and not _OFFLINE.search(msg.text)
+            and problems.append(f"console error: {msg.text}")
+        ),
+    )
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
     yield page
     context.close()
@@ -81,7 +95,9 @@ def test_offline_the_phone_decides_from_its_copy_and_each_scan_reaches_brightsta
     entries = OutboxEntry.objects.filter(event_id=event.id)
     assert entries.count() == 2 and {e.state for e in entries} == {OutboxEntry.State.SYNCED}
     assert set(Attendee.objects.filter(event=event, checked_in=True).values_list("pk", flat=True)) == {
-        tickets[0].pk, tickets[1].pk}
+        tickets[0].pk,
+        tickets[1].pk,
+    }
     # Online again: the dashboard decides (one call), and knows the phone's admissions.
     scan(page, tickets[1].barcode)
     expect(result).to_have_attribute("data-outcome", "duplicate")
@@ -96,8 +112,9 @@ def test_offline_reload_opens_the_door_from_the_service_worker(door_phone, accou
     page = door_phone
     page.goto(f"/events/{event.id}/door/")  # 127.0.0.1 is a secure context: the worker registers
     expect(page.locator("#device-status")).to_have_attribute("data-state", "ready")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null || "
-                           "navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function(
+        "() => navigator.serviceWorker.controller !== null || navigator.serviceWorker.ready.then(() => true)"
+    )
     page.reload()  # now controlled: the worker has cached the page and its files
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.wait_for_function("() => caches.open('brightstar-door').then((c) => c.keys()).then((k) => k.length >= 4)")

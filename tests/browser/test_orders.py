@@ -161,10 +161,20 @@ def test_event_orders_pages_keep_the_filters(browser_page_as, five_bobs):
 def test_audit_log_pages_keep_the_filters(browser_page_as, staff_users, monkeypatch):
     monkeypatch.setattr("boxoffice.audit.views.PAGE_SIZE", 2)
     for n in range(5):
-        audit_record(staff=staff_users["box_office"], action="order.refund", object_type="refund",
-                     object_id=f"ref_{n}", outcome=AuditEntry.Outcome.REJECTED)
-    audit_record(staff=staff_users["box_office"], action="order.refund", object_type="refund",
-                 object_id="ref_ok", outcome=AuditEntry.Outcome.SUCCEEDED)
+        audit_record(
+            staff=staff_users["box_office"],
+            action="order.refund",
+            object_type="refund",
+            object_id=f"ref_{n}",
+            outcome=AuditEntry.Outcome.REJECTED,
+        )
+    audit_record(
+        staff=staff_users["box_office"],
+        action="order.refund",
+        object_type="refund",
+        object_id="ref_ok",
+        outcome=AuditEntry.Outcome.SUCCEEDED,
+    )
     page = browser_page_as("organizer")
     page.goto("/audit/")
     results = page.locator("#audit-results")

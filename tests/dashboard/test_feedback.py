@@ -47,8 +47,9 @@ def test_a_sentence_takes_its_data_from_the_answer_first():
     assert feedback.describe(error, event_status="published") == (
         "Only draft events can be deleted, and this one is published. Cancel it instead."
     )
-    sold = errors.ValidationError("quantity: whatever the API says", status=400, field="quantity",
-                                  extra={"quantity_sold": 12})
+    sold = errors.ValidationError(
+        "quantity: whatever the API says", status=400, field="quantity", extra={"quantity_sold": 12}
+    )
     # The answer's figure wins over the page's older one.
     assert feedback.field_message(sold, quantity_sold=3) == "Cannot be below what is sold: 12 already sold."
     assert feedback.field_message(errors.ValidationError("price: Input should be ≥ 0", field="price")) == (
@@ -60,8 +61,10 @@ def test_the_door_names_the_event_a_ticket_belongs_to():
     error = errors.NotFound("x", code=errors.WRONG_EVENT, extra={"event_title": "The Seagull"})
     assert feedback.door_words(error) == ("Not for this event", "This ticket is for The Seagull.")
     duplicate = errors.Conflict("x", code=errors.ALREADY_CHECKED_IN)
-    assert feedback.door_words(duplicate, when="19:42", who="dora") == ("Already checked in at 19:42",
-                                                                         "Let in by dora.")
+    assert feedback.door_words(duplicate, when="19:42", who="dora") == (
+        "Already checked in at 19:42",
+        "Let in by dora.",
+    )
     assert feedback.door_words(duplicate) == ("Already checked in", "")
 
 

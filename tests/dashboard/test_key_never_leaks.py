@@ -24,11 +24,28 @@ def pages(account):
     attendee = order.attendees.first()
     e, o, t = event.pk, order.pk, ticket_type.pk
     gets = [
-        "/", "/login/", "/events/", "/events/?status=draft&sort=title", "/events/new/", f"/events/{e}/",
-        f"/events/{e}/summary/", f"/events/{e}/edit/", f"/events/{e}/tickets/{t}/", f"/events/{e}/tickets/{t}/edit/",
-        "/orders/lookup/?q=leak", f"/orders/lookup/?q={o}", f"/orders/event/{e}/", f"/orders/{o}/", "/audit/",
-        f"/events/{e}/door/", f"/events/{e}/door/counters/", f"/events/{e}/door/search/?q=Ada",
-        f"/events/{e}/attendees/", f"/events/{e}/attendees/export.csv", "/admin/", "/events/evt_0000000000000000/",
+        "/",
+        "/login/",
+        "/events/",
+        "/events/?status=draft&sort=title",
+        "/events/new/",
+        f"/events/{e}/",
+        f"/events/{e}/summary/",
+        f"/events/{e}/edit/",
+        f"/events/{e}/tickets/{t}/",
+        f"/events/{e}/tickets/{t}/edit/",
+        "/orders/lookup/?q=leak",
+        f"/orders/lookup/?q={o}",
+        f"/orders/event/{e}/",
+        f"/orders/{o}/",
+        "/audit/",
+        f"/events/{e}/door/",
+        f"/events/{e}/door/counters/",
+        f"/events/{e}/door/search/?q=Ada",
+        f"/events/{e}/attendees/",
+        f"/events/{e}/attendees/export.csv",
+        "/admin/",
+        "/events/evt_0000000000000000/",
         "/orders/ord_0000000000000000/",
     ]
     posts = [

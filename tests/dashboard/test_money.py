@@ -203,8 +203,9 @@ def test_an_unknown_locale_falls_back_to_the_box_office_language():
 
 
 def _order(total=3000, refunded=0, currency="USD"):
-    return SimpleNamespace(total=total, amount_refunded=refunded, refundable=total - refunded, currency=currency,
-                           attendees=(), items=())
+    return SimpleNamespace(
+        total=total, amount_refunded=refunded, refundable=total - refunded, currency=currency, attendees=(), items=()
+    )
 
 
 @pytest.mark.parametrize(
@@ -304,9 +305,12 @@ def test_one_separator_means_what_the_locale_says_or_nothing(case):
 
 
 @settings(max_examples=200)
-@given(parts=st.lists(st.one_of(_digits(r"[0-9]{3}"), _digits(r"[0-9]{1,4}")), min_size=3, max_size=4),
-       seps=st.lists(st.sampled_from((".", ",", " ", "\u202f", "'")), min_size=3, max_size=3),
-       currency=currencies, locale=locales)
+@given(
+    parts=st.lists(st.one_of(_digits(r"[0-9]{3}"), _digits(r"[0-9]{1,4}")), min_size=3, max_size=4),
+    seps=st.lists(st.sampled_from((".", ",", " ", "\u202f", "'")), min_size=3, max_size=3),
+    currency=currencies,
+    locale=locales,
+)
 @example(parts=["1", "234", "56"], seps=[",", ".", "."], currency="USD", locale="en_US")
 @example(parts=["1", "234", "56"], seps=[".", ",", ","], currency="EUR", locale="de_DE")
 def test_more_separators_mean_grouping_then_one_decimal_or_nothing(parts, seps, currency, locale):
@@ -354,8 +358,7 @@ def test_a_currency_mark_changes_nothing(cents, currency, locale, where):
 
 
 @settings(max_examples=150)
-@given(whole=st.integers(0, 10**6), extra=_digits(r"[0-9]{1,3}"),
-       currency=currencies, locale=locales)
+@given(whole=st.integers(0, 10**6), extra=_digits(r"[0-9]{1,3}"), currency=currencies, locale=locales)
 def test_digits_beyond_the_minor_units_are_refused_never_rounded(whole, extra, currency, locale):
     decimal, _ = SYMBOLS[locale]
     places = exponent(currency)

@@ -74,4 +74,4 @@ def outcome(response) -> str:
     html = response.content.decode()
     marker = 'data-outcome="'
     start = html.index(marker) + len(marker)
-    return html[start: html.index('"', start)]
+    return html[start : html.index('"', start)]

@@ -31,8 +31,11 @@ def test_the_same_barcode_from_eight_doors_admits_exactly_once(dashboard, staff_
     def door(client: Client) -> None:
         try:
             start.wait(timeout=10)
-            response = client.post(door_url(event), {"barcode": ticket.barcode, "idempotency_key": str(uuid.uuid4())},
-                                   headers={"HX-Request": "true"})
+            response = client.post(
+                door_url(event),
+                {"barcode": ticket.barcode, "idempotency_key": str(uuid.uuid4())},
+                headers={"HX-Request": "true"},
+            )
             outcomes.append(outcome(response))
         except BaseException as exc:  # reported below, on the main thread
             failures.append(exc)

@@ -62,8 +62,11 @@ def test_the_copy_pages_and_refreshes_with_what_changed(door, event, tickets, mo
     second = device_copy_page(event_id=event.id, after=first["next"], limit=2)
     assert len(first["rows"]) == 2 and second["next"] is None
     since = timezone.now()
-    door.post(f"/events/{event.id}/door/", {"barcode": tickets[0].barcode, "idempotency_key": str(uuid.uuid4())},
-              headers={"HX-Request": "true"})
+    door.post(
+        f"/events/{event.id}/door/",
+        {"barcode": tickets[0].barcode, "idempotency_key": str(uuid.uuid4())},
+        headers={"HX-Request": "true"},
+    )
     changed = door.get(copy_url(event), {"since": since.isoformat()}).json()["rows"]
     assert [(row[1], row[3]) for row in changed] == [("Ada Lovelace", IN)]
 
@@ -89,7 +92,10 @@ def test_a_ticket_let_in_on_two_phones_is_a_conflict(refunded, door, event, tick
     second = upload(door, event, scans, device="b").json()["results"]
     assert first[0]["result"] == "queued"
     assert [(r["result"], r["code"]) for r in second] == [
-        ("conflict", errors.ALREADY_CHECKED_IN), ("conflict", errors.TICKET_VOID), ("conflict", errors.NOT_FOUND)]
+        ("conflict", errors.ALREADY_CHECKED_IN),
+        ("conflict", errors.TICKET_VOID),
+        ("conflict", errors.NOT_FOUND),
+    ]
     # Conflicts are for the desk and the organizer to look at (VIEW_CONFLICTS), not the door.
     conflicts = client_as("box_office").get(f"/events/{event.id}/door/conflicts/").content.decode()
     assert "phone b" in conflicts and "ALREADY_CHECKED_IN" in conflicts
@@ -98,8 +104,11 @@ def test_a_ticket_let_in_on_two_phones_is_a_conflict(refunded, door, event, tick
 def test_an_upload_after_the_online_scan_got_through_is_not_sent_again(door, event, tickets):
     key = str(uuid.uuid4())
     # The phone gave up waiting, but the dashboard did admit it, online.
-    door.post(f"/events/{event.id}/door/", {"barcode": tickets[0].barcode, "idempotency_key": key},
-              headers={"HX-Request": "true"})
+    door.post(
+        f"/events/{event.id}/door/",
+        {"barcode": tickets[0].barcode, "idempotency_key": key},
+        headers={"HX-Request": "true"},
+    )
     result = upload(door, event, [(key, tickets[0].barcode, timezone.now())]).json()["results"]
     assert result == [{"key": key, "result": "already", "code": ""}]
     assert not OutboxEntry.objects.filter(idempotency_key=key).exists()

@@ -42,8 +42,15 @@ def test_every_checking_role_can_check_in(client_as, event, tickets, role):
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("get", "door/"), ("post", "door/"), ("post", "door/undo/"), ("get", "door/counters/"),
-     ("get", "door/search/?q=ada"), ("get", "attendees/"), ("get", "attendees/export.csv")],
+    [
+        ("get", "door/"),
+        ("post", "door/"),
+        ("post", "door/undo/"),
+        ("get", "door/counters/"),
+        ("get", "door/search/?q=ada"),
+        ("get", "attendees/"),
+        ("get", "attendees/export.csv"),
+    ],
 )
 def test_a_user_without_a_role_is_refused_naming_the_roles(client_as, event, tickets, method, path):
     response = getattr(client_as("nobody"), method)(f"/events/{event.id}/{path}")
@@ -189,8 +196,9 @@ def test_a_retry_with_the_same_key_after_a_lost_answer_admits_once(client_as, ev
 def test_undo_takes_the_check_in_back_and_is_audited(client_as, event, tickets, staff_users):
     door = client_as("door")
     scan(door, event, tickets[0].barcode)
-    response = door.post(f"/events/{event.id}/door/undo/", {"attendee_id": tickets[0].id},
-                         headers={"HX-Request": "true"})
+    response = door.post(
+        f"/events/{event.id}/door/undo/", {"attendee_id": tickets[0].id}, headers={"HX-Request": "true"}
+    )
     assert outcome(response) == "undone"
     assert "Check-in undone" in response.content.decode()
     tickets[0].refresh_from_db()
@@ -202,8 +210,9 @@ def test_undo_takes_the_check_in_back_and_is_audited(client_as, event, tickets, 
 
 
 def test_undo_of_a_ticket_not_in_says_so(client_as, event, tickets):
-    response = client_as("door").post(f"/events/{event.id}/door/undo/", {"attendee_id": tickets[0].id},
-                                      headers={"HX-Request": "true"})
+    response = client_as("door").post(
+        f"/events/{event.id}/door/undo/", {"attendee_id": tickets[0].id}, headers={"HX-Request": "true"}
+    )
     assert "Was not checked in" in response.content.decode()
 
 
@@ -217,12 +226,14 @@ def test_search_finds_by_name_with_type_and_state_and_tap_checks_in(client_as, e
     html = door.get(f"/events/{event.id}/door/search/?q=ada@exa", headers={"HX-Request": "true"}).content.decode()
     assert html.count("Check in Ada Lovelace") == 3
     key = re.search(r'name="idempotency_key" value="([^"]+)"', html).group(1)
-    tapped = door.post(door_url(event), {"attendee_id": tickets[0].id, "idempotency_key": key},
-                       headers={"HX-Request": "true"})
+    tapped = door.post(
+        door_url(event), {"attendee_id": tickets[0].id, "idempotency_key": key}, headers={"HX-Request": "true"}
+    )
     assert outcome(tapped) == "admitted" and "door:refresh" in tapped["HX-Trigger"]
     # A double tap carries the same key: replayed, not "already checked in".
-    again = door.post(door_url(event), {"attendee_id": tickets[0].id, "idempotency_key": key},
-                      headers={"HX-Request": "true"})
+    again = door.post(
+        door_url(event), {"attendee_id": tickets[0].id, "idempotency_key": key}, headers={"HX-Request": "true"}
+    )
     assert outcome(again) == "admitted"
     assert Attendee.objects.filter(event=event, checked_in=True).count() == 2
 
@@ -248,9 +259,12 @@ def test_counters_are_one_fresh_call_and_move(client_as, event, tickets, api_cal
 @pytest.mark.parametrize("role", ["door", "box_office", "organizer"])
 def test_no_money_on_door_pages(client_as, event, tickets, role):
     door = client_as(role)
-    pages = [door.get(door_url(event)), door.get(f"/events/{event.id}/attendees/"),
-             door.get(f"/events/{event.id}/door/search/?q=ada", headers={"HX-Request": "true"}),
-             scan(door, event, tickets[3].barcode)]
+    pages = [
+        door.get(door_url(event)),
+        door.get(f"/events/{event.id}/attendees/"),
+        door.get(f"/events/{event.id}/door/search/?q=ada", headers={"HX-Request": "true"}),
+        scan(door, event, tickets[3].barcode),
+    ]
     for response in pages:
         html = response.content.decode()
         assert "$" not in html and "25.00" not in html and "90.00" not in html

@@ -48,5 +48,5 @@ def main_of(response) -> str:
     """The page's <main> (or the whole fragment): what this area put there."""
     html = response.content.decode()
     if "<main" in html:
-        html = html[html.index("<main"): html.index("</main>")]
+        html = html[html.index("<main") : html.index("</main>")]
     return html

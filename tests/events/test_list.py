@@ -87,12 +87,14 @@ def test_pages_come_from_x_total_count(client_as, many):
 def test_the_pager_keeps_the_filters_and_swaps_the_list(client_as, many):
     c = client_as("organizer")
     first = main_of(c.get("/events/?status=published&sort=title"))
-    items = assert_pager(first, current=1, target="#event-list", swap="innerHTML",
-                         keeps={"status": "published", "sort": "title"})
+    items = assert_pager(
+        first, current=1, target="#event-list", swap="innerHTML", keeps={"status": "published", "sort": "title"}
+    )
     assert [(i["text"], i.get("rel")) for i in items] == [("1", None), ("2", None), ("Next", "next")]
     second = main_of(c.get("/events/?status=published&sort=title&page=2", headers=HTMX))
-    items = assert_pager(second, current=2, target="#event-list", swap="innerHTML",
-                         keeps={"status": "published", "sort": "title"})
+    items = assert_pager(
+        second, current=2, target="#event-list", swap="innerHTML", keeps={"status": "published", "sort": "title"}
+    )
     assert [(i["text"], i.get("rel")) for i in items] == [("Previous", "prev"), ("1", None), ("2", None)]
     assert pager_of(main_of(c.get("/events/?status=draft"))) == []  # one page: no pager
 

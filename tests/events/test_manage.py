@@ -15,16 +15,23 @@ from tests.events.conftest import HTMX, MANAGERS, NOT_MANAGERS, field_values, ma
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
 NEW_EVENT = {
-    "title": "Winter Ball", "start_date": "2031-12-20T19:30", "end_date": "2031-12-20T23:00",
-    "venue": "Grand Hall", "currency": "EUR", "description": "Black tie.",
+    "title": "Winter Ball",
+    "start_date": "2031-12-20T19:30",
+    "end_date": "2031-12-20T23:00",
+    "venue": "Grand Hall",
+    "currency": "EUR",
+    "description": "Black tie.",
 }
 
 
 def edit_data(event, **changes) -> dict:
     """What the edit form posts: every field as shown, with `changes` typed over it."""
     data = {
-        "event-title": event.title, "event-start_date": event.start_date.strftime("%Y-%m-%dT%H:%M"),
-        "event-end_date": "", "event-venue": event.venue, "event-currency": event.currency,
+        "event-title": event.title,
+        "event-start_date": event.start_date.strftime("%Y-%m-%dT%H:%M"),
+        "event-end_date": "",
+        "event-venue": event.venue,
+        "event-currency": event.currency,
         "event-description": event.description,
     }
     data.update({f"event-{name}": value for name, value in changes.items()})

@@ -90,8 +90,9 @@ def test_the_page_shows_the_new_price_after_saving(client_as, ticket_type):
         ("", "Enter a price (0 for free)."),
     ],
 )
-def test_a_bad_price_is_an_error_on_the_price_field_with_the_input_kept(client_as, ticket_type, api_calls, typed,
-                                                                         message):
+def test_a_bad_price_is_an_error_on_the_price_field_with_the_input_kept(
+    client_as, ticket_type, api_calls, typed, message
+):
     api_calls.clear()
     response = client_as("organizer").post(
         edit_url(ticket_type), row_data(ticket_type, price=typed, name="Typed name"), headers=HTMX
@@ -134,8 +135,11 @@ def test_prices_follow_the_event_currency(client_as, account):
     tt = ticket_type_make(event, name="Floor", price=5000)
     c = client_as("organizer")
     assert field_values(c.get(edit_url(tt), headers=HTMX).content.decode())[f"tt-{tt.pk}-price"] == "5000"
-    response = c.post(edit_url(tt), {f"tt-{tt.pk}-name": "Floor", f"tt-{tt.pk}-price": "4.50",
-                                     f"tt-{tt.pk}-quantity": "10"}, headers=HTMX)
+    response = c.post(
+        edit_url(tt),
+        {f"tt-{tt.pk}-name": "Floor", f"tt-{tt.pk}-price": "4.50", f"tt-{tt.pk}-quantity": "10"},
+        headers=HTMX,
+    )
     assert response.status_code == 422 and "JPY amounts have no decimal places." in response.content.decode()
 
 
@@ -200,8 +204,10 @@ def test_a_double_click_on_add_makes_one_ticket_type(client_as, event):
     c = client_as("organizer")
     key = field_values(main_of(c.get(f"/events/{event.pk}/")))["new-idempotency_key"]
     for _ in range(2):
-        assert c.post(f"/events/{event.pk}/tickets/new/", add_data(event, idempotency_key=key),
-                      headers=HTMX).status_code == 200
+        assert (
+            c.post(f"/events/{event.pk}/tickets/new/", add_data(event, idempotency_key=key), headers=HTMX).status_code
+            == 200
+        )
     assert TicketType.objects.filter(name="VIP").count() == 1
 
 

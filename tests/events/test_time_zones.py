@@ -37,10 +37,19 @@ def test_the_event_pages_show_its_times_where_it_happens(client_as, seagull, set
 
 
 def test_a_new_event_is_typed_in_its_own_zone(client_as, account):
-    response = client_as("organizer").post("/events/new/", {
-        "title": "Winter Ball", "start_date": "2031-01-20T19:30", "currency": "EUR",
-        "timezone": "Europe/Berlin", "venue": "", "description": "", "end_date": "",
-    }, headers=HTMX)
+    response = client_as("organizer").post(
+        "/events/new/",
+        {
+            "title": "Winter Ball",
+            "start_date": "2031-01-20T19:30",
+            "currency": "EUR",
+            "timezone": "Europe/Berlin",
+            "venue": "",
+            "description": "",
+            "end_date": "",
+        },
+        headers=HTMX,
+    )
     assert response.status_code == 200 and response["HX-Redirect"], main_of(response)
     created = Event.objects.get(title="Winter Ball")
     # 19:30 in Berlin in January is 18:30 UTC: the API keeps the instant, the event its zone.
@@ -55,10 +64,16 @@ def test_the_edit_form_shows_the_start_in_the_events_zone(client_as, seagull):
 
 
 def test_an_unknown_zone_is_refused_with_a_sentence(client_as, seagull):
-    response = client_as("organizer").post(f"/events/{seagull.pk}/edit/", {
-        "event-title": "The Seagull", "event-start_date": "2031-01-14T19:30", "event-currency": "USD",
-        "event-timezone": "Mars/Olympus_Mons",
-    }, headers=HTMX)
+    response = client_as("organizer").post(
+        f"/events/{seagull.pk}/edit/",
+        {
+            "event-title": "The Seagull",
+            "event-start_date": "2031-01-14T19:30",
+            "event-currency": "USD",
+            "event-timezone": "Mars/Olympus_Mons",
+        },
+        headers=HTMX,
+    )
     assert response.status_code == 422
     assert "“Mars/Olympus_Mons” is not a time zone. Write an IANA name, like Europe/Berlin." in main_of(response)
     seagull.refresh_from_db()

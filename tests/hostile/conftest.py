@@ -30,8 +30,7 @@ def world(account) -> World:
     event.description = STORED_XSS
     event.save()
     ticket_type = ticket_type_make(event, name=f"General {STORED_XSS}", price=2500, quantity=10_000)
-    order = order_make(event, ticket_type, quantity=3, buyer_name=f"Ada {STORED_XSS}",
-                       buyer_email="ada@example.com")
+    order = order_make(event, ticket_type, quantity=3, buyer_name=f"Ada {STORED_XSS}", buyer_email="ada@example.com")
     return World(event, ticket_type, order, order.attendees.order_by("id").first())
 
 

@@ -36,11 +36,26 @@ def _follow(client, response, *, sent) -> None:
 
 
 @HOSTILE
-@given(title=title, start=start, end=end, venue=hostile(), currency=currency, description=hostile(), key=key,
-       htmx=st.booleans())
+@given(
+    title=title,
+    start=start,
+    end=end,
+    venue=hostile(),
+    currency=currency,
+    description=hostile(),
+    key=key,
+    htmx=st.booleans(),
+)
 def test_event_create(organizer, world, title, start, end, venue, currency, description, key, htmx):
-    data = {"title": title, "start_date": start, "end_date": end, "venue": venue, "currency": currency,
-            "description": description, "idempotency_key": key}
+    data = {
+        "title": title,
+        "start_date": start,
+        "end_date": end,
+        "venue": venue,
+        "currency": currency,
+        "description": description,
+        "idempotency_key": key,
+    }
     response = organizer.post("/events/new/", data, headers=HTMX if htmx else {})
     assert_calm(response, sent=data)
     assert response.status_code in (200, 302, 422)
@@ -48,11 +63,16 @@ def test_event_create(organizer, world, title, start, end, venue, currency, desc
 
 
 @HOSTILE
-@given(title=title, start=start, end=end, venue=hostile(), currency=currency, description=hostile(),
-       htmx=st.booleans())
+@given(title=title, start=start, end=end, venue=hostile(), currency=currency, description=hostile(), htmx=st.booleans())
 def test_event_edit(organizer, world, title, start, end, venue, currency, description, htmx):
-    data = {"event-title": title, "event-start_date": start, "event-end_date": end, "event-venue": venue,
-            "event-currency": currency, "event-description": description}
+    data = {
+        "event-title": title,
+        "event-start_date": start,
+        "event-end_date": end,
+        "event-venue": venue,
+        "event-currency": currency,
+        "event-description": description,
+    }
     response = organizer.post(f"/events/{world.event.pk}/edit/", data, headers=HTMX if htmx else {})
     assert_calm(response, sent=data)
     assert response.status_code in (200, 302, 422)
@@ -83,12 +103,22 @@ def test_ticket_type_edit(organizer, world, name, price, quantity, htmx):
 
 
 @HOSTILE
-@given(amount=st.one_of(st.sampled_from(("0.01", "1.00", "75.00", "75.01")), numberish),
-       reason=st.one_of(st.sampled_from(REASONS), hostile()), note=hostile(), key=key,
-       expected=st.one_of(st.just("0"), numberish), htmx=st.booleans())
+@given(
+    amount=st.one_of(st.sampled_from(("0.01", "1.00", "75.00", "75.01")), numberish),
+    reason=st.one_of(st.sampled_from(REASONS), hostile()),
+    note=hostile(),
+    key=key,
+    expected=st.one_of(st.just("0"), numberish),
+    htmx=st.booleans(),
+)
 def test_refund(organizer, world, amount, reason, note, key, expected, htmx):
-    data = {"amount": amount, "reason": reason, "note": note, "idempotency_key": key,
-            "expected_amount_refunded": expected}
+    data = {
+        "amount": amount,
+        "reason": reason,
+        "note": note,
+        "idempotency_key": key,
+        "expected_amount_refunded": expected,
+    }
     response = organizer.post(f"/orders/{world.order.pk}/refund/", data, headers=HTMX if htmx else {})
     assert_calm(response, sent=data)
     assert response.status_code in (200, 302, 422)
@@ -100,18 +130,26 @@ def test_refund(organizer, world, amount, reason, note, key, expected, htmx):
 @HOSTILE
 @given(key=key, htmx=st.booleans())
 def test_resend(organizer, world, key, htmx):
-    response = organizer.post(f"/orders/{world.order.pk}/resend/", {"idempotency_key": key},
-                              headers=HTMX if htmx else {})
+    response = organizer.post(
+        f"/orders/{world.order.pk}/resend/", {"idempotency_key": key}, headers=HTMX if htmx else {}
+    )
     assert_calm(response, sent=key)
     assert response.status_code in (200, 302)
 
 
 @HOSTILE
-@given(barcode=st.one_of(st.just("REAL"), hostile()), attendee_id=st.one_of(st.just(""), st.just("REAL"), hostile()),
-       key=key, htmx=st.booleans())
+@given(
+    barcode=st.one_of(st.just("REAL"), hostile()),
+    attendee_id=st.one_of(st.just(""), st.just("REAL"), hostile()),
+    key=key,
+    htmx=st.booleans(),
+)
 def test_door_scan(organizer, world, barcode, attendee_id, key, htmx):
-    data = {"barcode": world.attendee.barcode if barcode == "REAL" else barcode,
-            "attendee_id": world.attendee.pk if attendee_id == "REAL" else attendee_id, "idempotency_key": key}
+    data = {
+        "barcode": world.attendee.barcode if barcode == "REAL" else barcode,
+        "attendee_id": world.attendee.pk if attendee_id == "REAL" else attendee_id,
+        "idempotency_key": key,
+    }
     response = organizer.post(f"/events/{world.event.pk}/door/", data, headers=HTMX if htmx else {})
     text = assert_calm(response, sent=data)
     assert response.status_code in (200, 204, 302)
@@ -143,14 +181,24 @@ NON_LATIN1_KEY = "ключ-💥-\u202ekey"
 
 def _valid_write(world, key: str) -> tuple[str, dict]:
     return {
-        "event_create": ("/events/new/", {"title": "Gala", "start_date": "2030-06-01T19:00", "currency": "USD",
-                                          "idempotency_key": key}),
-        "ticket_type_create": (f"/events/{world.event.pk}/tickets/new/",
-                               {"new-name": "VIP", "new-price": "10.00", "new-quantity": "5",
-                                "new-idempotency_key": key}),
-        "refund": (f"/orders/{world.order.pk}/refund/",
-                   {"amount": "1.00", "reason": "Customer request", "note": "", "idempotency_key": key,
-                    "expected_amount_refunded": "0"}),
+        "event_create": (
+            "/events/new/",
+            {"title": "Gala", "start_date": "2030-06-01T19:00", "currency": "USD", "idempotency_key": key},
+        ),
+        "ticket_type_create": (
+            f"/events/{world.event.pk}/tickets/new/",
+            {"new-name": "VIP", "new-price": "10.00", "new-quantity": "5", "new-idempotency_key": key},
+        ),
+        "refund": (
+            f"/orders/{world.order.pk}/refund/",
+            {
+                "amount": "1.00",
+                "reason": "Customer request",
+                "note": "",
+                "idempotency_key": key,
+                "expected_amount_refunded": "0",
+            },
+        ),
         "resend": (f"/orders/{world.order.pk}/resend/", {"idempotency_key": key}),
         "door_scan": (f"/events/{world.event.pk}/door/", {"barcode": world.attendee.barcode, "idempotency_key": key}),
     }

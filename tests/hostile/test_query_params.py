@@ -24,8 +24,12 @@ def _params(**values) -> dict:
 
 
 @HOSTILE
-@given(status=maybe, sort=st.one_of(st.none(), hostile("date", "title", "newest", "-created_at")),
-       page=st.one_of(st.none(), numberish), htmx=st.booleans())
+@given(
+    status=maybe,
+    sort=st.one_of(st.none(), hostile("date", "title", "newest", "-created_at")),
+    page=st.one_of(st.none(), numberish),
+    htmx=st.booleans(),
+)
 def test_events_list_filters(organizer, world, status, sort, page, htmx):
     params = _params(status=status, sort=sort, page=page)
     response = organizer.get("/events/", params, headers=HTMX if htmx else {})
@@ -47,8 +51,14 @@ def test_order_lookup_q(organizer, world, q, htmx):
 
 
 @HOSTILE
-@given(status=maybe, date_from=st.one_of(st.none(), dateish), date_to=st.one_of(st.none(), dateish), q=maybe,
-       page=st.one_of(st.none(), numberish), htmx=st.booleans())
+@given(
+    status=maybe,
+    date_from=st.one_of(st.none(), dateish),
+    date_to=st.one_of(st.none(), dateish),
+    q=maybe,
+    page=st.one_of(st.none(), numberish),
+    htmx=st.booleans(),
+)
 # A page far past the end is an offset the API refuses (its bound is 10**9).
 @example(status=None, date_from=None, date_to=None, q=None, page="99999999999999999999", htmx=False)
 @example(status=None, date_from=None, date_to=None, q="a\x00b", page=str(2**63), htmx=True)
@@ -60,11 +70,26 @@ def test_event_orders_filters(organizer, world, status, date_from, date_to, q, p
 
 
 @HOSTILE
-@given(action=maybe, staff=maybe, outcome=maybe, object_id=maybe, date_from=st.one_of(st.none(), dateish),
-       date_to=st.one_of(st.none(), dateish), page=st.one_of(st.none(), numberish), htmx=st.booleans())
+@given(
+    action=maybe,
+    staff=maybe,
+    outcome=maybe,
+    object_id=maybe,
+    date_from=st.one_of(st.none(), dateish),
+    date_to=st.one_of(st.none(), dateish),
+    page=st.one_of(st.none(), numberish),
+    htmx=st.booleans(),
+)
 def test_audit_filters(organizer, world, action, staff, outcome, object_id, date_from, date_to, page, htmx):
-    params = _params(action=action, staff=staff, outcome=outcome, object_id=object_id, date_from=date_from,
-                     date_to=date_to, page=page)
+    params = _params(
+        action=action,
+        staff=staff,
+        outcome=outcome,
+        object_id=object_id,
+        date_from=date_from,
+        date_to=date_to,
+        page=page,
+    )
     response = organizer.get("/audit/", params, headers=HTMX if htmx else {})
     assert_calm(response, sent=params)
     assert response.status_code in (200, 422)
@@ -81,8 +106,13 @@ def test_door_search_q(organizer, world, q, htmx):
 
 
 @HOSTILE
-@given(ticket_type=maybe, checked_in=st.one_of(st.none(), hostile("yes", "no")), q=maybe,
-       page=st.one_of(st.none(), numberish), htmx=st.booleans())
+@given(
+    ticket_type=maybe,
+    checked_in=st.one_of(st.none(), hostile("yes", "no")),
+    q=maybe,
+    page=st.one_of(st.none(), numberish),
+    htmx=st.booleans(),
+)
 @example(ticket_type=None, checked_in=None, q=None, page="99999999999999999999", htmx=False)
 @example(ticket_type=None, checked_in=None, q="a\x00b", page=str(2**63), htmx=True)
 def test_attendees_filters(organizer, world, ticket_type, checked_in, q, page, htmx):
@@ -93,8 +123,12 @@ def test_attendees_filters(organizer, world, ticket_type, checked_in, q, page, h
 
 
 @HOSTILE
-@given(ticket_type=maybe, checked_in=st.one_of(st.none(), hostile("yes", "no")), q=maybe,
-       page=st.one_of(st.none(), numberish))
+@given(
+    ticket_type=maybe,
+    checked_in=st.one_of(st.none(), hostile("yes", "no")),
+    q=maybe,
+    page=st.one_of(st.none(), numberish),
+)
 def test_csv_export_params(organizer, world, ticket_type, checked_in, q, page):
     params = _params(ticket_type=ticket_type, checked_in=checked_in, q=q, page=page)
     response = organizer.get(f"/events/{world.event.pk}/attendees/export.csv", params)
@@ -107,15 +141,30 @@ def test_csv_export_params(organizer, world, ticket_type, checked_in, q, page):
 # --- ids in the URL -------------------------------------------------------------------
 
 GET_ROUTES = (
-    "/events/{id}/", "/events/{id}/summary/", "/events/{id}/door/", "/events/{id}/door/counters/",
-    "/events/{id}/door/search/?q=ada", "/events/{id}/attendees/", "/events/{id}/attendees/export.csv",
-    "/orders/event/{id}/", "/orders/{id}/", "/events/{event}/tickets/{id}/edit/", "/events/{event}/tickets/{id}/",
+    "/events/{id}/",
+    "/events/{id}/summary/",
+    "/events/{id}/door/",
+    "/events/{id}/door/counters/",
+    "/events/{id}/door/search/?q=ada",
+    "/events/{id}/attendees/",
+    "/events/{id}/attendees/export.csv",
+    "/orders/event/{id}/",
+    "/orders/{id}/",
+    "/events/{event}/tickets/{id}/edit/",
+    "/events/{event}/tickets/{id}/",
     "/events/{id}/tickets/{tt}/edit/",
 )
 POST_ROUTES = (
-    "/events/{id}/edit/", "/events/{id}/publish/", "/events/{id}/cancel/", "/events/{id}/delete/",
-    "/events/{id}/tickets/new/", "/events/{event}/tickets/{id}/edit/", "/orders/{id}/refund/",
-    "/orders/{id}/resend/", "/events/{id}/door/", "/events/{id}/door/undo/",
+    "/events/{id}/edit/",
+    "/events/{id}/publish/",
+    "/events/{id}/cancel/",
+    "/events/{id}/delete/",
+    "/events/{id}/tickets/new/",
+    "/events/{event}/tickets/{id}/edit/",
+    "/orders/{id}/refund/",
+    "/orders/{id}/resend/",
+    "/events/{id}/door/",
+    "/events/{id}/door/undo/",
 )
 
 
@@ -141,18 +190,30 @@ def test_garbage_ids_in_get_urls(organizer, world, route, garbage, htmx):
 @given(garbage=idish, htmx=st.booleans())
 def test_garbage_ids_in_post_urls(organizer, world, route, garbage, htmx):
     url = _url(route, world, garbage)
-    data = {"barcode": "NOPE", "attendee_id": garbage, "amount": "1.00", "reason": "Other", "note": garbage,
-            "idempotency_key": "hostile-key-0001", "expected_amount_refunded": "0"}
+    data = {
+        "barcode": "NOPE",
+        "attendee_id": garbage,
+        "amount": "1.00",
+        "reason": "Other",
+        "note": garbage,
+        "idempotency_key": "hostile-key-0001",
+        "expected_amount_refunded": "0",
+    }
     response = organizer.post(url, data, headers=HTMX if htmx else {})
     assert_calm(response, sent=url)
 
 
-@pytest.mark.parametrize(("method", "route"), [
-    ("get", "/events/evt_doesnotexist/door/"),
-    ("get", "/events/evt_doesnotexist/door/search/?q=ada"), ("get", "/events/evt_doesnotexist/attendees/"),
-    ("get", "/events/evt_doesnotexist/attendees/export.csv"), ("post", "/events/evt_doesnotexist/door/"),
-    ("post", "/events/evt_doesnotexist/door/undo/"),
-])
+@pytest.mark.parametrize(
+    ("method", "route"),
+    [
+        ("get", "/events/evt_doesnotexist/door/"),
+        ("get", "/events/evt_doesnotexist/door/search/?q=ada"),
+        ("get", "/events/evt_doesnotexist/attendees/"),
+        ("get", "/events/evt_doesnotexist/attendees/export.csv"),
+        ("post", "/events/evt_doesnotexist/door/"),
+        ("post", "/events/evt_doesnotexist/door/undo/"),
+    ],
+)
 def test_door_pages_of_an_event_that_does_not_exist_are_not_found(organizer, world, method, route):
     # The event pages answer 404 here; the door's let NotFound reach the middleware, whose
     # page says "Something went wrong talking to BrightStar" with a 502 — for a mistyped link.

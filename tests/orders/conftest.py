@@ -31,13 +31,13 @@ def order(event, ticket_type):
 
 def refund_form_fields(html: str) -> dict[str, str]:
     """The hidden fields the order page issued with its refund form."""
-    section = html[html.index('/refund/"'):]
+    section = html[html.index('/refund/"') :]
     section = section[: section.index("</form>")]
     return {name: _hidden(name, section) for name in ("idempotency_key", "expected_amount_refunded")}
 
 
 def resend_key(html: str) -> str:
-    return _hidden("idempotency_key", html[html.index('id="resend"'):])
+    return _hidden("idempotency_key", html[html.index('id="resend"') :])
 
 
 @pytest.fixture

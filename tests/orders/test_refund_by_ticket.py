@@ -77,8 +77,12 @@ def test_refunding_one_ticket_of_four_voids_only_that_one_and_the_door_refuses_o
     response = refund_post(desk, four.pk, amount="", tickets=[chidi.pk])
     assert "Refunded $25.00 and voided 1 ticket. Still refundable: $75.00." in html(response)
     states = dict(Attendee.objects.filter(order_id=four.pk).values_list("name", "status"))
-    assert states == {"Chidi Bianchi": "void", "Eleanor Bianchi": "valid", "Jason Bianchi": "valid",
-                      "Tahani Bianchi": "valid"}
+    assert states == {
+        "Chidi Bianchi": "void",
+        "Eleanor Bianchi": "valid",
+        "Jason Bianchi": "valid",
+        "Tahani Bianchi": "valid",
+    }
     refused = api.post(f"/events/{four.event_id}/checkins", json={"barcode": chidi.barcode})
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "TICKET_VOID"
     sibling = four.attendees.get(name="Eleanor Bianchi")

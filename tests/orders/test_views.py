@@ -135,7 +135,9 @@ def test_partial_then_full_refund(client_as, order, refund_post):
     assert set(order.attendees.values_list("status", flat=True)) == {"void"}
     entries = AuditEntry.objects.filter(order_id=order.id, action="order.refund").order_by("id")
     assert [(e.outcome, e.amount, e.staff_username) for e in entries] == [
-        ("succeeded", 1000, "box_office"), ("succeeded", 4000, "box_office")]
+        ("succeeded", 1000, "box_office"),
+        ("succeeded", 4000, "box_office"),
+    ]
 
 
 def test_refund_without_htmx_redirects_to_the_order_with_a_message(client_as, order, refund_post):
@@ -214,8 +216,9 @@ def test_refund_refused_when_nothing_is_refundable(client_as, order, refund_post
         ("", "Enter the amount to refund"),
     ],
 )
-def test_invalid_amounts_keep_the_input_and_show_the_field_error(client_as, order, refund_post, api_calls, typed,
-                                                                 error):
+def test_invalid_amounts_keep_the_input_and_show_the_field_error(
+    client_as, order, refund_post, api_calls, typed, error
+):
     client = client_as("box_office")
     fields = refund_form_fields(html(client.get(f"/orders/{order.id}/")))
     response = refund_post(client, order.id, fields=fields, amount=typed)
@@ -320,7 +323,9 @@ def test_resend_double_click_sends_one_email(client_as, order):
     _resend(client, order.id, key)
     assert ConfirmationSend.objects.filter(order=order).count() == 1
     assert list(AuditEntry.objects.filter(idempotency_key=key).order_by("id").values_list("outcome", flat=True)) == [
-        "succeeded", "replayed"]
+        "succeeded",
+        "replayed",
+    ]
 
 
 def test_resend_limit_is_explained(client_as, order, monkeypatch):
@@ -448,8 +453,9 @@ def test_event_orders_pager_keeps_the_filters(client_as, event, ticket_type, mon
     for n in range(15):
         order_make(event, ticket_type, quantity=1, buyer_name=f"Bob {n:02d}", buyer_email=f"b{n}@example.com")
     client = client_as("organizer")
-    page = html(client.get(f"/orders/event/{event.id}/", {"q": "Bob", "status": "", "page": 5},
-                           headers={"HX-Request": "true"}))
+    page = html(
+        client.get(f"/orders/event/{event.id}/", {"q": "Bob", "status": "", "page": 5}, headers={"HX-Request": "true"})
+    )
     assert "9\u201310 of 15 orders" in page and "??" not in page
     items = assert_pager(page, current=5, target="#orders-results", swap="outerHTML", keeps={"q": "Bob", "status": ""})
     assert [i["text"] for i in items] == ["Previous", "1", "…", "3", "4", "5", "6", "7", "8", "Next"]
@@ -460,8 +466,9 @@ def test_event_orders_pager_keeps_the_filters(client_as, event, ticket_type, mon
 
 
 def test_event_orders_bad_filters_are_explained(client_as, event, api_calls):
-    response = client_as("box_office").get(f"/orders/event/{event.id}/",
-                                           {"date_from": "2025-05-02", "date_to": "2025-05-01"})
+    response = client_as("box_office").get(
+        f"/orders/event/{event.id}/", {"date_from": "2025-05-02", "date_to": "2025-05-01"}
+    )
     assert response.status_code == 422
     assert "must not be before" in html(response)
     assert ("GET", f"events/{event.id}/orders") not in api_calls

@@ -99,7 +99,7 @@ def page(response) -> str:
 
 
 def hidden(html: str, name: str, after: str = "") -> str:
-    match = re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', html[html.index(after):])
+    match = re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', html[html.index(after) :])
     assert match, html
     return match.group(1)
 
@@ -177,16 +177,24 @@ def test_an_htmx_read_that_fails_puts_the_message_in_the_alert_area(client_as, a
 
 def _refund_form(client, order) -> dict:
     html = page(client.get(f"/orders/{order.pk}/"))
-    return {"amount": "10.00", "reason": "Customer request", "note": "", "confirmed": "true",
-            "idempotency_key": hidden(html, "idempotency_key", "/refund/"),
-            "expected_amount_refunded": hidden(html, "expected_amount_refunded", "/refund/")}
+    return {
+        "amount": "10.00",
+        "reason": "Customer request",
+        "note": "",
+        "confirmed": "true",
+        "idempotency_key": hidden(html, "idempotency_key", "/refund/"),
+        "expected_amount_refunded": hidden(html, "expected_amount_refunded", "/refund/"),
+    }
 
 
 def _resubmit(html: str, typed: dict) -> dict:
     """What the re-rendered form would post again: its hidden fields, and what the user typed (kept)."""
     assert 'value="10.00"' in html  # the amount the user typed is still there
-    return {**typed, "idempotency_key": hidden(html, "idempotency_key", "/refund/"),
-            "expected_amount_refunded": hidden(html, "expected_amount_refunded", "/refund/")}
+    return {
+        **typed,
+        "idempotency_key": hidden(html, "idempotency_key", "/refund/"),
+        "expected_amount_refunded": hidden(html, "expected_amount_refunded", "/refund/"),
+    }
 
 
 def _assert_not_confirmed(html: str) -> None:
@@ -263,9 +271,7 @@ def test_refund_on_a_429_says_to_wait_and_keeps_the_form(client_as, order, injec
     assert not Refund.objects.exists()
 
 
-def test_event_create_whose_answer_is_lost_is_not_confirmed_and_the_same_form_creates_one(
-    client_as, account, inject
-):
+def test_event_create_whose_answer_is_lost_is_not_confirmed_and_the_same_form_creates_one(client_as, account, inject):
     organizer = client_as("organizer")
     key = hidden(page(organizer.get("/events/new/")), "idempotency_key")
     typed = {"title": "Winter Ball", "start_date": "2030-12-01T19:00", "currency": "USD", "idempotency_key": key}
@@ -292,8 +298,11 @@ def ticket(account) -> Attendee:
 
 
 def _scan(client, ticket, key: str):
-    return client.post(f"/events/{ticket.event_id}/door/", {"barcode": ticket.barcode, "idempotency_key": key},
-                       headers={"HX-Request": "true"})
+    return client.post(
+        f"/events/{ticket.event_id}/door/",
+        {"barcode": ticket.barcode, "idempotency_key": key},
+        headers={"HX-Request": "true"},
+    )
 
 
 def _admitted_once(ticket) -> bool:
@@ -301,8 +310,7 @@ def _admitted_once(ticket) -> bool:
     return ticket.checked_in and TicketType.objects.get(pk=ticket.ticket_type_id).checked_in_count == 1
 
 
-@pytest.mark.parametrize(("fault", "effect"), [("drop:1", False), ("500:1", False), ("429:1", False),
-                                               ("lost:1", True)])
+@pytest.mark.parametrize(("fault", "effect"), [("drop:1", False), ("500:1", False), ("429:1", False), ("lost:1", True)])
 def test_door_scan_without_an_answer_says_scan_again_and_the_rescan_admits_once(
     client_as, ticket, inject, fault, effect
 ):

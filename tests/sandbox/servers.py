@@ -57,7 +57,11 @@ def serve(kind: str, *, workers: int = 2) -> Iterator[str]:
         "GUNICORN_THREADS": "8",
     }
     process = subprocess.Popen(
-        _command(kind, port), cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        _command(kind, port),
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/v1/test"
     deadline = time.monotonic() + 30

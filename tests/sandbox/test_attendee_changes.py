@@ -144,8 +144,10 @@ def test_a_full_walk_sees_every_attendee_while_the_door_is_busy(api, crowd):
         seen_twice += seen_before_admission
     assert 0 < seen_twice < len(admitted_after)  # both kinds happened
     replica = {row["id"]: row for row in seen}  # the last copy wins, as at the venue
-    listed = [api.get(f"/events/{event.pk}/attendees", params={"limit": 100, "offset": offset}).json()
-              for offset in range(0, 400, 100)]
+    listed = [
+        api.get(f"/events/{event.pk}/attendees", params={"limit": 100, "offset": offset}).json()
+        for offset in range(0, 400, 100)
+    ]
     assert replica == {row["id"]: row for page in listed for row in page}
     assert all(replica[pk]["checked_in"] for pk in admitted_after)
 
@@ -189,19 +191,32 @@ def test_a_write_stamped_earlier_but_committed_later_is_never_skipped(api, crowd
 # --- what it refuses --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("params", [{"ticket_type": "tkt_1"}, {"checked_in": "true"}, {"q": "ada"}, {"q": ""},
-                                    {"offset": 0}, {"offset": 20}])
+@pytest.mark.parametrize(
+    "params", [{"ticket_type": "tkt_1"}, {"checked_in": "true"}, {"q": "ada"}, {"q": ""}, {"offset": 0}, {"offset": 20}]
+)
 def test_the_feed_takes_no_other_filter_and_no_offset(api, event, params):
     (name,) = params
     assert_api_error(feed(api, event, **params), 400, errors.VALIDATION_ERROR, name)
 
 
-@pytest.mark.parametrize("cursor", [
-    "garbage", "1", "00", " ", "2030-01-01T00:00:00Z~att_0123456789abcdef", "2030-13-01T00:00:00.000000Z~att_01",
-    "2030-01-01T00:00:00.000000Z", "2030-01-01T00:00:00.000000Z~", "2030-01-01T00:00:00.000000Z~evt_0123",
-    "2030-01-01T00:00:00.000000+00:00~att_01", "2030-01-01T00:00:00.000000Z~att_01\n", "x" * 101,
-    "2030-01-01T00:00:00.000000Z~att_01'--",
-])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "garbage",
+        "1",
+        "00",
+        " ",
+        "2030-01-01T00:00:00Z~att_0123456789abcdef",
+        "2030-13-01T00:00:00.000000Z~att_01",
+        "2030-01-01T00:00:00.000000Z",
+        "2030-01-01T00:00:00.000000Z~",
+        "2030-01-01T00:00:00.000000Z~evt_0123",
+        "2030-01-01T00:00:00.000000+00:00~att_01",
+        "2030-01-01T00:00:00.000000Z~att_01\n",
+        "x" * 101,
+        "2030-01-01T00:00:00.000000Z~att_01'--",
+    ],
+)
 def test_a_cursor_this_api_did_not_send_is_400(api, event, cursor):
     assert_api_error(feed(api, event, cursor), 400, errors.VALIDATION_ERROR, "changes_after")
 
@@ -242,8 +257,9 @@ def _moved(ticket, change, api) -> None:
 
 
 def _check_in(ticket):
-    return attendee_check_in(account=ticket.event.account, livemode=False, event_id=ticket.event_id,
-                             attendee_id=ticket.pk)
+    return attendee_check_in(
+        account=ticket.event.account, livemode=False, event_id=ticket.event_id, attendee_id=ticket.pk
+    )
 
 
 def test_check_in_moves_updated_at(api, ticket):
@@ -263,20 +279,31 @@ def test_undo_moves_updated_at(api, ticket):
     _check_in(ticket)
     Attendee.objects.filter(pk=ticket.pk).update(updated_at=timezone.now() - timedelta(minutes=1))
     ticket.refresh_from_db()
-    _moved(ticket, lambda: attendee_check_in_undo(account=ticket.event.account, livemode=False,
-                                                  event_id=ticket.event_id, attendee_id=ticket.pk), api)
+    _moved(
+        ticket,
+        lambda: attendee_check_in_undo(
+            account=ticket.event.account, livemode=False, event_id=ticket.event_id, attendee_id=ticket.pk
+        ),
+        api,
+    )
 
 
 def test_a_full_refund_moves_updated_at(api, ticket):
-    _moved(ticket, lambda: order_refund(order=ticket.order, amount=None, reason="r", expected_amount_refunded=None),
-           api)
+    _moved(
+        ticket, lambda: order_refund(order=ticket.order, amount=None, reason="r", expected_amount_refunded=None), api
+    )
     assert ticket.status == Attendee.Status.VOID
 
 
 def test_a_refund_by_ticket_moves_updated_at_of_that_ticket_only(api, ticket):
     sibling = ticket.order.attendees.exclude(pk=ticket.pk).get()
-    _moved(ticket, lambda: order_refund(order=ticket.order, amount=None, reason="r", expected_amount_refunded=None,
-                                        attendee_ids=[ticket.pk]), api)
+    _moved(
+        ticket,
+        lambda: order_refund(
+            order=ticket.order, amount=None, reason="r", expected_amount_refunded=None, attendee_ids=[ticket.pk]
+        ),
+        api,
+    )
     assert sibling.updated_at == Attendee.objects.get(pk=sibling.pk).updated_at
 
 
@@ -303,7 +330,7 @@ def test_a_page_is_one_range_of_the_index_in_the_feeds_order(event):
     connection = connections[SANDBOX_DB]
     with CaptureQueriesContext(connection) as captured:
         changes.attendee_changes(event=event, after=(timezone.now(), "att_0123456789abcdef"), limit=100)
-    (query,) = [q for q in captured.captured_queries if "FROM \"sandbox_attendee\"" in q["sql"]]
+    (query,) = [q for q in captured.captured_queries if 'FROM "sandbox_attendee"' in q["sql"]]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")

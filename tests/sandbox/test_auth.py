@@ -88,8 +88,9 @@ def test_a_key_made_read_only_is_read_only_at_once(api, account_and_key):
     key = ApiKey.objects.filter(account=account_and_key[0]).get()
     key.read_only = True
     key.save()
-    assert_api_error(api.post("/events", json={"title": "y", "start_date": "2030-01-01T00:00:00Z"}), 403,
-                     errors.FORBIDDEN)
+    assert_api_error(
+        api.post("/events", json={"title": "y", "start_date": "2030-01-01T00:00:00Z"}), 403, errors.FORBIDDEN
+    )
 
 
 def test_an_account_change_reaches_its_cached_keys(account_and_key):

@@ -51,10 +51,13 @@ def test_without_scanned_at_it_is_now(api, door):
     assert before <= ticket.checked_in_at == ticket.updated_at <= timezone.now()
 
 
-@pytest.mark.parametrize(("sent", "expected"), [
-    ("2030-01-01T12:00:00+02:00", datetime(2030, 1, 1, 10, 0, tzinfo=UTC)),
-    ("2030-01-01T12:00:00", datetime(2030, 1, 1, 12, 0, tzinfo=UTC)),  # no offset: UTC, like every time
-])
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [
+        ("2030-01-01T12:00:00+02:00", datetime(2030, 1, 1, 10, 0, tzinfo=UTC)),
+        ("2030-01-01T12:00:00", datetime(2030, 1, 1, 12, 0, tzinfo=UTC)),  # no offset: UTC, like every time
+    ],
+)
 def test_a_scan_time_is_read_like_every_time(api, door, monkeypatch, sent, expected):
     event, (ticket, _) = door
     monkeypatch.setattr(timezone, "now", lambda: datetime(2030, 1, 1, 13, 0, tzinfo=UTC))
@@ -63,16 +66,20 @@ def test_a_scan_time_is_read_like_every_time(api, door, monkeypatch, sent, expec
     assert response.json()["checked_in_at"] == wire(expected)
 
 
-@pytest.mark.parametrize(("offset", "ok"), [
-    (timedelta(minutes=4, seconds=50), True),
-    (timedelta(minutes=5, seconds=10), False),
-    (-timedelta(days=6, hours=23), True),
-    (-timedelta(days=7, minutes=1), False),
-])
+@pytest.mark.parametrize(
+    ("offset", "ok"),
+    [
+        (timedelta(minutes=4, seconds=50), True),
+        (timedelta(minutes=5, seconds=10), False),
+        (-timedelta(days=6, hours=23), True),
+        (-timedelta(days=7, minutes=1), False),
+    ],
+)
 def test_a_scan_time_is_at_most_5_minutes_ahead_and_7_days_old(api, door, offset, ok):
     event, (ticket, _) = door
-    response = api.post(f"/events/{event.pk}/checkins",
-                        json={"attendee_id": ticket.pk, "scanned_at": iso(timezone.now() + offset)})
+    response = api.post(
+        f"/events/{event.pk}/checkins", json={"attendee_id": ticket.pk, "scanned_at": iso(timezone.now() + offset)}
+    )
     if ok:
         assert response.status_code == 201, response.text
         return
@@ -106,8 +113,9 @@ def test_an_offline_scan_replayed_with_its_key_is_a_replay(api, door):
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
     other_time = {**body, "scanned_at": iso(timezone.now() - timedelta(minutes=29))}
-    assert_api_error(api.post(f"/events/{event.pk}/checkins", json=other_time, headers=headers), 400,
-                     errors.IDEMPOTENCY_KEY_REUSED)
+    assert_api_error(
+        api.post(f"/events/{event.pk}/checkins", json=other_time, headers=headers), 400, errors.IDEMPOTENCY_KEY_REUSED
+    )
 
 
 def test_an_offline_scan_of_a_ticket_already_in_is_refused_with_the_first_scan(api, door):
@@ -116,7 +124,8 @@ def test_an_offline_scan_of_a_ticket_already_in_is_refused_with_the_first_scan(a
     earlier = iso(timezone.now() - timedelta(minutes=10))
     error = assert_api_error(
         api.post(f"/events/{event.pk}/checkins", json={"barcode": ticket.barcode, "scanned_at": earlier}),
-        409, errors.ALREADY_CHECKED_IN,
+        409,
+        errors.ALREADY_CHECKED_IN,
     )
     assert error["attendee"]["checked_in_at"] == first["checked_in_at"]
 

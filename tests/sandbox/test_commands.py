@@ -143,7 +143,11 @@ def test_runsandbox_becomes_runserver_with_the_sandbox_settings(execve, args, ad
 
 @pytest.mark.parametrize(
     ("addrport", "url"),
-    [("127.0.0.1:8001", "http://127.0.0.1:8001"), ("8002", "http://127.0.0.1:8002"), ("0.0.0.0:80", "http://127.0.0.1:80")],
+    [
+        ("127.0.0.1:8001", "http://127.0.0.1:8001"),
+        ("8002", "http://127.0.0.1:8002"),
+        ("0.0.0.0:80", "http://127.0.0.1:80"),
+    ],
 )
 def test_runsandbox_prints_a_url_a_browser_can_open(addrport, url):
     assert runsandbox.base_url(addrport) == url

@@ -23,16 +23,21 @@ def sold(account):
 
 def test_quantity_below_sold_says_how_many_are_sold(api, sold):
     ticket_type, _ = sold
-    error = assert_api_error(api.patch(f"/tickets/{ticket_type.pk}", json={"quantity": 11}), 400,
-                             errors.VALIDATION_ERROR, "quantity")
+    error = assert_api_error(
+        api.patch(f"/tickets/{ticket_type.pk}", json={"quantity": 11}), 400, errors.VALIDATION_ERROR, "quantity"
+    )
     assert error["quantity_sold"] == 12
 
 
 def test_a_refund_over_the_balance_says_what_remains(api, sold):
     _, order = sold
     api.post(f"/orders/{order.pk}/refund", json={"reason": "x", "amount": 2000})
-    error = assert_api_error(api.post(f"/orders/{order.pk}/refund", json={"reason": "x", "amount": 10001}), 400,
-                             errors.VALIDATION_ERROR, "amount")
+    error = assert_api_error(
+        api.post(f"/orders/{order.pk}/refund", json={"reason": "x", "amount": 10001}),
+        400,
+        errors.VALIDATION_ERROR,
+        "amount",
+    )
     assert error["remaining"] == error["maximum"] == 10000
 
 
@@ -40,8 +45,9 @@ def test_a_closed_door_says_the_event_status(api, sold):
     _, order = sold
     Event.objects.filter(pk=order.event_id).update(status="cancelled")
     ticket = order.attendees.first()
-    error = assert_api_error(api.post(f"/events/{order.event_id}/checkins", json={"barcode": ticket.barcode}), 409,
-                             errors.EVENT_NOT_ACTIVE)
+    error = assert_api_error(
+        api.post(f"/events/{order.event_id}/checkins", json={"barcode": ticket.barcode}), 409, errors.EVENT_NOT_ACTIVE
+    )
     assert error["event_status"] == "cancelled"
 
 
@@ -61,8 +67,9 @@ def test_the_rate_limit_says_the_limit(api, settings):
 
 
 def test_a_long_idempotency_key_says_the_maximum(api):
-    response = api.post("/events", json={"title": "x", "start_date": "2030-01-01"},
-                        headers={"Idempotency-Key": "k" * 256})
+    response = api.post(
+        "/events", json={"title": "x", "start_date": "2030-01-01"}, headers={"Idempotency-Key": "k" * 256}
+    )
     error = assert_api_error(response, 400, errors.VALIDATION_ERROR, "Idempotency-Key")
     assert (error["min_length"], error["max_length"]) == (1, 255)
 
@@ -83,8 +90,12 @@ def test_a_value_out_of_bounds_says_the_bound(api, method, path, body, field, li
 
 def test_a_refund_amount_below_one_says_the_minimum(api, sold):
     _, order = sold
-    error = assert_api_error(api.post(f"/orders/{order.pk}/refund", json={"reason": "x", "amount": 0}), 400,
-                             errors.VALIDATION_ERROR, "amount")
+    error = assert_api_error(
+        api.post(f"/orders/{order.pk}/refund", json={"reason": "x", "amount": 0}),
+        400,
+        errors.VALIDATION_ERROR,
+        "amount",
+    )
     assert error["minimum"] == 1
 
 

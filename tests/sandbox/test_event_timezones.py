@@ -30,16 +30,29 @@ def test_an_event_may_name_its_own_time_zone(api, account):
 
 
 @pytest.mark.parametrize(
-    "zone", ["Mars/Olympus_Mons", "europe/berlin", "", "localtime", "../../etc/passwd", "/usr/share/zoneinfo/UTC",
-             "Europe/Berlin\x00", None, 5, "X" * 65],
+    "zone",
+    [
+        "Mars/Olympus_Mons",
+        "europe/berlin",
+        "",
+        "localtime",
+        "../../etc/passwd",
+        "/usr/share/zoneinfo/UTC",
+        "Europe/Berlin\x00",
+        None,
+        5,
+        "X" * 65,
+    ],
 )
 def test_an_unknown_time_zone_is_400_on_timezone(api, account, zone):
-    assert_api_error(api.post("/events", json={**NEW_EVENT, "timezone": zone}), 400, errors.VALIDATION_ERROR,
-                     "timezone")
+    assert_api_error(
+        api.post("/events", json={**NEW_EVENT, "timezone": zone}), 400, errors.VALIDATION_ERROR, "timezone"
+    )
     assert not Event.objects.exists()
     event = event_make(account)
-    assert_api_error(api.patch(f"/events/{event.pk}", json={"timezone": zone}), 400, errors.VALIDATION_ERROR,
-                     "timezone")
+    assert_api_error(
+        api.patch(f"/events/{event.pk}", json={"timezone": zone}), 400, errors.VALIDATION_ERROR, "timezone"
+    )
     event.refresh_from_db()
     assert event.timezone == "UTC"
 

@@ -100,8 +100,13 @@ def test_patch_changes_only_what_is_given(api, account):
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({"title": None}, None), ({"title": ""}, "title"), ({"end_date": "2000-01-01T00:00:00Z"}, "end_date"),
-     ({"id": "evt_x"}, "id"), ({"capacity": 5}, "capacity")],
+    [
+        ({"title": None}, None),
+        ({"title": ""}, "title"),
+        ({"end_date": "2000-01-01T00:00:00Z"}, "end_date"),
+        ({"id": "evt_x"}, "id"),
+        ({"capacity": 5}, "capacity"),
+    ],
 )
 def test_patch_validates_like_create(api, account, body, field):
     event = event_make(account)
@@ -161,8 +166,10 @@ def test_listing_100_events_costs_the_same_queries_as_listing_1(account_and_key)
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({"title": "nul\x00byte", "start_date": "2030-01-01T00:00:00Z"}, "title"),
-     ({"title": "x", "start_date": "0001-01-01T00:00:00+05:00"}, "start_date")],
+    [
+        ({"title": "nul\x00byte", "start_date": "2030-01-01T00:00:00Z"}, "title"),
+        ({"title": "x", "start_date": "0001-01-01T00:00:00+05:00"}, "start_date"),
+    ],
 )
 def test_text_and_times_any_database_can_store(api, body, field):
     assert_api_error(api.post("/events", json=body), 400, errors.VALIDATION_ERROR, field=field)

@@ -26,7 +26,11 @@ def order(account):
 def test_rules_parse():
     rules = faults.parse("500:0.1,429:0.2,latency:0.3:250ms,drop:0.05,lost:1:max=1")
     assert [(r.kind, r.probability) for r in rules] == [
-        ("500", 0.1), ("429", 0.2), ("latency", 0.3), ("drop", 0.05), ("lost", 1.0),
+        ("500", 0.1),
+        ("429", 0.2),
+        ("latency", 0.3),
+        ("drop", 0.05),
+        ("lost", 1.0),
     ]
     assert rules[2].seconds == 0.25 and rules[4].max_times == 1
 

@@ -43,8 +43,12 @@ def one_round(account, sandbox_url, key, rng) -> list[int]:
     event = event_make(account)
     types = [ticket_type_make(event, name="Stalls", price=3000), ticket_type_make(event, name="Circle", price=2000)]
     orders = [
-        order_create(event=event, buyer_name=f"Buyer {n}", buyer_email=f"b{n}@example.com",
-                     items=[(types[n % 2], 2), (types[(n + 1) % 2], 2)])
+        order_create(
+            event=event,
+            buyer_name=f"Buyer {n}",
+            buyer_email=f"b{n}@example.com",
+            items=[(types[n % 2], 2), (types[(n + 1) % 2], 2)],
+        )
         for n in range(ORDERS)
     ]
     tickets = list(Attendee.objects.filter(order__in=orders).order_by("id"))
@@ -80,8 +84,11 @@ def test_refunds_racing_check_ins_neither_deadlock_nor_miscount(sandbox_url, acc
         valid=Count("attendees", filter=Q(attendees__status="valid")),
         valid_in=Count("attendees", filter=Q(attendees__status="valid", attendees__checked_in=True)),
     )
-    wrong = [(t.pk, t.quantity_sold, t.valid, t.checked_in_count, t.valid_in) for t in recount
-             if (t.quantity_sold, t.checked_in_count) != (t.valid, t.valid_in)]
+    wrong = [
+        (t.pk, t.quantity_sold, t.valid, t.checked_in_count, t.valid_in)
+        for t in recount
+        if (t.quantity_sold, t.checked_in_count) != (t.valid, t.valid_in)
+    ]
     # All three figures in one assertion, so a failure reports each of them.
     found = {"500s": statuses.count(500), "deadlocks": deadlocks() - before, "miscounted ticket types": len(wrong)}
     assert found == {"500s": 0, "deadlocks": 0, "miscounted ticket types": 0}, wrong[:5]

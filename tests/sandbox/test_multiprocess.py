@@ -39,7 +39,9 @@ def test_one_admission_per_ticket_across_workers(gunicorn_sandbox, account_and_k
     def scan():
         return requests.post(
             f"{gunicorn_sandbox}/events/{event.pk}/checkins",
-            json={"barcode": ticket.barcode}, headers=headers, timeout=30,
+            json={"barcode": ticket.barcode},
+            headers=headers,
+            timeout=30,
         ).status_code
 
     assert sorted(_race(16, scan)) == [201] + [409] * 15
@@ -54,8 +56,10 @@ def test_refunds_never_exceed_the_total_across_workers(gunicorn_sandbox, account
 
     def refund():
         return requests.post(
-            f"{gunicorn_sandbox}/orders/{order.pk}/refund", json={"amount": 3000, "reason": "race"},
-            headers=headers, timeout=30,
+            f"{gunicorn_sandbox}/orders/{order.pk}/refund",
+            json={"amount": 3000, "reason": "race"},
+            headers=headers,
+            timeout=30,
         ).status_code
 
     assert sorted(_race(12, refund)) == [201] * 3 + [400] * 9
@@ -71,8 +75,10 @@ def test_idempotent_replays_across_workers(gunicorn_sandbox, account_and_key):
 
     def refund():
         response = requests.post(
-            f"{gunicorn_sandbox}/orders/{order.pk}/refund", json={"amount": 100, "reason": "retry"},
-            headers=headers, timeout=30,
+            f"{gunicorn_sandbox}/orders/{order.pk}/refund",
+            json={"amount": 100, "reason": "retry"},
+            headers=headers,
+            timeout=30,
         )
         return response.status_code, response.json().get("id")
 

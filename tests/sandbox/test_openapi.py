@@ -12,12 +12,22 @@ from tests.factories import event_make, order_make, ticket_type_make
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
 OPERATIONS = {
-    ("get", "/events"), ("post", "/events"), ("get", "/events/{event_id}"), ("patch", "/events/{event_id}"),
-    ("delete", "/events/{event_id}"), ("get", "/events/{event_id}/tickets"), ("post", "/events/{event_id}/tickets"),
-    ("patch", "/tickets/{ticket_type_id}"), ("get", "/events/{event_id}/attendees"),
-    ("get", "/events/{event_id}/orders"), ("get", "/orders"), ("get", "/orders/{order_id}"),
-    ("post", "/orders/{order_id}/refund"), ("post", "/orders/{order_id}/resend"),
-    ("post", "/events/{event_id}/checkins"), ("delete", "/events/{event_id}/checkins/{attendee_id}"),
+    ("get", "/events"),
+    ("post", "/events"),
+    ("get", "/events/{event_id}"),
+    ("patch", "/events/{event_id}"),
+    ("delete", "/events/{event_id}"),
+    ("get", "/events/{event_id}/tickets"),
+    ("post", "/events/{event_id}/tickets"),
+    ("patch", "/tickets/{ticket_type_id}"),
+    ("get", "/events/{event_id}/attendees"),
+    ("get", "/events/{event_id}/orders"),
+    ("get", "/orders"),
+    ("get", "/orders/{order_id}"),
+    ("post", "/orders/{order_id}/refund"),
+    ("post", "/orders/{order_id}/resend"),
+    ("post", "/events/{event_id}/checkins"),
+    ("delete", "/events/{event_id}/checkins/{attendee_id}"),
 }
 
 
@@ -48,15 +58,23 @@ def test_schemathesis_with_every_check_finds_nothing(live_server, account_and_ke
     }
     command = [
         str(Path(sys.executable).parent / "schemathesis"),
-        "--config-file", str(Path(settings.BASE_DIR) / "schemathesis.toml"),
-        "run", f"{live_server.url}/v1/test/openapi.json",
-        "--checks", "all",
+        "--config-file",
+        str(Path(settings.BASE_DIR) / "schemathesis.toml"),
+        "run",
+        f"{live_server.url}/v1/test/openapi.json",
+        "--checks",
+        "all",
         # A heuristic that misreads correct 404s here (see schemathesis.toml); --checks all would re-enable it.
-        "--exclude-checks", "ensure_resource_availability",
-        "--header", f"Authorization: Bearer {key}",
-        "--max-examples", os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "25"),
-        "--seed", os.environ.get("SCHEMATHESIS_SEED", "20261127"),
-        "--workers", "1",
+        "--exclude-checks",
+        "ensure_resource_availability",
+        "--header",
+        f"Authorization: Bearer {key}",
+        "--max-examples",
+        os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "25"),
+        "--seed",
+        os.environ.get("SCHEMATHESIS_SEED", "20261127"),
+        "--workers",
+        "1",
     ]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
     summary = result.stdout[-3000:]

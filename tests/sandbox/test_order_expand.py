@@ -33,8 +33,15 @@ def test_expand_embeds_the_event_and_the_orders_ticket_types(api, order):
     )
 
 
-@pytest.mark.parametrize(("expand", "present"), [("event", {"event"}), ("ticket_types", {"ticket_types"}),
-                                                 ("ticket_types,event", {"event", "ticket_types"}), (None, set())])
+@pytest.mark.parametrize(
+    ("expand", "present"),
+    [
+        ("event", {"event"}),
+        ("ticket_types", {"ticket_types"}),
+        ("ticket_types,event", {"event", "ticket_types"}),
+        (None, set()),
+    ],
+)
 def test_only_what_is_asked_for_is_embedded(api, order, expand, present):
     body = api.get(f"/orders/{order.pk}", params={"expand": expand} if expand else None).json()
     assert {name for name in ("event", "ticket_types") if body[name] is not None} == present
@@ -72,8 +79,12 @@ def orders_across_events(account):
         event.timezone = "Europe/Lisbon" if i % 2 else "America/Chicago"
         event.save()
         ticket_type = ticket_type_make(event)
-        made += [order_create(event=event, buyer_name=f"Buyer {i}", buyer_email=f"b{i}@example.com",
-                              items=[(ticket_type, 1)]) for _ in range(2)]
+        made += [
+            order_create(
+                event=event, buyer_name=f"Buyer {i}", buyer_email=f"b{i}@example.com", items=[(ticket_type, 1)]
+            )
+            for _ in range(2)
+        ]
     return made
 
 
@@ -90,7 +101,9 @@ def test_a_list_embeds_each_rows_event_when_asked(api, orders_across_events, pat
         assert set(row["event"]) == {"id", "title", "start_date", "currency", "timezone"}
         assert row["event"]["id"] == row["event_id"] == event.pk
         assert (row["event"]["title"], row["event"]["currency"], row["event"]["timezone"]) == (
-            event.title, event.currency, event.timezone
+            event.title,
+            event.currency,
+            event.timezone,
         )
 
 

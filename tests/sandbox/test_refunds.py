@@ -43,9 +43,16 @@ def test_refunding_the_rest_voids_the_tickets_and_returns_them_to_stock(api, ord
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({"amount": 0}, "amount"), ({"amount": -5}, "amount"), ({"amount": 10001}, "amount"),
-     ({"amount": 12.5}, "amount"), ({"amount": "100"}, "amount"), ({"reason": ""}, "reason"),
-     ({"reason": "x" * 501}, "reason"), ({"note": "hi"}, "note")],
+    [
+        ({"amount": 0}, "amount"),
+        ({"amount": -5}, "amount"),
+        ({"amount": 10001}, "amount"),
+        ({"amount": 12.5}, "amount"),
+        ({"amount": "100"}, "amount"),
+        ({"reason": ""}, "reason"),
+        ({"reason": "x" * 501}, "reason"),
+        ({"note": "hi"}, "note"),
+    ],
 )
 def test_bad_refunds_are_400_on_the_field_and_change_nothing(api, order, body, field):
     assert_api_error(refund(api, order, **body), 400, errors.VALIDATION_ERROR, field)

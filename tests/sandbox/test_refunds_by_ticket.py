@@ -18,8 +18,7 @@ def sale(account):
     event = event_make(account)
     stalls = ticket_type_make(event, name="Stalls", price=3000)
     circle = ticket_type_make(event, name="Circle", price=2000)
-    order = order_create(event=event, buyer_name="Ada", buyer_email="ada@example.com",
-                         items=[(stalls, 2), (circle, 2)])
+    order = order_create(event=event, buyer_name="Ada", buyer_email="ada@example.com", items=[(stalls, 2), (circle, 2)])
     return order, stalls, circle
 
 
@@ -65,8 +64,9 @@ def test_the_door_refuses_a_ticket_refunded_by_itself_and_admits_its_siblings(ap
 def test_a_smaller_amount_is_refunded_and_a_larger_one_refused(api, sale):
     order, stalls, _ = sale
     first, _ = tickets_of(stalls)
-    error = assert_api_error(refund(api, order, attendee_ids=[first.pk], amount=3001), 400, errors.VALIDATION_ERROR,
-                             "amount")
+    error = assert_api_error(
+        refund(api, order, attendee_ids=[first.pk], amount=3001), 400, errors.VALIDATION_ERROR, "amount"
+    )
     assert (error["maximum"], error["remaining"]) == (3000, 10000)
     assert not Refund.objects.exists() and not Attendee.objects.filter(status="void").exists()
 
@@ -107,8 +107,9 @@ def test_a_ticket_of_another_order_or_none_is_400_naming_it(api, sale, account):
     mine = tickets_of(stalls)[0].pk
     other = order_create(event=order.event, buyer_name="Bo", buyer_email="bo@example.com", items=[(stalls, 1)])
     theirs = other.attendees.get().pk
-    error = assert_api_error(refund(api, order, attendee_ids=[mine, theirs, "att_nope"]),
-                             400, errors.VALIDATION_ERROR, "attendee_ids")
+    error = assert_api_error(
+        refund(api, order, attendee_ids=[mine, theirs, "att_nope"]), 400, errors.VALIDATION_ERROR, "attendee_ids"
+    )
     assert error["unknown_attendee_ids"] == [theirs, "att_nope"]
     assert not Refund.objects.exists()
 

@@ -19,8 +19,29 @@ PEOPLE = [
     ("Smithson Anna", "s.anna@example.com"),
 ]
 QUERIES = [
-    "smith", "SMITH", "ith", "ann", "Ann O", "example", "navy.ex", "o'ne", '"jj"', "100%", "n_o",
-    "zoë", "ZOË", "an", "x", "nobody here", "alan@example.org", "%", "_", '"', "OR", "NEAR(a b)", "name:ann",
+    "smith",
+    "SMITH",
+    "ith",
+    "ann",
+    "Ann O",
+    "example",
+    "navy.ex",
+    "o'ne",
+    '"jj"',
+    "100%",
+    "n_o",
+    "zoë",
+    "ZOË",
+    "an",
+    "x",
+    "nobody here",
+    "alan@example.org",
+    "%",
+    "_",
+    '"',
+    "OR",
+    "NEAR(a b)",
+    "name:ann",
 ]
 
 
@@ -31,10 +52,14 @@ def crowd(account):
     for name, email in PEOPLE:
         order_make(event, general, quantity=1, buyer_name=name, buyer_email=email)
     # The same names elsewhere must never show up: another event, live mode, another account.
-    for elsewhere in (event_make(account), event_make(account, livemode=True),
-                      event_make(Account.objects.create(slug="other", name="Other"))):
-        order_make(elsewhere, ticket_type_make(elsewhere), quantity=2, buyer_name="Jo Smith",
-                   buyer_email="jo@example.net")
+    for elsewhere in (
+        event_make(account),
+        event_make(account, livemode=True),
+        event_make(Account.objects.create(slug="other", name="Other")),
+    ):
+        order_make(
+            elsewhere, ticket_type_make(elsewhere), quantity=2, buyer_name="Jo Smith", buyer_email="jo@example.net"
+        )
     return event
 
 
@@ -44,16 +69,23 @@ def _has(text: str, q: str) -> bool:
 
 
 def _order_has(order: Order, q: str) -> bool:
-    return (_has(order.buyer_name, q) or _has(order.buyer_email, q) or order.pk == q.lower()
-            or any(ticket.barcode == q.upper() for ticket in order.attendees.all()))
+    return (
+        _has(order.buyer_name, q)
+        or _has(order.buyer_email, q)
+        or order.pk == q.lower()
+        or any(ticket.barcode == q.upper() for ticket in order.attendees.all())
+    )
 
 
 # name -> (the index's answer, the definition: a scan of every row in scope)
 SEARCHES = {
     "attendees of an event": (
         lambda event, q: search.attendees_matching(event_id=event.pk, q=q),
-        lambda event, q: [a.pk for a in Attendee.objects.filter(event=event)
-                          if _has(a.name, q) or _has(a.email, q) or a.barcode == q.upper()],
+        lambda event, q: [
+            a.pk
+            for a in Attendee.objects.filter(event=event)
+            if _has(a.name, q) or _has(a.email, q) or a.barcode == q.upper()
+        ],
     ),
     "orders of an event": (
         lambda event, q: search.orders_matching(scope={"event_id": event.pk}, q=q),
@@ -61,8 +93,9 @@ SEARCHES = {
     ),
     "orders of an account": (
         lambda event, q: search.orders_matching(scope={"account_id": event.account_id, "livemode": False}, q=q),
-        lambda event, q: [o.pk for o in Order.objects.filter(account_id=event.account_id, livemode=False)
-                          if _order_has(o, q)],
+        lambda event, q: [
+            o.pk for o in Order.objects.filter(account_id=event.account_id, livemode=False) if _order_has(o, q)
+        ],
     ),
 }
 
@@ -141,8 +174,9 @@ def _assert_indexes_in_step():
 def _plan(qs) -> str:
     sql, params = qs.values("pk").query.sql_with_params()
     with connections[SANDBOX_DB].cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}" if connections[SANDBOX_DB].vendor == "sqlite" else f"EXPLAIN {sql}",
-                       params)
+        cursor.execute(
+            f"EXPLAIN QUERY PLAN {sql}" if connections[SANDBOX_DB].vendor == "sqlite" else f"EXPLAIN {sql}", params
+        )
         return " | ".join(str(row[-1]) for row in cursor.fetchall())
 
 

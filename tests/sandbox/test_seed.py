@@ -29,7 +29,14 @@ def snapshot(acct: Account, *, barcodes: bool = True) -> list:
     """Everything but the ids, which are random by design."""
     return [
         (
-            e.title, e.status, e.start_date, e.end_date, e.venue, e.created_at, e.gross_sales, e.amount_refunded,
+            e.title,
+            e.status,
+            e.start_date,
+            e.end_date,
+            e.venue,
+            e.created_at,
+            e.gross_sales,
+            e.amount_refunded,
             [(t.name, t.price, t.quantity, t.quantity_sold, t.checked_in_count) for t in e.ticket_types.all()],
             [
                 (o.buyer_name, o.buyer_email, o.status, o.total, o.amount_refunded, o.created_at)
@@ -183,7 +190,10 @@ def test_order_create_sells_tickets_and_moves_the_counters():
     event = event_make(acct)
     adult, child = ticket_type_make(event, price=2500, quantity=10), ticket_type_make(event, name="Child", price=1000)
     order = order_create(
-        event=event, buyer_name="Ada Lovelace", buyer_email="ada@example.com", items=[(adult, 2), (child, 1)],
+        event=event,
+        buyer_name="Ada Lovelace",
+        buyer_email="ada@example.com",
+        items=[(adult, 2), (child, 1)],
         attendee_names=["Ada Lovelace", "Charles Babbage", "Byron Lovelace"],
     )
     assert (order.total, order.status, order.currency) == (6000, "completed", "USD")

@@ -45,7 +45,9 @@ def test_patch_updates_name_price_quantity(api, account):
     response = api.patch(f"/tickets/{ticket_type.pk}", json={"name": "Standing", "price": 3000, "quantity": 80})
     assert response.status_code == 200
     assert {k: response.json()[k] for k in ("name", "price", "quantity")} == {
-        "name": "Standing", "price": 3000, "quantity": 80,
+        "name": "Standing",
+        "price": 3000,
+        "quantity": 80,
     }
 
 

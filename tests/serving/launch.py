@@ -26,9 +26,22 @@ ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 # Settings a developer's shell or CI's second leg may carry that the launched server must not inherit.
 FOREIGN_ENV = (
-    "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SANDBOX_DATABASE_URL", "CACHE_URL", "SESSION_ENGINE",
-    "BRIGHTSTAR_API_URL", "BRIGHTSTAR_API_KEY", "SANDBOX_ADDR", "DASHBOARD_ADDR", "DEBUG",
-    "MAKEFLAGS", "MAKELEVEL", "MFLAGS", "PYTEST_ARGS", "PYTEST_CURRENT_TEST", "PYTEST_XDIST_WORKER",
+    "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
+    "SANDBOX_DATABASE_URL",
+    "CACHE_URL",
+    "SESSION_ENGINE",
+    "BRIGHTSTAR_API_URL",
+    "BRIGHTSTAR_API_KEY",
+    "SANDBOX_ADDR",
+    "DASHBOARD_ADDR",
+    "DEBUG",
+    "MAKEFLAGS",
+    "MAKELEVEL",
+    "MFLAGS",
+    "PYTEST_ARGS",
+    "PYTEST_CURRENT_TEST",
+    "PYTEST_XDIST_WORKER",
 )
 
 
@@ -85,8 +98,11 @@ def gunicorn_dashboard(*, env: dict[str, str], log: Path, workers: int = 2) -> I
     with log.open("wb") as out:
         process = subprocess.Popen(
             [str(gunicorn), "-c", "gunicorn.conf.py", "boxoffice.wsgi"],
-            cwd=ROOT, env={**env, "BIND": f"{HOST}:{port}", "WEB_CONCURRENCY": str(workers)},
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env={**env, "BIND": f"{HOST}:{port}", "WEB_CONCURRENCY": str(workers)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     url = f"http://{HOST}:{port}"
     try:
@@ -107,8 +123,11 @@ def log_in(base_url: str, username: str, password: str) -> requests.Session:
     token = _CSRF.search(form.text)
     assert token, form.text[:500]
     response = session.post(
-        f"{base_url}/login/", data={"username": username, "password": password, "csrfmiddlewaretoken": token[1]},
-        headers={"Referer": f"{base_url}/login/"}, timeout=10, allow_redirects=False,
+        f"{base_url}/login/",
+        data={"username": username, "password": password, "csrfmiddlewaretoken": token[1]},
+        headers={"Referer": f"{base_url}/login/"},
+        timeout=10,
+        allow_redirects=False,
     )
     assert response.status_code == 302, f"login as {username} failed: {response.status_code}"
     return session

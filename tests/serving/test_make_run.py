@@ -30,7 +30,9 @@ def copy_of_the_tree(dest: Path) -> None:
     try:
         listed = subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            cwd=ROOT, capture_output=True, check=True,
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
         ).stdout
     except (OSError, subprocess.CalledProcessError):
         pytest.skip("needs a git checkout to know which files make up the tree")
@@ -64,9 +66,20 @@ def test_make_run_on_other_ports_wires_the_dashboard_to_its_sandbox(tmp_path):
     log = tmp_path / "make-run.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            ["make", "--no-print-directory", "-o", ".venv/.installed", "run",
-             f"SANDBOX_ADDR=127.0.0.1:{sandbox_port}", f"DASHBOARD_ADDR=127.0.0.1:{dashboard_port}"],
-            cwd=tree, env=clean_env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                "make",
+                "--no-print-directory",
+                "-o",
+                ".venv/.installed",
+                "run",
+                f"SANDBOX_ADDR=127.0.0.1:{sandbox_port}",
+                f"DASHBOARD_ADDR=127.0.0.1:{dashboard_port}",
+            ],
+            cwd=tree,
+            env=clean_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         url_line = rf"^\s*Open the dashboard:\s+{re.escape(dashboard)}/$"
@@ -86,8 +99,10 @@ def test_make_run_on_other_ports_wires_the_dashboard_to_its_sandbox(tmp_path):
         # The events it lists are the ones the sandbox make run started holds, read with the key it wrote.
         key = re.search(r"^BRIGHTSTAR_API_KEY=(\S+)$", (tree / ".env").read_text(), re.MULTILINE)[1]
         events = requests.get(
-            f"http://127.0.0.1:{sandbox_port}/v1/test/events", params={"limit": 5},
-            headers={"Authorization": f"Bearer {key}"}, timeout=30,
+            f"http://127.0.0.1:{sandbox_port}/v1/test/events",
+            params={"limit": 5},
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=30,
         ).json()
         assert events
         assert any(html.escape(event["title"]) in page.text for event in events), page.text[:2000]

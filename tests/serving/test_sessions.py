@@ -36,8 +36,11 @@ def served(request, django_db_setup, django_db_blocker, tmp_path_factory):
     import os
 
     env = clean_env(
-        DJANGO_SETTINGS_MODULE="tests.serving.serve_settings", DEBUG="false", LOG_LEVEL="ERROR",
-        DATABASE_URL=database_url("default"), SANDBOX_DATABASE_URL=database_url("sandbox"),
+        DJANGO_SETTINGS_MODULE="tests.serving.serve_settings",
+        DEBUG="false",
+        LOG_LEVEL="ERROR",
+        DATABASE_URL=database_url("default"),
+        SANDBOX_DATABASE_URL=database_url("sandbox"),
     )
     if request.param == "CACHE_URL":
         env["CACHE_URL"] = os.environ["CACHE_URL"]
@@ -63,8 +66,9 @@ def hammer(url: str, cookies: dict[str, str]) -> dict[int, list[int]]:
     seen: dict[int, list[int]] = defaultdict(list)
 
     def one(_) -> tuple[int, int]:
-        response = requests.get(url, cookies=cookies, headers={"Connection": "close"}, allow_redirects=False,
-                                timeout=10)
+        response = requests.get(
+            url, cookies=cookies, headers={"Connection": "close"}, allow_redirects=False, timeout=10
+        )
         return int(response.headers[WORKER_HEADER]), response.status_code
 
     sent = 0
@@ -94,8 +98,10 @@ def logged_in_everywhere(served: str) -> tuple[requests.Session, dict[str, str]]
 def test_logout_ends_the_session_on_every_worker(served, organizer):
     session, cookies = logged_in_everywhere(served)
     response = session.post(
-        f"{served}/logout/", headers={"X-CSRFToken": cookies["csrftoken"], "Referer": f"{served}/"},
-        allow_redirects=False, timeout=10,
+        f"{served}/logout/",
+        headers={"X-CSRFToken": cookies["csrftoken"], "Referer": f"{served}/"},
+        allow_redirects=False,
+        timeout=10,
     )
     assert response.status_code == 302
     assert statuses(hammer(served + PAGE, cookies)) == {302}  # to the login page, on both workers

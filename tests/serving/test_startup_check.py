@@ -43,12 +43,18 @@ def test_it_says_so_when_the_key_is_refused(dashboard, settings):
 def configured_url(**env: str) -> str:
     return subprocess.run(
         [sys.executable, "-c", "from boxoffice import settings; print(settings.BRIGHTSTAR_API_URL)"],
-        cwd=ROOT, env=clean_env(**env), capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        env=clean_env(**env),
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
 
 
-@pytest.mark.skipif(os.path.exists(ROOT / ".env") and "BRIGHTSTAR_API_URL" in (ROOT / ".env").read_text(),
-                    reason="this checkout's .env sets BRIGHTSTAR_API_URL")
+@pytest.mark.skipif(
+    os.path.exists(ROOT / ".env") and "BRIGHTSTAR_API_URL" in (ROOT / ".env").read_text(),
+    reason="this checkout's .env sets BRIGHTSTAR_API_URL",
+)
 def test_the_api_url_follows_sandbox_addr_unless_set():
     port = free_port()
     assert configured_url() == "http://127.0.0.1:8001/v1/test"

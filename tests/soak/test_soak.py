@@ -18,7 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_a_minute_under_faults_keeps_every_promise_made_to_staff(tmp_path):
     run = subprocess.run(
         [sys.executable, "soak/run.py", "--minutes", "1", "--clients", "12", "--dir", str(tmp_path / "soak")],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert run.returncode == 0, run.stdout[-8000:] + run.stderr[-4000:]
     line = next(line for line in run.stdout.splitlines() if line.startswith("SOAK-SUMMARY "))

@@ -10,8 +10,9 @@ from sandbox.api.schemas import CheckInIn
 from tests.door.conftest import event, general, night, refunded, tickets, vip  # noqa: F401
 
 # The sandbox takes `scanned_at` once api2-work lands it; until then the drain tests wait for it.
-needs_scanned_at = pytest.mark.skipif("scanned_at" not in CheckInIn.model_fields,
-                                      reason="the sandbox does not take scanned_at on check-ins yet")
+needs_scanned_at = pytest.mark.skipif(
+    "scanned_at" not in CheckInIn.model_fields, reason="the sandbox does not take scanned_at on check-ins yet"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -55,4 +56,3 @@ def opened(client_as, night):  # noqa: F811 - the fixture imported above
     door.get(f"/events/{event.id}/door/")
     sync.replica_sync(event_id=event.id)
     return door
-

@@ -25,8 +25,11 @@ class Server:
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
         self.env = clean_env(
-            DATABASE_URL=database_url("default"), SANDBOX_DATABASE_URL=database_url("sandbox"),
-            SANDBOX_RATE_LIMIT="100000/minute", DEBUG="false", **(env or {}),
+            DATABASE_URL=database_url("default"),
+            SANDBOX_DATABASE_URL=database_url("sandbox"),
+            SANDBOX_RATE_LIMIT="100000/minute",
+            DEBUG="false",
+            **(env or {}),
         )
         self.process: subprocess.Popen | None = None
 
@@ -35,10 +38,17 @@ class Server:
         with self.log.open("ab") as out:
             # No control socket: a SIGKILLed master would leave its socket file behind.
             self.process = subprocess.Popen(
-                [str(gunicorn), "-c", "gunicorn.conf.py", "--no-control-socket", self.app], cwd=ROOT,
-                env={**self.env, "BIND": f"{HOST}:{self.port}", "WEB_CONCURRENCY": str(self.workers),
-                     "GUNICORN_THREADS": "4"},
-                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                [str(gunicorn), "-c", "gunicorn.conf.py", "--no-control-socket", self.app],
+                cwd=ROOT,
+                env={
+                    **self.env,
+                    "BIND": f"{HOST}:{self.port}",
+                    "WEB_CONCURRENCY": str(self.workers),
+                    "GUNICORN_THREADS": "4",
+                },
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         wait_until_answers(self.url + ready_path, self.process, seconds=60, log=self.log)
 

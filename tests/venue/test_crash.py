@@ -53,19 +53,26 @@ def door_user(transactional_db):
 def scan(session: requests.Session, base: str, event_id: str, barcode: str) -> str:
     """One scan as htmx sends it; its outcome, or "no answer"."""
     try:
-        response = session.post(f"{base}/events/{event_id}/door/", data={"barcode": barcode},
-                                 headers={"HX-Request": "true", "X-CSRFToken": session.cookies["csrftoken"]},
-                                 timeout=10)
+        response = session.post(
+            f"{base}/events/{event_id}/door/",
+            data={"barcode": barcode},
+            headers={"HX-Request": "true", "X-CSRFToken": session.cookies["csrftoken"]},
+            timeout=10,
+        )
     except requests.RequestException:
         return "no answer"
     marker = 'data-outcome="'
     start = response.text.find(marker)
-    return response.text[start + len(marker): response.text.index('"', start + len(marker))] if start >= 0 else (
-        f"status {response.status_code}")
+    return (
+        response.text[start + len(marker) : response.text.index('"', start + len(marker))]
+        if start >= 0
+        else (f"status {response.status_code}")
+    )
 
 
 def test_a_dashboard_killed_with_a_full_outbox_replays_each_entry_once(
-        settings, account_and_key, door_user, tmp_path, monkeypatch):
+    settings, account_and_key, door_user, tmp_path, monkeypatch
+):
     account, key = account_and_key
     monkeypatch.setattr(bs_client, "_sleep", lambda seconds: None)
     event, general, _, _ = door_event(account)
@@ -75,10 +82,18 @@ def test_a_dashboard_killed_with_a_full_outbox_replays_each_entry_once(
     sandbox = sandbox_server(tmp_path / "sandbox.log")
     settings.BRIGHTSTAR_API_URL, settings.BRIGHTSTAR_API_KEY = start_sandbox(sandbox), key
     # One attempt per call: the served dashboard's retries would sleep for real.
-    dashboard = Server("boxoffice.wsgi", log=tmp_path / "dashboard.log", workers=2, env={
-        "DJANGO_SETTINGS_MODULE": "tests.serving.serve_settings", "LOG_LEVEL": "ERROR",
-        "BRIGHTSTAR_API_URL": settings.BRIGHTSTAR_API_URL, "BRIGHTSTAR_API_KEY": key,
-        "BRIGHTSTAR_MAX_ATTEMPTS": "1"})
+    dashboard = Server(
+        "boxoffice.wsgi",
+        log=tmp_path / "dashboard.log",
+        workers=2,
+        env={
+            "DJANGO_SETTINGS_MODULE": "tests.serving.serve_settings",
+            "LOG_LEVEL": "ERROR",
+            "BRIGHTSTAR_API_URL": settings.BRIGHTSTAR_API_URL,
+            "BRIGHTSTAR_API_KEY": key,
+            "BRIGHTSTAR_MAX_ATTEMPTS": "1",
+        },
+    )
     try:
         dashboard.start(ready_path="/login/")
         door = log_in(dashboard.url, "door", PASSWORD)
@@ -91,7 +106,7 @@ def test_a_dashboard_killed_with_a_full_outbox_replays_each_entry_once(
         def door_scans(n: int) -> None:
             session = requests.Session()
             session.cookies.update(door.cookies)
-            for barcode in [crowd[0], *crowd[1 + n::DOORS]]:  # every door also tries the same first ticket
+            for barcode in [crowd[0], *crowd[1 + n :: DOORS]]:  # every door also tries the same first ticket
                 answer = scan(session, dashboard.url, event.id, barcode)
                 answers.append((barcode, answer))
                 if answer == "no answer":  # the dashboard is gone
@@ -123,12 +138,26 @@ def test_a_dashboard_killed_with_a_full_outbox_replays_each_entry_once(
         # It retries as a worker does (a resend with the same key is what makes the lost answer a replay).
         with (tmp_path / "drain.log").open("wb") as log:
             drain = subprocess.Popen(
-                [sys.executable, "manage.py", "shell", "-c",
-                 f"from boxoffice.venue.outbox import outbox_drain; outbox_drain(event_id={event.id!r})"],
-                cwd=ROOT, env={**dashboard.env, "BRIGHTSTAR_MAX_ATTEMPTS": "3"}, stdout=log, stderr=log)
+                [
+                    sys.executable,
+                    "manage.py",
+                    "shell",
+                    "-c",
+                    f"from boxoffice.venue.outbox import outbox_drain; outbox_drain(event_id={event.id!r})",
+                ],
+                cwd=ROOT,
+                env={**dashboard.env, "BRIGHTSTAR_MAX_ATTEMPTS": "3"},
+                stdout=log,
+                stderr=log,
+            )
         try:
-            wait_for(lambda: OutboxEntry.objects.filter(event_id=event.id, state="synced").count() >= 3
-                     or drain.poll() is not None, "the drain to start")
+            wait_for(
+                lambda: (
+                    OutboxEntry.objects.filter(event_id=event.id, state="synced").count() >= 3
+                    or drain.poll() is not None
+                ),
+                "the drain to start",
+            )
             assert drain.poll() is None, (tmp_path / "drain.log").read_text()[-3000:]
         finally:
             drain.kill()

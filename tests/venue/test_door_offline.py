@@ -18,7 +18,7 @@ def counters(client, event):
 def checked_in(html: str) -> int:
     marker = 'data-counter="checked-in">'
     start = html.index(marker) + len(marker)
-    return int(html[start: html.index("<", start)])
+    return int(html[start : html.index("<", start)])
 
 
 def test_online_the_counters_are_one_call(opened, event, tickets, api_calls):
@@ -72,9 +72,14 @@ def test_reloading_a_door_page_never_loaded_online_still_fails(client_as, event,
 
 
 def test_conflicts_are_for_the_box_office_and_the_organizer_not_the_door(opened, client_as, event, tickets):
-    OutboxEntry.objects.create(event_id=event.id, attendee_id=tickets[0].id, idempotency_key="k-1",
-                               scanned_at="2030-01-01T20:00:00Z", state=OutboxEntry.State.CONFLICT,
-                               result_code="TICKET_VOID")
+    OutboxEntry.objects.create(
+        event_id=event.id,
+        attendee_id=tickets[0].id,
+        idempotency_key="k-1",
+        scanned_at="2030-01-01T20:00:00Z",
+        state=OutboxEntry.State.CONFLICT,
+        result_code="TICKET_VOID",
+    )
     url = f"/events/{event.id}/door/conflicts/"
     assert opened.get(url).status_code == 403
     assert client_as("box_office").get(url).status_code == 200

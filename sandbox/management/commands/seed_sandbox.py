@@ -38,9 +38,7 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(f"--account {account!r}: {' '.join(exc.messages)}") from exc
         started = time.perf_counter()
-        summary = sandbox_seed(
-            account=acct, livemode=live, events=events, orders_per_event=orders_per_event, seed=seed
-        )
+        summary = sandbox_seed(account=acct, livemode=live, events=events, orders_per_event=orders_per_event, seed=seed)
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Seeded account {acct.slug!r} ({'live' if live else 'test'}): {summary.events} events, "
