@@ -169,7 +169,9 @@ def test_a_dashboard_killed_with_a_full_outbox_replays_each_entry_once(
         sandbox.stop()
 
     entries = list(OutboxEntry.objects.filter(event_id=event.id).order_by("id"))
-    assert {e.state for e in entries} == {"synced"}
+    assert {e.state for e in entries} == {"synced"}, [
+        (e.barcode, e.state, e.result_code, e.result_message) for e in entries if e.state != "synced"
+    ]
     checked_in = {a.barcode: a for a in Attendee.objects.filter(event=event, checked_in=True)}
     assert set(checked_in) == {e.barcode for e in entries}  # exactly the queued tickets, each once
     assert TicketType.objects.get(pk=general.pk).checked_in_count == len(entries)
