@@ -226,6 +226,49 @@ class Refund(models.Model):
         super().save(*args, **kwargs)
 
 
+class Scan(models.Model):
+    """One check-in attempt at an event's door, admitted or refused: the supervisor's log.
+
+    Written by the check-in itself (services/checkins.py): an admission in its
+    own transaction, a refusal after that transaction rolled back. A log, not
+    a relation: `attendee_id` is the ticket as it was scanned (no foreign key,
+    so the door's INSERT checks nothing and deleting a ticket keeps its scans).
+    """
+
+    class Result(models.TextChoices):
+        ADMITTED = "admitted"
+        REFUSED = "refused"
+
+    id = models.CharField(primary_key=True, max_length=32, editable=False)
+    # null, not "", where the API says null (DJ001): "not sent" and "sent empty" are not the same.
+    # Not indexed alone: every index below starts with the event.
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="scans", db_index=False)
+    attendee_id = models.CharField(max_length=32, null=True)  # noqa: DJ001 - null: an unknown code
+    barcode = models.CharField(max_length=64, null=True)  # noqa: DJ001 - null: an unknown attendee_id was sent
+    result = models.CharField(max_length=8, choices=Result.choices)
+    reason = models.CharField(max_length=32, null=True)  # noqa: DJ001 - the error code; null when admitted
+    gate = models.CharField(max_length=100, null=True)  # noqa: DJ001
+    device = models.CharField(max_length=100, null=True)  # noqa: DJ001
+    staff = models.CharField(max_length=150, null=True)  # noqa: DJ001
+    scanned_at = models.DateTimeField()
+
+    class Meta:
+        # Each one answers a listing filter or a part of the stats from the index alone.
+        indexes = [
+            # The log newest first, `since`, and the stats' 5-minute buckets.
+            models.Index(fields=["event", "scanned_at", "id", "result"], name="scn_event_time"),
+            # `result` and `reason`: refusals by code, and their counts.
+            models.Index(fields=["event", "result", "reason", "scanned_at"], name="scn_event_result"),
+            # `gate`, and the stats' per-door figures.
+            models.Index(fields=["event", "gate", "result", "scanned_at"], name="scn_event_gate"),
+        ]
+
+    def save(self, *args, **kwargs):
+        if not self.id:
+            self.id = new_id("scn")
+        super().save(*args, **kwargs)
+
+
 class ConfirmationSend(models.Model):
     """One resent confirmation; also the ledger the 5-per-hour limit counts."""
 

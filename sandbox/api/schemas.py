@@ -236,6 +236,37 @@ class CheckInIn(Strict):
     # When the ticket was scanned, for a scan made offline and sent later; within the
     # last 7 days and at most 5 minutes ahead (services/checkins.py). Left out: now.
     scanned_at: UtcDateTime = optional()
+    # Who scanned it, where: kept in the scan log (GET /events/{id}/scans), nowhere else.
+    gate: text(strict=True, min_length=1, max_length=100) = optional()  # the door, free text
+    device: text(strict=True, min_length=1, max_length=100) = optional()
+    staff: text(strict=True, min_length=1, max_length=150) = optional()  # the dashboard's user name
+
+
+# --- the scan log -----------------------------------------------------------------
+# The refusals a scan is logged with: check-in's own error codes.
+ScanReason = Literal["ALREADY_CHECKED_IN", "TICKET_VOID", "NOT_FOUND", "WRONG_EVENT", "EVENT_NOT_ACTIVE"]
+
+
+class ScanOut(Schema):
+    id: str
+    event_id: str
+    attendee_id: str | None  # null: an unknown code
+    barcode: str | None  # null only for an unknown attendee_id
+    result: Literal["admitted", "refused"]
+    reason: ScanReason | None  # null when admitted
+    gate: str | None
+    device: str | None
+    staff: str | None
+    scanned_at: datetime
+
+
+class ScanFilters(Schema):
+    result: Literal["admitted", "refused"] | None = None
+    reason: ScanReason | None = None
+    gate: text(max_length=100) | None = None
+    since: UtcDateTime | None = None  # scanned at or after
+    limit: Limit = 20
+    offset: Offset = 0
 
 
 # --- orders ---------------------------------------------------------------------
