@@ -170,6 +170,45 @@ class Attendee:
 
 
 @dataclass(frozen=True, slots=True)
+class Scan:
+    """One check-in attempt at the door, admitted or refused (GET /events/{id}/scans)."""
+
+    id: str
+    event_id: str
+    attendee_id: str | None  # None: a code the API does not know
+    barcode: str | None  # None only when an unknown attendee id was sent
+    result: str  # admitted | refused
+    reason: str | None  # the refusal's error code (ALREADY_CHECKED_IN, …); None when admitted
+    gate: str | None
+    device: str | None
+    staff: str | None
+    scanned_at: datetime
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        return _build(
+            cls,
+            data,
+            lambda d: cls(
+                id=d["id"],
+                event_id=d["event_id"],
+                attendee_id=d.get("attendee_id"),
+                barcode=d.get("barcode"),
+                result=d["result"],
+                reason=d.get("reason"),
+                gate=d.get("gate"),
+                device=d.get("device"),
+                staff=d.get("staff"),
+                scanned_at=_required_datetime(d["scanned_at"]),
+            ),
+        )
+
+    @property
+    def admitted(self) -> bool:
+        return self.result == "admitted"
+
+
+@dataclass(frozen=True, slots=True)
 class OrderItem:
     ticket_type_id: str
     quantity: int
