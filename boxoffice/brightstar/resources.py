@@ -209,6 +209,98 @@ class Scan:
 
 
 @dataclass(frozen=True, slots=True)
+class ScanBucket:
+    start: datetime  # 5 minutes from here
+    admitted: int
+    refused: int
+
+
+@dataclass(frozen=True, slots=True)
+class GateStats:
+    gate: str | None  # None: scans sent without a gate
+    admitted: int
+    refused: int
+    last_scan_at: datetime
+    per_minute: float  # over the last 5 minutes
+
+
+@dataclass(frozen=True, slots=True)
+class TicketTypeStats:
+    id: str
+    name: str
+    sold: int
+    checked_in: int
+
+
+@dataclass(frozen=True, slots=True)
+class SalesDay:
+    day: date  # in the event's time zone
+    sold: int
+    gross: int  # cents
+    refunded: int  # cents
+
+
+@dataclass(frozen=True, slots=True)
+class EventStats:
+    """The doors and sales overview of one event (GET /events/{id}/stats), in one request."""
+
+    buckets: tuple[ScanBucket, ...]  # 5-minute buckets, oldest first, empty ones included
+    gates: tuple[GateStats, ...]
+    refusals: Mapping[str, int]  # error code -> count
+    ticket_types: tuple[TicketTypeStats, ...]
+    sales: tuple[SalesDay, ...]  # oldest day first
+    checked_in: int
+    sold: int
+    capacity: int
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        return _build(
+            cls,
+            data,
+            lambda d: cls(
+                buckets=tuple(
+                    ScanBucket(
+                        start=_required_datetime(b["start"]),
+                        admitted=_integer(b["admitted"]),
+                        refused=_integer(b["refused"]),
+                    )
+                    for b in d["buckets"]
+                ),
+                gates=tuple(
+                    GateStats(
+                        gate=g.get("gate"),
+                        admitted=_integer(g["admitted"]),
+                        refused=_integer(g["refused"]),
+                        last_scan_at=_required_datetime(g["last_scan_at"]),
+                        per_minute=float(g["per_minute"]),
+                    )
+                    for g in d["gates"]
+                ),
+                refusals={str(code): _integer(count) for code, count in dict(d["refusals"]).items()},
+                ticket_types=tuple(
+                    TicketTypeStats(
+                        id=t["id"], name=t["name"], sold=_integer(t["sold"]), checked_in=_integer(t["checked_in"])
+                    )
+                    for t in d["ticket_types"]
+                ),
+                sales=tuple(
+                    SalesDay(
+                        day=date.fromisoformat(s["day"]),
+                        sold=_integer(s["sold"]),
+                        gross=_integer(s["gross"]),
+                        refunded=_integer(s["refunded"]),
+                    )
+                    for s in d["sales"]
+                ),
+                checked_in=_integer(d["checked_in"]),
+                sold=_integer(d["sold"]),
+                capacity=_integer(d["capacity"]),
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class OrderItem:
     ticket_type_id: str
     quantity: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from boxoffice.brightstar import client
-from boxoffice.brightstar.resources import Page, Scan, as_api_date
+from boxoffice.brightstar.resources import EventStats, Page, Scan, as_api_date
 
 
 def scan_list(
@@ -33,3 +33,9 @@ def scan_list(
         "offset": offset,
     }
     return Page.from_response(client.get(f"events/{event_id}/scans", params=params), Scan, limit=limit, offset=offset)
+
+
+def event_stats(*, event_id: str, hours: int = 6) -> EventStats:
+    """The doors overview in one request: scans per 5 minutes over the last `hours` (1-72), per gate,
+    refusals by code, tickets sold and in per ticket type, and sales per day."""
+    return EventStats.from_json(client.get(f"events/{event_id}/stats", params={"hours": hours}).data)

@@ -269,6 +269,49 @@ class ScanFilters(Schema):
     offset: Offset = 0
 
 
+class StatsFilters(Schema):
+    hours: Annotated[int, Field(ge=1, le=72)] = 6  # how far back the 5-minute buckets go
+
+
+class StatsBucket(Schema):
+    start: datetime  # 5 minutes from here, UTC, aligned on the clock
+    admitted: int
+    refused: int
+
+
+class GateStats(Schema):
+    gate: str | None  # null: scans sent without a gate
+    admitted: int
+    refused: int
+    last_scan_at: datetime
+    per_minute: float  # scans over the last 5 minutes, / 5
+
+
+class TicketTypeStats(Schema):
+    id: str
+    name: str
+    sold: int
+    checked_in: int
+
+
+class SalesDay(Schema):
+    day: date  # in the event's time zone
+    sold: int  # tickets in that day's orders
+    gross: int  # their totals, cents
+    refunded: int  # refunded of those orders so far, cents
+
+
+class EventStatsOut(Schema):
+    buckets: list[StatsBucket]
+    gates: list[GateStats]
+    refusals: dict[ScanReason, int]
+    ticket_types: list[TicketTypeStats]
+    sales: list[SalesDay]
+    checked_in: int
+    sold: int
+    capacity: int
+
+
 # --- orders ---------------------------------------------------------------------
 class OrderItemOut(Schema):
     ticket_type_id: str

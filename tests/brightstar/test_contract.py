@@ -45,6 +45,7 @@ SCHEMA_OF = {
     resources.Refund: "RefundOut",
     resources.Resend: "ResendOut",
     resources.Scan: "ScanOut",
+    resources.EventStats: "EventStatsOut",
 }
 
 # Every SDK call, with every optional field it can send given, so each name it
@@ -132,6 +133,7 @@ SDK_CALLS = {
         "limit": 5,
         "offset": 5,
     },
+    scans.event_stats: {"event_id": "evt_1", "hours": 12},
 }
 # The calls above whose other spelling sends other names.
 MORE_SDK_CALLS = [
@@ -193,6 +195,8 @@ def _example(schema: dict[str, Any] | None, document: dict[str, Any]) -> Any:
         return [_example(schema["items"], document)]
     if kind == "integer":
         return 1
+    if kind == "number":
+        return 1.5
     if kind == "boolean":
         return True
     if schema.get("format") == "date-time":
