@@ -137,6 +137,8 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["event", "-created_at"]),
             models.Index(fields=["account", "livemode", "-created_at"]),
+            # The stats' sales per day: every column it sums, so the table is never read.
+            models.Index(fields=["event", "created_at", "total", "amount_refunded"], name="ord_event_sales"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount_refunded__lte=models.F("total")), name="ord_refund_within_total"),
@@ -223,6 +225,49 @@ class Refund(models.Model):
     def save(self, *args, **kwargs):
         if not self.id:
             self.id = new_id("ref")
+        super().save(*args, **kwargs)
+
+
+class Scan(models.Model):
+    """One check-in attempt at an event's door, admitted or refused: the supervisor's log.
+
+    Written by the check-in itself (services/checkins.py): an admission in its
+    own transaction, a refusal after that transaction rolled back. A log, not
+    a relation: `attendee_id` is the ticket as it was scanned (no foreign key,
+    so the door's INSERT checks nothing and deleting a ticket keeps its scans).
+    """
+
+    class Result(models.TextChoices):
+        ADMITTED = "admitted"
+        REFUSED = "refused"
+
+    id = models.CharField(primary_key=True, max_length=32, editable=False)
+    # null, not "", where the API says null (DJ001): "not sent" and "sent empty" are not the same.
+    # Not indexed alone: every index below starts with the event.
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="scans", db_index=False)
+    attendee_id = models.CharField(max_length=32, null=True)  # noqa: DJ001 - null: an unknown code
+    barcode = models.CharField(max_length=64, null=True)  # noqa: DJ001 - null: an unknown attendee_id was sent
+    result = models.CharField(max_length=8, choices=Result.choices)
+    reason = models.CharField(max_length=32, null=True)  # noqa: DJ001 - the error code; null when admitted
+    gate = models.CharField(max_length=100, null=True)  # noqa: DJ001
+    device = models.CharField(max_length=100, null=True)  # noqa: DJ001
+    staff = models.CharField(max_length=150, null=True)  # noqa: DJ001
+    scanned_at = models.DateTimeField()
+
+    class Meta:
+        # Each one answers a listing filter or a part of the stats from the index alone.
+        indexes = [
+            # The log newest first, `since`, `result`, and the stats' 5-minute buckets.
+            models.Index(fields=["event", "scanned_at", "id", "result"], name="scn_event_time"),
+            # `reason`, already newest first, and the stats' refusals by code.
+            models.Index(fields=["event", "result", "reason", "scanned_at", "id"], name="scn_event_result"),
+            # `gate`, already newest first, and the stats' per-door figures.
+            models.Index(fields=["event", "gate", "scanned_at", "id", "result"], name="scn_event_gate"),
+        ]
+
+    def save(self, *args, **kwargs):
+        if not self.id:
+            self.id = new_id("scn")
         super().save(*args, **kwargs)
 
 

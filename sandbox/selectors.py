@@ -4,14 +4,14 @@ Another tenant's object is simply not in these querysets, so it is a 404
 like any unknown id — never a 403 that would confirm it exists.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from sandbox import search
 from sandbox.errors import not_found
-from sandbox.models import Account, Attendee, Event, Order, TicketType
+from sandbox.models import Account, Attendee, Event, Order, Scan, TicketType
 
 
 def _ticket_sum(field: str):
@@ -117,3 +117,24 @@ def attendee_list(
     if checked_in is not None:
         qs = qs.filter(checked_in=checked_in)
     return qs.order_by("name", "id")
+
+
+def scan_list(
+    *,
+    event: Event,
+    result: str | None = None,
+    reason: str | None = None,
+    gate: str | None = None,
+    since: datetime | None = None,
+) -> QuerySet[Scan]:
+    qs = Scan.objects.filter(event=event)
+    if reason:
+        # Only refusals have one: saying so lets the (event, result, reason) index answer it.
+        qs = qs.filter(result=result or Scan.Result.REFUSED, reason=reason)
+    elif result:
+        qs = qs.filter(result=result)
+    if gate:
+        qs = qs.filter(gate=gate)
+    if since:
+        qs = qs.filter(scanned_at__gte=since)
+    return qs.order_by("-scanned_at", "-id")

@@ -103,6 +103,9 @@ def attendee_check_in(
     attendee_id: str | None = None,
     idempotency_key: str,
     scanned_at: datetime | None = None,
+    gate: str | None = None,
+    device: str | None = None,
+    staff: str | None = None,
     max_attempts: int | None = None,
 ) -> Sent[Attendee]:
     """Let one ticket in, by scanned barcode or by attendee (the door's list).
@@ -116,12 +119,19 @@ def attendee_check_in(
     `scanned_at`: when the door really scanned it, for a check-in decided
     offline and sent later (the API takes up to 7 days old); it becomes
     the attendee's `checked_in_at`.
+
+    `gate` (the door, ≤ 100 characters), `device` (≤ 100) and `staff` (the
+    user's name, ≤ 150) go only into the API's scan log (`scans.scan_list`),
+    admitted or refused alike.
     """
     if (barcode is None) == (attendee_id is None):
         raise ValueError("give exactly one of barcode or attendee_id")
     body: dict[str, str | None] = {"barcode": barcode} if barcode is not None else {"attendee_id": attendee_id}
     if scanned_at is not None:
         body["scanned_at"] = as_api_date(scanned_at)
+    for name, value in (("gate", gate), ("device", device), ("staff", staff)):
+        if value:  # the API takes 1 character or more: an empty one is left out, as None is
+            body[name] = value
     return client.send(
         "POST",
         f"events/{event_id}/checkins",

@@ -170,6 +170,137 @@ class Attendee:
 
 
 @dataclass(frozen=True, slots=True)
+class Scan:
+    """One check-in attempt at the door, admitted or refused (GET /events/{id}/scans)."""
+
+    id: str
+    event_id: str
+    attendee_id: str | None  # None: a code the API does not know
+    barcode: str | None  # None only when an unknown attendee id was sent
+    result: str  # admitted | refused
+    reason: str | None  # the refusal's error code (ALREADY_CHECKED_IN, …); None when admitted
+    gate: str | None
+    device: str | None
+    staff: str | None
+    scanned_at: datetime
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        return _build(
+            cls,
+            data,
+            lambda d: cls(
+                id=d["id"],
+                event_id=d["event_id"],
+                attendee_id=d.get("attendee_id"),
+                barcode=d.get("barcode"),
+                result=d["result"],
+                reason=d.get("reason"),
+                gate=d.get("gate"),
+                device=d.get("device"),
+                staff=d.get("staff"),
+                scanned_at=_required_datetime(d["scanned_at"]),
+            ),
+        )
+
+    @property
+    def admitted(self) -> bool:
+        return self.result == "admitted"
+
+
+@dataclass(frozen=True, slots=True)
+class ScanBucket:
+    start: datetime  # 5 minutes from here
+    admitted: int
+    refused: int
+
+
+@dataclass(frozen=True, slots=True)
+class GateStats:
+    gate: str | None  # None: scans sent without a gate
+    admitted: int
+    refused: int
+    last_scan_at: datetime
+    per_minute: float  # over the last 5 minutes
+
+
+@dataclass(frozen=True, slots=True)
+class TicketTypeStats:
+    id: str
+    name: str
+    sold: int
+    checked_in: int
+
+
+@dataclass(frozen=True, slots=True)
+class SalesDay:
+    day: date  # in the event's time zone
+    sold: int
+    gross: int  # cents
+    refunded: int  # cents
+
+
+@dataclass(frozen=True, slots=True)
+class EventStats:
+    """The doors and sales overview of one event (GET /events/{id}/stats), in one request."""
+
+    buckets: tuple[ScanBucket, ...]  # 5-minute buckets, oldest first, empty ones included
+    gates: tuple[GateStats, ...]
+    refusals: Mapping[str, int]  # error code -> count
+    ticket_types: tuple[TicketTypeStats, ...]
+    sales: tuple[SalesDay, ...]  # oldest day first
+    checked_in: int
+    sold: int
+    capacity: int
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        return _build(
+            cls,
+            data,
+            lambda d: cls(
+                buckets=tuple(
+                    ScanBucket(
+                        start=_required_datetime(b["start"]),
+                        admitted=_integer(b["admitted"]),
+                        refused=_integer(b["refused"]),
+                    )
+                    for b in d["buckets"]
+                ),
+                gates=tuple(
+                    GateStats(
+                        gate=g.get("gate"),
+                        admitted=_integer(g["admitted"]),
+                        refused=_integer(g["refused"]),
+                        last_scan_at=_required_datetime(g["last_scan_at"]),
+                        per_minute=float(g["per_minute"]),
+                    )
+                    for g in d["gates"]
+                ),
+                refusals={str(code): _integer(count) for code, count in dict(d["refusals"]).items()},
+                ticket_types=tuple(
+                    TicketTypeStats(
+                        id=t["id"], name=t["name"], sold=_integer(t["sold"]), checked_in=_integer(t["checked_in"])
+                    )
+                    for t in d["ticket_types"]
+                ),
+                sales=tuple(
+                    SalesDay(
+                        day=date.fromisoformat(s["day"]),
+                        sold=_integer(s["sold"]),
+                        gross=_integer(s["gross"]),
+                        refunded=_integer(s["refunded"]),
+                    )
+                    for s in d["sales"]
+                ),
+                checked_in=_integer(d["checked_in"]),
+                sold=_integer(d["sold"]),
+                capacity=_integer(d["capacity"]),
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class OrderItem:
     ticket_type_id: str
     quantity: int

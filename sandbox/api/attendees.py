@@ -58,6 +58,9 @@ def build_router() -> Router:
             barcode=payload.barcode,
             attendee_id=payload.attendee_id,
             scanned_at=payload.scanned_at,
+            gate=payload.gate,
+            device=payload.device,
+            staff=payload.staff,
         )
         return Status(201, attendee)
 

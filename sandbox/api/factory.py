@@ -4,7 +4,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from sandbox import errors, keys
-from sandbox.api import attendees, events, orders, tickets
+from sandbox.api import attendees, events, orders, scans, tickets
 from sandbox.api.schemas import AttendeeOut
 from sandbox.boundary import error_response
 from sandbox.errors import ApiError
@@ -107,4 +107,5 @@ def build_api(*, livemode: bool) -> NinjaAPI:
     api.add_router("", tickets.build_router())
     api.add_router("", attendees.build_router())
     api.add_router("", orders.build_router())
+    api.add_router("", scans.build_router())
     return api

@@ -236,6 +236,80 @@ class CheckInIn(Strict):
     # When the ticket was scanned, for a scan made offline and sent later; within the
     # last 7 days and at most 5 minutes ahead (services/checkins.py). Left out: now.
     scanned_at: UtcDateTime = optional()
+    # Who scanned it, where: kept in the scan log (GET /events/{id}/scans), nowhere else.
+    gate: text(strict=True, min_length=1, max_length=100) = optional()  # the door, free text
+    device: text(strict=True, min_length=1, max_length=100) = optional()
+    staff: text(strict=True, min_length=1, max_length=150) = optional()  # the dashboard's user name
+
+
+# --- the scan log -----------------------------------------------------------------
+# The refusals a scan is logged with: check-in's own error codes.
+ScanReason = Literal["ALREADY_CHECKED_IN", "TICKET_VOID", "NOT_FOUND", "WRONG_EVENT", "EVENT_NOT_ACTIVE"]
+
+
+class ScanOut(Schema):
+    id: str
+    event_id: str
+    attendee_id: str | None  # null: an unknown code
+    barcode: str | None  # null only for an unknown attendee_id
+    result: Literal["admitted", "refused"]
+    reason: ScanReason | None  # null when admitted
+    gate: str | None
+    device: str | None
+    staff: str | None
+    scanned_at: datetime
+
+
+class ScanFilters(Schema):
+    result: Literal["admitted", "refused"] | None = None
+    reason: ScanReason | None = None
+    gate: text(max_length=100) | None = None
+    since: UtcDateTime | None = None  # scanned at or after
+    limit: Limit = 20
+    offset: Offset = 0
+
+
+class StatsFilters(Schema):
+    hours: Annotated[int, Field(ge=1, le=72)] = 6  # how far back the 5-minute buckets go
+
+
+class StatsBucket(Schema):
+    start: datetime  # 5 minutes from here, UTC, aligned on the clock
+    admitted: int
+    refused: int
+
+
+class GateStats(Schema):
+    gate: str | None  # null: scans sent without a gate
+    admitted: int
+    refused: int
+    last_scan_at: datetime
+    per_minute: float  # scans over the last 5 minutes, / 5
+
+
+class TicketTypeStats(Schema):
+    id: str
+    name: str
+    sold: int
+    checked_in: int
+
+
+class SalesDay(Schema):
+    day: date  # in the event's time zone
+    sold: int  # tickets in that day's orders
+    gross: int  # their totals, cents
+    refunded: int  # refunded of those orders so far, cents
+
+
+class EventStatsOut(Schema):
+    buckets: list[StatsBucket]
+    gates: list[GateStats]
+    refusals: dict[ScanReason, int]
+    ticket_types: list[TicketTypeStats]
+    sales: list[SalesDay]
+    checked_in: int
+    sold: int
+    capacity: int
 
 
 # --- orders ---------------------------------------------------------------------

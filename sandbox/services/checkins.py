@@ -5,8 +5,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from sandbox import errors, selectors
-from sandbox.errors import ApiError, invalid, not_found
-from sandbox.models import Account, Attendee, Event, TicketType
+from sandbox.errors import ApiError, invalid
+from sandbox.models import Account, Attendee, Event, Scan, TicketType
 from sandbox.services.locking import changes_lock_write, lock
 
 DB = "sandbox"
@@ -15,6 +15,18 @@ DB = "sandbox"
 # a scanner's clock running fast. Anything else is a broken clock, not a scan.
 SCAN_MAX_AGE = timedelta(days=7)
 SCAN_MAX_AHEAD = timedelta(minutes=5)
+
+
+class Refused(ApiError):
+    """A check-in refused at an event of the caller's: recorded as a scan, then answered.
+
+    Only these: an unknown event, or bad input, is refused before there is an
+    event's door to log it at.
+    """
+
+    def __init__(self, code: str, message: str, *, scanned: Attendee | None = None, **extra):
+        super().__init__(code, message, **extra)
+        self.scanned = scanned  # the ticket the code belongs to, if any: for the log, not the answer
 
 
 def _check_scan_time(scanned_at: datetime) -> None:
@@ -49,12 +61,13 @@ def _find(*, account: Account, livemode: bool, event_id: str, barcode: str | Non
         return attendee
     selectors.event_row(account=account, livemode=livemode, event_id=event_id)
     if attendee is None:
-        raise not_found("Ticket")
-    raise ApiError(
+        raise Refused(errors.NOT_FOUND, "Ticket not found")
+    raise Refused(
         errors.WRONG_EVENT,
         f"This ticket is for another event: {attendee.event.title}",
         event_id=attendee.event_id,
         event_title=attendee.event.title,
+        scanned=attendee,
     )
 
 
@@ -75,11 +88,18 @@ def _admit_locked(attendee_id: str, checked_in_at: datetime, now: datetime) -> A
     The lock makes the answer describe one state of the ticket, even if an
     undo committed between the guard and this read.
     """
-    attendee = lock(Attendee, attendee_id, "Ticket")
+    try:
+        attendee = lock(Attendee, attendee_id, "Ticket")
+    except ApiError as exc:  # deleted since it was found: still a scan at this door
+        raise Refused(exc.code, exc.message) from None
     if attendee.status == Attendee.Status.VOID:
-        raise ApiError(errors.TICKET_VOID, "This ticket is void (refunded or cancelled)", attendee=attendee)
+        raise Refused(
+            errors.TICKET_VOID, "This ticket is void (refunded or cancelled)", attendee=attendee, scanned=attendee
+        )
     if attendee.checked_in:
-        raise ApiError(errors.ALREADY_CHECKED_IN, "This ticket was already checked in", attendee=attendee)
+        raise Refused(
+            errors.ALREADY_CHECKED_IN, "This ticket was already checked in", attendee=attendee, scanned=attendee
+        )
     _admit(attendee.pk, checked_in_at, now)  # cannot miss: the row is ours until commit
     return attendee
 
@@ -92,6 +112,9 @@ def attendee_check_in(
     barcode: str | None = None,
     attendee_id: str | None = None,
     scanned_at: datetime | None = None,
+    gate: str | None = None,
+    device: str | None = None,
+    staff: str | None = None,
 ) -> Attendee:
     """Admit one ticket, exactly once; `checked_in_at` is `scanned_at` if given, else now.
 
@@ -99,30 +122,55 @@ def attendee_check_in(
     the row is read again, locked, only to say why a ticket was refused.
     `updated_at` is always now, scanned_at or not: the changes feed must carry
     a replayed offline scan to replicas that have read past its scan time.
+
+    Every attempt at a known event is logged as a Scan (one INSERT, no read):
+    an admission in the check-in's transaction, so the log and the ticket
+    agree; a refusal after that transaction has rolled back, so it stays.
     """
     if scanned_at is not None:
         _check_scan_time(scanned_at)  # input first, as every 400 comes before a lookup
-    attendee = _find(account=account, livemode=livemode, event_id=event_id, barcode=barcode, attendee_id=attendee_id)
-    if attendee.event_status != Event.Status.PUBLISHED:
-        raise ApiError(
-            errors.EVENT_NOT_ACTIVE,
-            f"This event is {attendee.event_status}: check-in is closed",
-            event_status=attendee.event_status,
+    scan = Scan(event_id=event_id, barcode=barcode, attendee_id=attendee_id, gate=gate, device=device, staff=staff)
+    try:
+        attendee = _find(
+            account=account, livemode=livemode, event_id=event_id, barcode=barcode, attendee_id=attendee_id
         )
-    # Locks: the event's changes lock, the attendee (the guard's UPDATE), then
-    # its ticket type (the counter) — locking.py's order, levels skipped, with no extra query: a refund
-    # voiding this ticket locks the attendee before any ticket type, so the
-    # two queue on the attendee and can never wait on each other crosswise.
-    with transaction.atomic(using=DB):
-        changes_lock_write(attendee.event_id)
-        now = timezone.now()  # after that lock: see changes.py on why stamps are taken there
-        checked_in_at = scanned_at or now
-        if not _admit(attendee.pk, checked_in_at, now):
-            attendee = _admit_locked(attendee.pk, checked_in_at, now)
-        # In the same transaction as the admission: the counter moves exactly when it does.
-        TicketType.objects.filter(pk=attendee.ticket_type_id).update(checked_in_count=F("checked_in_count") + 1)
+        if attendee.event_status != Event.Status.PUBLISHED:
+            raise Refused(
+                errors.EVENT_NOT_ACTIVE,
+                f"This event is {attendee.event_status}: check-in is closed",
+                event_status=attendee.event_status,
+                scanned=attendee,
+            )
+        # Locks: the event's changes lock, the attendee (the guard's UPDATE), then
+        # its ticket type (the counter) — locking.py's order, levels skipped, with no extra query: a refund
+        # voiding this ticket locks the attendee before any ticket type, so the
+        # two queue on the attendee and can never wait on each other crosswise.
+        # The scan is an INSERT of a row nobody else can see yet: in no one's way.
+        with transaction.atomic(using=DB):
+            changes_lock_write(attendee.event_id)
+            now = timezone.now()  # after that lock: see changes.py on why stamps are taken there
+            checked_in_at = scanned_at or now
+            if not _admit(attendee.pk, checked_in_at, now):
+                attendee = _admit_locked(attendee.pk, checked_in_at, now)
+            # In the same transaction as the admission: the counter moves exactly when it does.
+            TicketType.objects.filter(pk=attendee.ticket_type_id).update(checked_in_count=F("checked_in_count") + 1)
+            _scan_record(scan, attendee, Scan.Result.ADMITTED, None, checked_in_at)
+    except Refused as refusal:
+        # Autocommit, outside the rolled-back transaction: the refusal is logged even though nothing else happened.
+        with transaction.atomic(using=DB):
+            _scan_record(scan, refusal.scanned, Scan.Result.REFUSED, refusal.code, scanned_at or timezone.now())
+        raise
     attendee.checked_in, attendee.checked_in_at, attendee.updated_at = True, checked_in_at, now
     return attendee
+
+
+def _scan_record(scan: Scan, attendee: Attendee | None, result: str, reason: str | None, at: datetime) -> None:
+    if attendee is not None:
+        scan.attendee_id, scan.barcode = attendee.pk, attendee.barcode
+    else:
+        scan.attendee_id = None  # an unknown code names no ticket (an unknown attendee_id least of all)
+    scan.result, scan.reason, scan.scanned_at = result, reason, at
+    scan.save(force_insert=True)
 
 
 def attendee_check_in_undo(*, account: Account, livemode: bool, event_id: str, attendee_id: str) -> Attendee:

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from boxoffice.brightstar import attendees, client, errors, events, orders, resources
+from boxoffice.brightstar import attendees, client, errors, events, orders, resources, scans
 from boxoffice.brightstar.client import ApiResponse
 from sandbox import errors as sandbox_errors
 
@@ -44,6 +44,8 @@ SCHEMA_OF = {
     resources.EventRef: "OrderEventOut",
     resources.Refund: "RefundOut",
     resources.Resend: "ResendOut",
+    resources.Scan: "ScanOut",
+    resources.EventStats: "EventStatsOut",
 }
 
 # Every SDK call, with every optional field it can send given, so each name it
@@ -111,9 +113,27 @@ SDK_CALLS = {
         "offset": 5,
     },
     attendees.attendee_iter: {"event_id": "evt_1", "ticket_type": "tt_1", "checked_in": False, "q": "bob"},
-    attendees.attendee_check_in: {"event_id": "evt_1", "barcode": "B", "idempotency_key": "k1", "scanned_at": WHEN},
+    attendees.attendee_check_in: {
+        "event_id": "evt_1",
+        "barcode": "B",
+        "idempotency_key": "k1",
+        "scanned_at": WHEN,
+        "gate": "North",
+        "device": "scanner-7",
+        "staff": "dora",
+    },
     attendees.attendee_changes: {"event_id": "evt_1", "cursor": "", "limit": 100},
     attendees.attendee_check_in_undo: {"event_id": "evt_1", "attendee_id": "att_1", "idempotency_key": "k1"},
+    scans.scan_list: {
+        "event_id": "evt_1",
+        "result": "refused",
+        "reason": "TICKET_VOID",
+        "gate": "North",
+        "since": WHEN,
+        "limit": 5,
+        "offset": 5,
+    },
+    scans.event_stats: {"event_id": "evt_1", "hours": 12},
 }
 # The calls above whose other spelling sends other names.
 MORE_SDK_CALLS = [
@@ -175,6 +195,8 @@ def _example(schema: dict[str, Any] | None, document: dict[str, Any]) -> Any:
         return [_example(schema["items"], document)]
     if kind == "integer":
         return 1
+    if kind == "number":
+        return 1.5
     if kind == "boolean":
         return True
     if schema.get("format") == "date-time":
@@ -253,7 +275,7 @@ def calls(monkeypatch, openapi) -> list[tuple[str, str, dict[str, Any], dict[str
 def test_every_sdk_call_is_checked():
     public = {
         function
-        for module in (events, orders, attendees)
+        for module in (events, orders, attendees, scans)
         for _, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__ and not function.__name__.startswith("_")
     }

@@ -28,6 +28,8 @@ OPERATIONS = {
     ("post", "/orders/{order_id}/resend"),
     ("post", "/events/{event_id}/checkins"),
     ("delete", "/events/{event_id}/checkins/{attendee_id}"),
+    ("get", "/events/{event_id}/scans"),
+    ("get", "/events/{event_id}/stats"),
 }
 
 

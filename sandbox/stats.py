@@ -1,0 +1,181 @@
+"""An event's doors-and-sales overview (GET /events/{id}/stats), in a handful of indexed queries.
+
+Each figure is one GROUP BY over an index that holds every column it reads
+(models.py: scn_event_time, scn_event_gate, scn_event_result, ord_event_sales),
+so at 100,000 scans no table row is fetched; ticket figures come from the
+ticket types' own counters, never from attendees.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, F, Func, IntegerField, Max, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from sandbox.models import Event, Order, OrderItem, Scan, TicketType
+
+BUCKET_SECONDS = 300
+RATE_WINDOW = timedelta(minutes=5)  # a gate's per_minute is its scans over the last 5 minutes, / 5
+
+
+class _Bucket(Func):
+    """The 5-minute bucket a time falls in, as whole buckets since 1970, computed by the database itself.
+
+    SQLite's strftime and PostgreSQL's EXTRACT are native: Django's Trunc would
+    call back into Python for every row on SQLite.
+    """
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template=f"(CAST(strftime('%%%%s', %(expressions)s) AS INTEGER) / {BUCKET_SECONDS})"
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template=f"FLOOR(EXTRACT(EPOCH FROM %(expressions)s) / {BUCKET_SECONDS})::bigint"
+        )
+
+
+@dataclass(frozen=True)
+class Stats:
+    buckets: list[dict]
+    gates: list[dict]
+    refusals: dict[str, int]
+    ticket_types: list[dict]
+    sales: list[dict]
+    checked_in: int
+    sold: int
+    capacity: int
+
+
+# Count("scanned_at"), not the pk: every scan index holds scanned_at, none the id column's text.
+def _admitted_refused():
+    return {
+        "admitted": Count("scanned_at", filter=Q(result=Scan.Result.ADMITTED)),
+        "refused": Count("scanned_at", filter=Q(result=Scan.Result.REFUSED)),
+    }
+
+
+# The queries, one per figure: tests/sandbox/test_stats.py checks each one's plan.
+def bucket_rows(*, event: Event, start: datetime, end: datetime):
+    return (
+        Scan.objects.filter(event=event, scanned_at__gte=start, scanned_at__lt=end)
+        .annotate(bucket=_Bucket("scanned_at"))
+        .values("bucket")
+        .annotate(**_admitted_refused())
+        .order_by()
+    )
+
+
+def gate_rows(*, event: Event, now: datetime):
+    return (
+        Scan.objects.filter(event=event)
+        .values("gate")
+        .annotate(
+            **_admitted_refused(),
+            last_scan_at=Max("scanned_at"),
+            recent=Count("scanned_at", filter=Q(scanned_at__gt=now - RATE_WINDOW, scanned_at__lte=now)),
+        )
+        .order_by()
+    )
+
+
+def refusal_rows(*, event: Event):
+    return (
+        Scan.objects.filter(event=event, result=Scan.Result.REFUSED)
+        .values("reason")
+        .annotate(count=Count("scanned_at"))
+        .order_by()
+    )
+
+
+def sales_money_rows(*, event: Event, zone: ZoneInfo):
+    return (
+        Order.objects.filter(event=event)
+        .annotate(day=TruncDate("created_at", tzinfo=zone))
+        .values("day")
+        .annotate(gross=Sum("total"), refunded=Sum("amount_refunded"))
+        .order_by()
+    )
+
+
+def sales_ticket_rows(*, event: Event, zone: ZoneInfo):
+    return (
+        OrderItem.objects.filter(order__event=event)
+        .annotate(day=TruncDate("order__created_at", tzinfo=zone))
+        .values("day")
+        .annotate(sold=Sum("quantity"))
+        .order_by()
+    )
+
+
+def scan_buckets(*, event: Event, hours: int, now: datetime) -> list[dict]:
+    """12 buckets an hour of 5 minutes, oldest first, the last one the current (partial) one; empty ones too."""
+    last = int(now.timestamp()) // BUCKET_SECONDS
+    first = last - hours * 3600 // BUCKET_SECONDS + 1
+    start = datetime.fromtimestamp(first * BUCKET_SECONDS, UTC)
+    end = datetime.fromtimestamp((last + 1) * BUCKET_SECONDS, UTC)
+    counts = {row["bucket"]: row for row in bucket_rows(event=event, start=start, end=end)}
+    return [
+        {
+            "start": datetime.fromtimestamp(n * BUCKET_SECONDS, UTC),
+            "admitted": counts.get(n, {}).get("admitted", 0),
+            "refused": counts.get(n, {}).get("refused", 0),
+        }
+        for n in range(first, last + 1)
+    ]
+
+
+def gate_stats(*, event: Event, now: datetime) -> list[dict]:
+    """Per door, the whole event: admitted, refused, the last scan, and the pace over the last 5 minutes."""
+    gates = [
+        {
+            "gate": row["gate"],
+            "admitted": row["admitted"],
+            "refused": row["refused"],
+            "last_scan_at": row["last_scan_at"],
+            "per_minute": round(row["recent"] / (RATE_WINDOW.total_seconds() / 60), 1),
+        }
+        for row in gate_rows(event=event, now=now)
+    ]
+    # By name, the unnamed door (scans sent without a gate) last.
+    return sorted(gates, key=lambda g: (g["gate"] is None, g["gate"] or ""))
+
+
+def refusal_counts(*, event: Event) -> dict[str, int]:
+    rows = refusal_rows(event=event)
+    return {row["reason"]: row["count"] for row in sorted(rows, key=lambda r: r["reason"])}
+
+
+def sales_by_day(*, event: Event) -> list[dict]:
+    """Orders per day of the event's time zone, oldest first: tickets, order totals, and what was refunded of them."""
+    zone = ZoneInfo(event.timezone)
+    money = sales_money_rows(event=event, zone=zone)
+    sold: dict[date, int] = {row["day"]: row["sold"] for row in sales_ticket_rows(event=event, zone=zone)}
+    return [
+        {"day": row["day"], "sold": sold.get(row["day"], 0), "gross": row["gross"], "refunded": row["refunded"]}
+        for row in sorted(money, key=lambda r: r["day"])
+    ]
+
+
+def event_stats(*, event: Event, hours: int) -> Stats:
+    now = timezone.now()
+    ticket_types = list(
+        TicketType.objects.filter(event=event)
+        .order_by("created_at", "id")
+        .values("id", "name", "quantity", sold=F("quantity_sold"), checked_in=F("checked_in_count"))
+    )
+    return Stats(
+        buckets=scan_buckets(event=event, hours=hours, now=now),
+        gates=gate_stats(event=event, now=now),
+        refusals=refusal_counts(event=event),
+        ticket_types=[{k: t[k] for k in ("id", "name", "sold", "checked_in")} for t in ticket_types],
+        sales=sales_by_day(event=event),
+        checked_in=sum(t["checked_in"] for t in ticket_types),
+        sold=sum(t["sold"] for t in ticket_types),
+        capacity=sum(t["quantity"] for t in ticket_types),
+    )
