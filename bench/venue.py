@@ -230,8 +230,8 @@ def report(bench: Bench, first: dict, incr: dict, online: dict, offline: dict, d
             f"{drain['synced'] / drain['seconds']:,.0f} entries/s",
             f"{drain['conflict']} conflicts, {drain['left']} left",
         ],
-        ["IndexedDB download (door device)", "layer 2, not built", "", "", ""],
-        ["local lookup on the device", "layer 2, not built", "", "", ""],
+        ["IndexedDB download (door device)", "in make bench-door", "", "", ""],
+        ["local lookup on the device", "in make bench-door", "", "", ""],
     ]
     print()
     print(
