@@ -35,10 +35,25 @@ def events(*, account: Account, livemode: bool) -> QuerySet[Event]:
     )
 
 
-def event_list(*, account: Account, livemode: bool, status: str | None, sort: str) -> QuerySet[Event]:
+def event_list(
+    *,
+    account: Account,
+    livemode: bool,
+    status: str | None,
+    sort: str,
+    ends_after: datetime | None = None,
+    ends_before: datetime | None = None,
+) -> QuerySet[Event]:
     qs = events(account=account, livemode=livemode)
     if status:
         qs = qs.filter(status=status)
+    if ends_after is not None or ends_before is not None:
+        # An event without an end ends as it starts: a festival running since yesterday is still on.
+        qs = qs.annotate(ends=Coalesce("end_date", "start_date"))
+        if ends_after is not None:
+            qs = qs.filter(ends__gte=ends_after)
+        if ends_before is not None:
+            qs = qs.filter(ends__lt=ends_before)
     field = sort.lstrip("-")
     descending = sort.startswith("-")
     tiebreak = "-id" if descending else "id"

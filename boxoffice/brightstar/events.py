@@ -22,9 +22,28 @@ def _event_body(**fields: Any) -> dict[str, Any]:
     return body
 
 
-def event_list(*, status: str | None = None, sort: str | None = None, limit: int = 20, offset: int = 0) -> Page[Event]:
-    response = client.get("events", params={"status": status, "sort": sort, "limit": limit, "offset": offset})
-    return Page.from_response(response, Event, limit=limit, offset=offset)
+def event_list(
+    *,
+    status: str | None = None,
+    sort: str | None = None,
+    ends_after: datetime | None = None,
+    ends_before: datetime | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> Page[Event]:
+    """A page of events; `ends_after` (inclusive) / `ends_before` (exclusive) bound when each ends.
+
+    An event ends at its end_date, or at its start_date if it has none.
+    """
+    params = {
+        "status": status,
+        "sort": sort,
+        "ends_after": as_api_date(ends_after) if ends_after else None,
+        "ends_before": as_api_date(ends_before) if ends_before else None,
+        "limit": limit,
+        "offset": offset,
+    }
+    return Page.from_response(client.get("events", params=params), Event, limit=limit, offset=offset)
 
 
 def event_get(*, event_id: str) -> Event:

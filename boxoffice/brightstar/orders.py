@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from boxoffice.brightstar import client
+from boxoffice.brightstar import attendees, client
 from boxoffice.brightstar.client import require_int
 from boxoffice.brightstar.resources import Order, Page, Refund, Resend, Sent, as_api_date
 
 ORDER_ID_PREFIX = "ord_"
+
+
+def _order_params(
+    status: str | None, date_from: date | None, date_to: date | None, q: str | None, limit: int, offset: int
+) -> dict[str, Any]:
+    return {
+        "status": status,
+        "date_from": as_api_date(date_from) if date_from else None,
+        "date_to": as_api_date(date_to) if date_to else None,
+        "q": q or None,
+        "limit": limit,
+        "offset": offset,
+    }
 
 
 def order_list(
@@ -31,14 +44,41 @@ def order_list(
     path = f"events/{event_id}/orders" if event_id else "orders"
     params = {
         "expand": "event" if expand_event else None,
-        "status": status,
-        "date_from": as_api_date(date_from) if date_from else None,
-        "date_to": as_api_date(date_to) if date_to else None,
-        "q": q or None,
-        "limit": limit,
-        "offset": offset,
+        **_order_params(status, date_from, date_to, q, limit, offset),
     }
     return Page.from_response(client.get(path, params=params), Order, limit=limit, offset=offset)
+
+
+def order_iter(
+    *,
+    event_id: str,
+    status: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    q: str | None = None,
+    page_size: int = attendees.EXPORT_PAGE_SIZE,
+) -> Iterator[Order]:
+    """Every matching order of one event, page after page, so no caller juggles `offset`.
+
+    Pages are fetched lazily, with the patience of an export (attendees'
+    EXPORT_* settings, read at call time). The list is newest first: an
+    order placed mid-export shifts the rows down by one, so a row at a page
+    boundary may come twice; none is ever skipped.
+    """
+    offset = 0
+    while True:
+        response = client.request(
+            "GET",
+            f"events/{event_id}/orders",
+            params=_order_params(status, date_from, date_to, q, page_size, offset),
+            max_attempts=attendees.EXPORT_MAX_ATTEMPTS,
+            retry_after_cap=attendees.EXPORT_RETRY_AFTER_CAP,
+        )
+        page = Page.from_response(response, Order, limit=page_size, offset=offset)
+        yield from page.items
+        if not page.items or not page.has_next:
+            return
+        offset += len(page.items)
 
 
 EXPANDABLE = ("event", "ticket_types")

@@ -4,7 +4,8 @@ One scan is one API call (POST /checkins): the panel's ticket type name
 comes from a cache the page render fills, not from a second request.
 """
 
-from collections.abc import Iterator
+import dataclasses
+from collections.abc import Iterable, Iterator
 from itertools import batched
 from typing import Any
 
@@ -17,12 +18,13 @@ from django_htmx.http import trigger_client_event
 
 from boxoffice.brightstar import errors
 from boxoffice.brightstar.client import new_idempotency_key
+from boxoffice.brightstar.resources import Attendee
 from boxoffice.door import outcomes, services
 from boxoffice.door.device_views import device_page_context
 from boxoffice.door.forms import AttendeeFilterForm, ScanForm, UndoForm
 from boxoffice.events.services import event_get
 from boxoffice.staff.decorators import requires
-from boxoffice.staff.roles import CHECK_IN
+from boxoffice.staff.roles import CHECK_IN, VIEW_EMAILS, has
 from boxoffice.venue import selectors as venue_selectors
 from boxoffice.venue import services as venue
 from boxoffice.venue.services import OfflineVerdict
@@ -34,6 +36,19 @@ UNDO_SECONDS = 30
 SEARCH_LIMIT = 10
 LIST_PAGE_SIZE = 50
 PRINT_BATCH = 100  # rows rendered per chunk of the streamed print view (one API page)
+
+
+def _for(request: HtmxHttpRequest, attendees: Iterable[Attendee]) -> Iterator[Attendee]:
+    """The attendees as this user may see them: without their emails for the door.
+
+    Dropped here, not only hidden by the template, so no page, fragment or
+    print a door volunteer opens carries one.
+    """
+    if has(request.user, VIEW_EMAILS):
+        yield from attendees
+    else:
+        for a in attendees:
+            yield dataclasses.replace(a, email="")
 
 
 def _page(request: HtmxHttpRequest, event_id: str, result=None, *, search: dict | None = None) -> HttpResponse:
@@ -181,7 +196,7 @@ def search(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
             names = services.ticket_type_names(event_id) if page.items else {}
             context["found"] = [
                 {"attendee": a, "ticket_type": names.get(a.ticket_type_id, ""), "key": new_idempotency_key()}
-                for a in page.items
+                for a in _for(request, page.items)
             ]
             context["total"] = page.total
     if not request.htmx:  # the search form posted without JavaScript
@@ -203,7 +218,7 @@ def attendees(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     context = {
         "event": event,
         "form": form,
-        "rows": [{"attendee": a, "ticket_type": names.get(a.ticket_type_id, "")} for a in page.items],
+        "rows": [{"attendee": a, "ticket_type": names.get(a.ticket_type_id, "")} for a in _for(request, page.items)],
         "query": query.urlencode(),
     }
     return render_list(request, "door/attendees.html", context, page=page)
@@ -244,13 +259,14 @@ def attendees_print(request: HtmxHttpRequest, event_id: str) -> StreamingHttpRes
         "printed_at": timezone.localtime(),
         "query": query.urlencode(),
         "empty": first is None,
+        "emails": has(request.user, VIEW_EMAILS),
     }
 
     def chunks() -> Iterator[str]:
         yield render_to_string("door/print.html#head", context, request)
         count = 0
         if first is not None:
-            rows = _chain_one(first, attendees)
+            rows = _for(request, _chain_one(first, attendees))
             try:
                 for batch in batched(rows, PRINT_BATCH):
                     count += len(batch)
@@ -258,15 +274,18 @@ def attendees_print(request: HtmxHttpRequest, event_id: str) -> StreamingHttpRes
                         "door/print.html#rows",
                         {
                             "rows": [{"attendee": a, "ticket_type": names.get(a.ticket_type_id, "")} for a in batch],
+                            "emails": context["emails"],
                         },
                     )
             except errors.BrightStarError as exc:
                 # The page has started: say on paper that it stops short, never end it silently.
-                yield render_to_string("door/print.html#incomplete", {"message": describe(exc)})
+                yield render_to_string(
+                    "door/print.html#incomplete", {"message": describe(exc), "emails": context["emails"]}
+                )
         yield render_to_string("door/print.html#foot", {**context, "count": count}, request)
 
     response = StreamingHttpResponse(chunks(), content_type="text/html; charset=utf-8")
-    response["Cache-Control"] = "no-store"  # names and emails: not for a shared cache
+    response["Cache-Control"] = "no-store"  # names (and, for the desk, emails): not for a shared cache
     return response
 
 

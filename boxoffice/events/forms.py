@@ -20,6 +20,9 @@ from boxoffice.web.lists import FilterForm
 
 PER_PAGE = 20
 STATUSES = (("", "All"), ("draft", "Draft"), ("published", "Published"), ("cancelled", "Cancelled"))
+# The list opens on what is on now and next; the past is a tab away. "Today" starts at
+# midnight here, and an event counts until it ends, so day two of a festival is still on.
+WHENS = (("", "Today & next"), ("past", "Past"), ("all", "All dates"))
 # Our words in the URL, the API's sort keys behind them.
 SORTS = {"date": ("Date", "start_date"), "title": ("Title", "title"), "newest": ("Newest", "-created_at")}
 DEFAULT_SORT = "date"
@@ -27,25 +30,40 @@ CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "JPY")
 
 
 class EventFiltersForm(FilterForm):
-    """The events list's tab and sort; a hand-edited link (?status=bogus) shows the default view."""
+    """The events list's tabs (when, status) and sort; a hand-edited link (?status=bogus) shows the default view."""
 
+    when = forms.ChoiceField(required=False, choices=WHENS)
     status = forms.ChoiceField(required=False, choices=STATUSES)
     sort = forms.ChoiceField(required=False, choices=[(value, label) for value, (label, _) in SORTS.items()])
 
     @property
+    def when_value(self) -> str:
+        return self.values()["when"] or ""
+
+    @property
     def status_value(self) -> str:
         return self.values()["status"] or ""
+
+    def api_filters(self) -> dict:
+        """The API's sort and date bounds for this tab: the past runs newest first."""
+        sort = SORTS[self.sort_value][1]
+        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        if self.when_value == "past":
+            return {"sort": "-start_date" if self.sort_value == DEFAULT_SORT else sort, "ends_before": today}
+        if self.when_value == "all":
+            return {"sort": sort}
+        return {"sort": sort, "ends_after": today}
 
     @property
     def sort_value(self) -> str:
         return self.values()["sort"] or DEFAULT_SORT
 
     def query(self, **changes: str) -> str:
-        """'?status=draft&sort=title' with defaults left out, so links stay short ('' for all defaults).
+        """'?when=past&status=draft&sort=title' with defaults left out, so links stay short ('' for all defaults).
 
         A tab or a sort starts again at page 1, so `page` is never kept.
         """
-        state = {"status": self.status_value, "sort": self.sort_value, **changes}
+        state = {"when": self.when_value, "status": self.status_value, "sort": self.sort_value, **changes}
         if state["sort"] == DEFAULT_SORT:
             state["sort"] = ""
         text = urlencode({name: value for name, value in state.items() if value})

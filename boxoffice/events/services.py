@@ -38,8 +38,18 @@ def event_cache_forget(event_id: str) -> None:
         cache.delete_many([_cache_key("event", event_id), _cache_key("ticket_types", event_id)])
 
 
-def event_list(*, status: str | None = None, sort: str | None = None, limit: int = 20, offset: int = 0) -> Page[Event]:
-    return api.event_list(status=status, sort=sort, limit=limit, offset=offset)
+def event_list(
+    *,
+    status: str | None = None,
+    sort: str | None = None,
+    ends_after: datetime | None = None,
+    ends_before: datetime | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> Page[Event]:
+    return api.event_list(
+        status=status, sort=sort, ends_after=ends_after, ends_before=ends_before, limit=limit, offset=offset
+    )
 
 
 def event_get(*, event_id: str, use_cache: bool = True) -> Event:

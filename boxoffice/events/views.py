@@ -16,7 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from boxoffice.brightstar import errors
 from boxoffice.brightstar.client import new_idempotency_key
 from boxoffice.events import services
-from boxoffice.events.forms import PER_PAGE, SORTS, STATUSES, EventFiltersForm, EventForm
+from boxoffice.events.forms import PER_PAGE, SORTS, STATUSES, WHENS, EventFiltersForm, EventForm
 from boxoffice.events.pages import changed, detail_context, event_or_404
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import MANAGE_EVENTS, VIEW_EVENTS
@@ -32,11 +32,18 @@ from boxoffice.web.lists import render_list
 def event_list(request: HtmxHttpRequest) -> HttpResponse:
     """Tabs, sort and pages live in the URL, so a shared link or the back button shows the same list."""
     form = EventFiltersForm(request.GET)
-    status, sort = form.status_value, form.sort_value
+    when, status, sort = form.when_value, form.status_value, form.sort_value
     # One call: the event rows carry their own capacity and sales figures.
-    page = services.event_list(status=status or None, sort=SORTS[sort][1], limit=PER_PAGE, offset=form.offset(PER_PAGE))
+    page = services.event_list(
+        status=status or None, **form.api_filters(), limit=PER_PAGE, offset=form.offset(PER_PAGE)
+    )
     context = {
         "status": status,
+        "when": when,
+        "whens": [
+            {"label": label, "url": request.path + form.query(when=value), "current": value == when}
+            for value, label in WHENS
+        ],
         "tabs": [
             {"label": label, "url": request.path + form.query(status=value), "current": value == status}
             for value, label in STATUSES

@@ -7,7 +7,7 @@ stale page (409 REFUND_STALE).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,6 +33,18 @@ def order_list(
     return api.order_list(
         event_id=event_id, status=status, date_from=date_from, date_to=date_to, q=q, limit=limit, offset=offset
     )
+
+
+def order_iter(
+    *,
+    event_id: str,
+    status: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    q: str | None = None,
+) -> Iterator[Order]:
+    """Every matching order of the event, fetched a page at a time as the caller reads (exports)."""
+    return api.order_iter(event_id=event_id, status=status, date_from=date_from, date_to=date_to, q=q)
 
 
 def order_get(*, order_id: str) -> Order:

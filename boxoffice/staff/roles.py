@@ -25,6 +25,8 @@ VIEW_EVENTS = Capability("view_events", "see events and their ticket types", (DO
 CHECK_IN = Capability("check_in", "check attendees in at the door", (DOOR, BOX_OFFICE, ORGANIZER))
 VIEW_MONEY = Capability("view_money", "see sales and refunded amounts", (BOX_OFFICE, ORGANIZER))
 VIEW_ORDERS = Capability("view_orders", "look up orders", (BOX_OFFICE, ORGANIZER))
+# The door needs a name and a ticket type; an email is for contacting the buyer, which is the desk's job.
+VIEW_EMAILS = Capability("view_emails", "see attendees' and buyers' emails", (BOX_OFFICE, ORGANIZER))
 REFUND = Capability("refund", "refund orders", (BOX_OFFICE, ORGANIZER))
 RESEND = Capability("resend", "resend order confirmations", (BOX_OFFICE, ORGANIZER))
 MANAGE_EVENTS = Capability("manage_events", "create and edit events and ticket types", (ORGANIZER,))
@@ -37,6 +39,7 @@ CAPABILITIES = (
     CHECK_IN,
     VIEW_MONEY,
     VIEW_ORDERS,
+    VIEW_EMAILS,
     REFUND,
     RESEND,
     MANAGE_EVENTS,

@@ -12,7 +12,13 @@ def build_router() -> Router:
 
     @router.get("/events", response={200: list[EventOut], **ERRORS}, summary="List events")
     def event_list(request, response: HttpResponse, filters: Query[EventFilters]):
-        qs = selectors.event_list(**scope(request), status=filters.status, sort=filters.sort)
+        qs = selectors.event_list(
+            **scope(request),
+            status=filters.status,
+            sort=filters.sort,
+            ends_after=filters.ends_after,
+            ends_before=filters.ends_before,
+        )
         return page(response, qs, limit=filters.limit, offset=filters.offset)
 
     @router.post("/events", response={201: EventOut, **ERRORS}, summary="Create an event")

@@ -165,6 +165,11 @@ class EventOut(Schema):
 
 class EventFilters(Schema):
     status: EventStatus | None = None
+    # When an event ends: its end_date, or its start_date if it has none. After is
+    # inclusive, before exclusive, so the same instant splits the list into two tabs
+    # (on now and next / past) with every event in exactly one.
+    ends_after: UtcDateTime | None = None
+    ends_before: UtcDateTime | None = None
     sort: Literal["start_date", "-start_date", "title", "-title", "created_at", "-created_at"] = "start_date"
     limit: Limit = 20
     offset: Offset = 0

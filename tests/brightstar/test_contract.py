@@ -52,7 +52,14 @@ SCHEMA_OF = {
 # can put in a body or a query string is seen on the wire.
 WHEN = datetime(2031, 5, 1, 19, 30, tzinfo=UTC)
 SDK_CALLS = {
-    events.event_list: {"status": "published", "sort": "title", "limit": 5, "offset": 5},
+    events.event_list: {
+        "status": "published",
+        "sort": "title",
+        "ends_after": WHEN,
+        "ends_before": WHEN,
+        "limit": 5,
+        "offset": 5,
+    },
     events.event_get: {"event_id": "evt_1"},
     events.event_create: {
         "title": "T",
@@ -93,6 +100,13 @@ SDK_CALLS = {
         "q": "bob",
         "limit": 5,
         "offset": 5,
+    },
+    orders.order_iter: {
+        "event_id": "evt_1",
+        "status": "refunded",
+        "date_from": date(2031, 1, 1),
+        "date_to": date(2031, 2, 1),
+        "q": "bob",
     },
     orders.order_get: {"order_id": "ord_1", "expand": orders.EXPANDABLE},
     orders.order_refund: {

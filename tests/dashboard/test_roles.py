@@ -8,7 +8,16 @@ pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
 EXPECTED = {
     "door": {"view_events", "check_in"},
-    "box_office": {"view_events", "check_in", "view_money", "view_orders", "refund", "resend", "view_conflicts"},
+    "box_office": {
+        "view_events",
+        "check_in",
+        "view_money",
+        "view_orders",
+        "view_emails",
+        "refund",
+        "resend",
+        "view_conflicts",
+    },
     "organizer": {c.name for c in roles.CAPABILITIES},
     "admin": {c.name for c in roles.CAPABILITIES},
     "nobody": set(),

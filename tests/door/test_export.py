@@ -2,11 +2,12 @@
 
 import csv
 import io
+from datetime import UTC, datetime
 
 import pytest
 
 from boxoffice.brightstar import client as bs_client
-from sandbox.models import Attendee
+from sandbox.models import Attendee, Event
 from sandbox.services.refunds import order_refund
 from tests.factories import event_make, order_make, ticket_type_make
 
@@ -57,21 +58,33 @@ def read_csv(response) -> list[list[str]]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")  # Excel reads UTF-8 only with the BOM
+    return list(csv.reader(io.StringIO(body[1:])))
 
 
 def test_export_pages_through_the_api_100_at_a_time(client_as, event, crowd, requests_made):
     response = client_as("box_office").get(f"/events/{event.id}/attendees/export.csv")
     assert response.streaming  # never one big string in memory
     rows = read_csv(response)
-    assert rows[0] == ["name", "email", "ticket type", "barcode", "status", "checked_in", "checked_in_at"]
+    assert rows[0] == [
+        "name",
+        "email",
+        "order id",
+        "ticket type",
+        "barcode",
+        "status",
+        "checked in",
+        "checked in at (UTC)",
+    ]
     assert len(rows) == 1 + 350
-    assert {r[3] for r in rows[1:]} == set(crowd.values_list("barcode", flat=True))
+    assert {r[4] for r in rows[1:]} == set(crowd.values_list("barcode", flat=True))
+    assert {r[2] for r in rows[1:]} == set(crowd.values_list("order_id", flat=True))
     pages = [params for method, path, params in requests_made if path == f"events/{event.id}/attendees"]
     assert [(p["limit"], p["offset"]) for p in pages] == [(100, 0), (100, 100), (100, 200), (100, 300)]
     counts = {}
     for row in rows[1:]:
-        counts[(row[2], row[4])] = counts.get((row[2], row[4]), 0) + 1
+        counts[(row[3], row[5])] = counts.get((row[3], row[5]), 0) + 1
     assert counts == {("General", "valid"): 300, ("VIP Balcony", "valid"): 49, ("VIP Balcony", "void"): 1}
 
 
@@ -79,7 +92,28 @@ def test_export_follows_the_filters_and_defuses_formulas(client_as, event, vip, 
     rows = read_csv(client_as("organizer").get(f"/events/{event.id}/attendees/export.csv?ticket_type={vip.id}"))
     assert len(rows) == 1 + 50
     gone = next(r for r in rows if r[1] == "gone@example.com")
-    assert gone[0] == "'=Gone Guest" and gone[4] == "void"
+    assert gone[0] == "'=Gone Guest" and gone[5] == "void"
+
+
+@pytest.mark.parametrize("role", ["door", "nobody"])
+def test_the_door_gets_no_export_of_attendees_emails(client_as, event, crowd, role, api_calls):
+    response = client_as(role).get(f"/events/{event.id}/attendees/export.csv")
+    assert response.status_code == 403
+    assert b"crowd0@example.com" not in response.content
+    assert api_calls == []
+    # Nor a link to one on the door's list.
+    assert "export.csv" not in client_as(role).get(f"/events/{event.id}/attendees/").content.decode()
+
+
+def test_check_in_times_are_in_the_events_zone_as_excel_reads_them(client_as, event, crowd):
+    Event.objects.filter(pk=event.pk).update(timezone="Europe/Berlin")
+    ada = crowd.first()
+    Attendee.objects.filter(pk=ada.pk).update(checked_in=True, checked_in_at=datetime(2031, 1, 14, 18, 30, tzinfo=UTC))
+    rows = read_csv(client_as("box_office").get(f"/events/{event.id}/attendees/export.csv"))
+    assert rows[0][-1] == "checked in at (Europe/Berlin)"
+    row = next(r for r in rows if r[4] == ada.barcode)
+    assert row[2] == ada.order_id
+    assert row[-1] == "2031-01-14 19:30:00"
 
 
 def test_an_api_failure_mid_export_is_written_into_the_file(client_as, event, crowd, monkeypatch, settings):

@@ -320,10 +320,19 @@ def test_door_page_weight_is_under_60_kb_gzipped(client_as, event, tickets):
 def test_csv_has_the_columns(client_as, event, tickets):
     scan(client_as("door"), event, tickets[3].barcode)
     response = client_as("box_office").get(f"/events/{event.id}/attendees/export.csv")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0] == ["name", "email", "ticket type", "barcode", "status", "checked_in", "checked_in_at"]
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0] == [
+        "name",
+        "email",
+        "order id",
+        "ticket type",
+        "barcode",
+        "status",
+        "checked in",
+        "checked in at (UTC)",
+    ]
     grace = next(r for r in rows if r[0] == "Grace Hopper")
-    assert grace[2:6] == ["VIP Balcony", tickets[3].barcode, "valid", "yes"] and grace[6]
+    assert grace[2:7] == [tickets[3].order_id, "VIP Balcony", tickets[3].barcode, "valid", "yes"] and grace[7]
 
 
 # --- from a ticket to its order ---------------------------------------------------------

@@ -157,7 +157,10 @@ def test_a_page_past_the_end_says_so(client_as, many):
 
 
 def test_an_empty_tab_says_so(client_as, event):
-    assert "No draft events yet." in main_of(client_as("organizer").get("/events/?status=draft"))
+    c = client_as("organizer")
+    assert "No draft events today or coming up." in main_of(c.get("/events/?status=draft"))
+    assert "No draft events yet." in main_of(c.get("/events/?when=all&status=draft"))
+    assert "No draft events in the past." in main_of(c.get("/events/?when=past&status=draft"))
 
 
 @pytest.fixture
@@ -179,3 +182,89 @@ def test_unreachable_brightstar_during_a_tab_switch_lands_in_the_alerts(client_a
     assert response.status_code == 200
     assert response["HX-Retarget"] == "#alerts"
     assert "BrightStar is unreachable. Nothing was changed" in response.content.decode()
+
+
+# --- today first, the past a tab away -------------------------------------------------------
+
+
+@pytest.fixture
+def calendar(account):
+    """Two past events, one running since yesterday until tomorrow, two ahead, and a past draft."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sandbox.models import Event
+
+    event_make(account, title="Long Ago", days_ahead=-30)
+    event_make(account, title="Last Week", days_ahead=-7)
+    event_make(account, title="Old Draft", status="draft", days_ahead=-3)
+    festival = event_make(account, title="Festival", days_ahead=-1)
+    Event.objects.filter(pk=festival.pk).update(end_date=timezone.now() + timedelta(days=1))
+    event_make(account, title="Tomorrow Show", days_ahead=1)
+    event_make(account, title="Next Month", days_ahead=30)
+
+
+def titles(html: str) -> list[str]:
+    return re.findall(r'<a href="/events/evt_\w+/">([^<]+)</a>', html)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_list_opens_on_what_is_on_now_and_next_soonest_first(client_as, calendar, role):
+    html = main_of(client_as(role).get("/events/"))
+    assert titles(html) == ["Festival", "Tomorrow Show", "Next Month"]
+    assert '<a href="/events/" hx-get="/events/" aria-current="page">Today &amp; next</a>' in html
+
+
+def test_past_events_are_a_tab_away_newest_first(client_as, calendar):
+    html = main_of(client_as("box_office").get("/events/?when=past"))
+    assert titles(html) == ["Old Draft", "Last Week", "Long Ago"]
+    assert '<a href="/events/?when=past" hx-get="/events/?when=past" aria-current="page">Past</a>' in html
+
+
+def test_all_dates_shows_everything_in_date_order(client_as, calendar):
+    html = main_of(client_as("organizer").get("/events/?when=all"))
+    assert titles(html) == ["Long Ago", "Last Week", "Old Draft", "Festival", "Tomorrow Show", "Next Month"]
+
+
+def test_status_tabs_and_sorts_keep_the_when_tab_and_the_other_way_round(client_as, calendar):
+    c = client_as("organizer")
+    html = main_of(c.get("/events/?when=past&status=published"))
+    assert titles(html) == ["Last Week", "Long Ago"]
+    # The status tabs keep "past"; the when tabs keep the status.
+    assert 'href="/events/?when=past&amp;status=draft"' in html
+    assert 'href="/events/?status=published"' in html  # back to Today & next, still published
+    assert titles(main_of(c.get("/events/?when=past&sort=title"))) == ["Last Week", "Long Ago", "Old Draft"]
+    assert titles(main_of(c.get("/events/?status=draft"))) == []  # the draft is in the past
+    assert titles(main_of(c.get("/events/?when=past&status=draft"))) == ["Old Draft"]
+
+
+def test_today_starts_at_midnight_here_and_is_one_api_call(client_as, calendar, monkeypatch):
+    from datetime import datetime
+
+    from boxoffice.brightstar import client as bs_client
+
+    sent = []
+    real = bs_client._request
+
+    def recording(method, path, **kwargs):
+        sent.append((path, dict(kwargs.get("params") or {})))
+        return real(method, path, **kwargs)
+
+    monkeypatch.setattr(bs_client, "_request", recording)
+    client_as("door").get("/events/")
+    assert len(sent) == 1
+    path, params = sent[0]
+    assert path == "events" and params["sort"] == "start_date" and params.get("ends_before") is None
+    from django.utils import timezone
+
+    after = datetime.fromisoformat(params["ends_after"])
+    local = timezone.localtime(after)
+    assert (local.hour, local.minute, local.second) == (0, 0, 0)
+    assert local.date() == timezone.localdate()
+
+
+def test_nothing_today_says_so(client_as, account):
+    event_make(account, title="Long Ago", days_ahead=-30)
+    html = main_of(client_as("door").get("/events/"))
+    assert "No events today or coming up." in html

@@ -134,7 +134,7 @@ def test_csv_export_params(organizer, world, ticket_type, checked_in, q, page):
     response = organizer.get(f"/events/{world.event.pk}/attendees/export.csv", params)
     text = assert_calm(response, sent=params, html=False)
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    assert text.startswith("name,email,ticket type")
+    assert text.startswith("\ufeffname,email,order id,ticket type")
     assert "EXPORT INCOMPLETE" not in text
 
 

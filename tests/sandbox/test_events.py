@@ -70,6 +70,8 @@ def test_list_is_an_array_with_the_totals_in_headers(api, account):
         ({"offset": 1.5}, "offset"),
         ({"status": "sold_out"}, "status"),
         ({"sort": "venue"}, "sort"),
+        ({"ends_after": "tomorrow"}, "ends_after"),
+        ({"ends_before": "0"}, "ends_before"),
     ],
 )
 def test_bad_list_parameters_are_400(api, params, field):
@@ -88,6 +90,27 @@ def test_status_filter_and_sorts(api, account):
     assert titles(sort="-title") == ["C cancelled", "B draft", "A published"]
     assert titles(sort="created_at") == ["B draft", "A published", "C cancelled"]
     assert titles(sort="-created_at") == ["C cancelled", "A published", "B draft"]
+
+
+def test_ends_after_and_before_split_the_list_by_when_each_event_ends(api, account):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now().replace(microsecond=0)
+    event_make(account, title="Last week", days_ahead=-7)
+    festival = event_make(account, title="Festival, day 2", days_ahead=-1)
+    Event.objects.filter(pk=festival.pk).update(end_date=now + timedelta(days=1))
+    event_make(account, title="Next week", days_ahead=7)
+    split = (now - timedelta(hours=1)).isoformat().replace("+00:00", "Z")
+    titles = lambda **p: [e["title"] for e in api.get("/events", params=p).json()]  # noqa: E731
+    # The festival began yesterday and ends tomorrow: still on.
+    assert titles(ends_after=split) == ["Festival, day 2", "Next week"]
+    assert titles(ends_before=split, sort="-start_date") == ["Last week"]
+    assert api.get("/events", params={"ends_after": split}).headers["X-Total-Count"] == "2"
+    # The same instant on both sides: every event in exactly one half.
+    at_start = (now - timedelta(days=7)).isoformat().replace("+00:00", "Z")
+    assert len(titles(ends_after=at_start)) + len(titles(ends_before=at_start)) == 3
 
 
 def test_patch_changes_only_what_is_given(api, account):

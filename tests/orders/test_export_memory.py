@@ -1,0 +1,78 @@
+"""Exports hold one API page, not the event: peak memory at 20,000 orders is that at 2,000.
+
+Measured with tracemalloc around the whole request, the sandbox serving it
+in this same process included (it, too, must answer page by page). A file
+held in memory would show: 20,000 orders are several MB of CSV.
+
+Both ends run in this process, and the ORM's objects free through reference
+cycles, which wait for Python's cyclic collector: left alone, the peak
+measures when the collector got round to it (2 to 8 MB, at random). The
+test collects at each API page, so the peak is what is really held.
+"""
+
+import gc
+import tracemalloc
+
+import pytest
+from django.db.models import Count
+
+from boxoffice.brightstar import client as bs_client
+from sandbox.models import Event
+from sandbox.services.seed import sandbox_seed
+
+pytestmark = [pytest.mark.django_db(transaction=True, databases="__all__"), pytest.mark.slow]
+
+SMALL, BIG = 2_000, 20_000
+
+
+def streamed(client, url: str) -> tuple[int, int]:
+    """(peak bytes allocated while the response was made and read, bytes of the file)."""
+    tracemalloc.start()
+    try:
+        response = client.get(url)
+        assert response.status_code == 200
+        size = sum(len(chunk) for chunk in response.streaming_content)
+        response.close()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak, size
+
+
+@pytest.fixture
+def collected_per_page(monkeypatch):
+    real = bs_client._request
+
+    def collecting(method, path, **kwargs):
+        gc.collect()
+        return real(method, path, **kwargs)
+
+    monkeypatch.setattr(bs_client, "_request", collecting)
+
+
+@pytest.fixture
+def small_and_big(account):
+    """Two events of the account, one with 2,000 orders and one with 20,000 (each with its attendees)."""
+    for orders in (SMALL, BIG):
+        sandbox_seed(account=account, events=1, orders_per_event=orders, seed=orders)
+    events = Event.objects.filter(account=account).annotate(n=Count("orders")).order_by("n")
+    small, big = events
+    assert (small.n, big.n) == (SMALL, BIG)
+    return small, big
+
+
+@pytest.mark.parametrize(
+    "path", ["/orders/event/{id}/export.csv", "/orders/event/{id}/export.xlsx", "/events/{id}/attendees/export.csv"]
+)
+def test_memory_stays_flat_from_2000_to_20000_rows(client_as, small_and_big, collected_per_page, path):
+    client = client_as("box_office")
+    small, big = small_and_big
+    for event in (small, big):  # the event and its names cached: only the export itself is measured
+        client.get(f"/events/{event.id}/")
+    small_peak, small_size = streamed(client, path.format(id=small.id))
+    big_peak, big_size = streamed(client, path.format(id=big.id))
+    assert big_size > 8 * small_size  # ten times the rows, really read
+    # Flat: ten times the rows cost at most a quarter more at the peak, and a file
+    # (or its rows) kept in memory would have grown it by at least the extra bytes.
+    assert big_peak < small_peak * 1.25 + 256 * 1024, (small_peak, big_peak)
+    assert big_peak - small_peak < (big_size - small_size) / 4, (small_peak, big_peak, small_size, big_size)
