@@ -75,4 +75,6 @@ def test_memory_stays_flat_from_2000_to_20000_rows(client_as, small_and_big, col
     # Flat: ten times the rows cost at most a quarter more at the peak, and a file
     # (or its rows) kept in memory would have grown it by at least the extra bytes.
     assert big_peak < small_peak * 1.25 + 256 * 1024, (small_peak, big_peak)
-    assert big_peak - small_peak < (big_size - small_size) / 4, (small_peak, big_peak, small_size, big_size)
+    # Far less than what was written: a file held in memory would grow by all of it. (A quarter was
+    # too tight on PostgreSQL: its driver's buffers moved the XLSX peak by 26% of the file, once.)
+    assert big_peak - small_peak < (big_size - small_size) / 2, (small_peak, big_peak, small_size, big_size)

@@ -183,9 +183,10 @@ def test_the_overview_at_100000_attendees_and_100000_scans(api, account):
         cursor.execute(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)"
             " INSERT INTO sandbox_order (id, event_id, account_id, livemode, status, buyer_name, buyer_email,"
-            " currency, total, amount_refunded, created_at) SELECT 'ord_bulk' || i, %s, %s, 0, 'completed',"
+            " currency, total, amount_refunded, created_at) SELECT 'ord_bulk' || i, %s, %s, %s, 'completed',"
             " 'Guest ' || i, 'g' || i || '@example.com', 'USD', 2500, 0, %s FROM n",
-            [event.pk, account.pk, now - timedelta(days=30)],
+            # Booleans as parameters: PostgreSQL refuses a 0 in a boolean column, SQLite stores either.
+            [event.pk, account.pk, False, now - timedelta(days=30)],
         )
         cursor.execute(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)"
@@ -197,8 +198,8 @@ def test_the_overview_at_100000_attendees_and_100000_scans(api, account):
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)"
             " INSERT INTO sandbox_attendee (id, event_id, order_id, ticket_type_id, name, email, barcode, status,"
             " checked_in, updated_at) SELECT 'att_bulk' || i, %s, 'ord_bulk' || i, %s, 'Guest ' || i,"
-            " 'g' || i || '@example.com', 'BULK' || i, 'valid', 0, %s FROM n",
-            [event.pk, general.pk, now],
+            " 'g' || i || '@example.com', 'BULK' || i, 'valid', %s, %s FROM n",
+            [event.pk, general.pk, False, now],
         )
         gates = ["North", "South", "East", "West", None]
         rows = [
