@@ -21,6 +21,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 from django_htmx.http import reswap
 
@@ -120,6 +121,7 @@ def overview(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
             response = render(
                 request, f"{TEMPLATE}#status", {"message": describe(exc), "kept": feedback.DOORS_KEPT, "oob": True}
             )
+            patch_vary_headers(response, ("HX-Request",))
             return reswap(response, "none")
         return render_page(request, TEMPLATE, context, fragment="partial")
     # The whole page: the event once (title, zone; the middleware answers if BrightStar is down), then the figures.

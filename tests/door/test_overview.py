@@ -206,6 +206,7 @@ def test_brightstar_down_on_a_refresh_keeps_the_figures_and_says_so(client_as, s
     html = response.content.decode()
     assert response.status_code == 200
     assert response["HX-Reswap"] == "none"  # the figures on screen stay as they are
+    assert "HX-Request" in response["Vary"]
     assert 'hx-swap-oob="innerHTML"' in html and 'id="overview-status"' in html
     assert feedback.UNREACHABLE in html and feedback.DOORS_KEPT.replace("'", "&#x27;") in html
     assert "data-door=" not in html
