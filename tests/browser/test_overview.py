@@ -1,6 +1,7 @@
 """Three doors named on their own devices scan; the supervisor's overview counts them per door, in Chromium."""
 
 import re
+import socket
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -151,3 +152,34 @@ def test_the_overview_stops_polling_while_hidden_and_refreshes_when_seen_again(b
     page.wait_for_function("() => !document.body.classList.contains('is-busy')")
     assert len(refreshes) == 2
     assert feedback.UNREACHABLE not in page.content()
+
+
+def _closed_port() -> int:
+    """A port nothing listens on: taken from the OS, then let go."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_brightstar_down_the_overview_keeps_its_last_figures_and_says_so(browser_page_as, night, settings):
+    event, _, _, tickets = night
+    door = open_named_door(browser_page_as, event, "North entrance")
+    scan(door, tickets[0].barcode, "admitted")
+    page = browser_page_as("organizer")
+    page.goto(overview_url(event))
+    admitted = door_row(page, "North entrance").locator('[data-figure="admitted"]')
+    expect(admitted).to_have_text("1")
+    status = page.locator("#overview-status")
+    expect(status).to_be_empty()
+
+    reachable = settings.BRIGHTSTAR_API_URL
+    settings.BRIGHTSTAR_MAX_ATTEMPTS = 1
+    settings.BRIGHTSTAR_API_URL = f"http://127.0.0.1:{_closed_port()}/v1/test"  # refused: BrightStar is down
+    expect(status).to_contain_text(feedback.UNREACHABLE, timeout=15_000)  # the next refresh, within 5 s
+    expect(status).to_contain_text(feedback.DOORS_KEPT)
+    expect(admitted).to_have_text("1")  # the last figures stay
+    expect(page.locator("#alerts .alert")).to_have_count(0)  # said once, in place, not as a page-wide error
+
+    settings.BRIGHTSTAR_API_URL = reachable
+    expect(status).to_be_empty(timeout=15_000)
+    expect(admitted).to_have_text("1")
