@@ -107,7 +107,7 @@ def sales_ticket_rows(*, event: Event, zone: ZoneInfo):
     return (
         OrderItem.objects.filter(order__event=event)
         .annotate(day=TruncDate("order__created_at", tzinfo=zone))
-        .values("day")
+        .values("day", "ticket_type")
         .annotate(sold=Sum("quantity"))
         .order_by()
     )
@@ -151,13 +151,23 @@ def refusal_counts(*, event: Event) -> dict[str, int]:
     return {row["reason"]: row["count"] for row in sorted(rows, key=lambda r: r["reason"])}
 
 
-def sales_by_day(*, event: Event) -> list[dict]:
-    """Orders per day of the event's time zone, oldest first: tickets, order totals, and what was refunded of them."""
+def sales_by_day(*, event: Event, ticket_type_ids: list[str]) -> list[dict]:
+    """Orders per day of the event's time zone, oldest first: tickets (in all, and per ticket type, in the order
+    of `ticket_type_ids`; only types sold that day), order totals, and what was refunded of them."""
     zone = ZoneInfo(event.timezone)
     money = sales_money_rows(event=event, zone=zone)
-    sold: dict[date, int] = {row["day"]: row["sold"] for row in sales_ticket_rows(event=event, zone=zone)}
+    rank = {tt_id: i for i, tt_id in enumerate(ticket_type_ids)}
+    by_day: dict[date, list[dict]] = {}
+    for row in sorted(sales_ticket_rows(event=event, zone=zone), key=lambda r: rank.get(r["ticket_type"], len(rank))):
+        by_day.setdefault(row["day"], []).append({"id": row["ticket_type"], "sold": row["sold"]})
     return [
-        {"day": row["day"], "sold": sold.get(row["day"], 0), "gross": row["gross"], "refunded": row["refunded"]}
+        {
+            "day": row["day"],
+            "sold": sum(t["sold"] for t in by_day.get(row["day"], [])),
+            "gross": row["gross"],
+            "refunded": row["refunded"],
+            "ticket_types": by_day.get(row["day"], []),
+        }
         for row in sorted(money, key=lambda r: r["day"])
     ]
 
@@ -167,14 +177,14 @@ def event_stats(*, event: Event, hours: int) -> Stats:
     ticket_types = list(
         TicketType.objects.filter(event=event)
         .order_by("created_at", "id")
-        .values("id", "name", "quantity", sold=F("quantity_sold"), checked_in=F("checked_in_count"))
+        .values("id", "name", "quantity", "price", sold=F("quantity_sold"), checked_in=F("checked_in_count"))
     )
     return Stats(
         buckets=scan_buckets(event=event, hours=hours, now=now),
         gates=gate_stats(event=event, now=now),
         refusals=refusal_counts(event=event),
-        ticket_types=[{k: t[k] for k in ("id", "name", "sold", "checked_in")} for t in ticket_types],
-        sales=sales_by_day(event=event),
+        ticket_types=ticket_types,
+        sales=sales_by_day(event=event, ticket_type_ids=[t["id"] for t in ticket_types]),
         checked_in=sum(t["checked_in"] for t in ticket_types),
         sold=sum(t["sold"] for t in ticket_types),
         capacity=sum(t["quantity"] for t in ticket_types),
