@@ -124,12 +124,13 @@ def step_lines(
     unit: int = 1,
     ceiling: int | None = None,
 ) -> LineChart | None:
-    """Cumulative series as step lines: each holds its value until the next x (a day's sales, say).
+    """Cumulative series as step lines: each rises at its x and holds until the next (a day's sales, say).
 
-    `xs` ascending (e.g. day ordinals), each series one value per x. Every line
-    starts from 0 one step before the first x, so a single day still draws a
-    rise, not a lone dot. `ceiling` (capacity) widens the scale and is drawn as
-    a reference line. None when there is nothing to draw.
+    `xs` strictly ascending integers (e.g. day ordinals), each series one value
+    per x; the axis runs one unit before the first to one after the last, so a
+    single day still draws a rise from 0 and a level, not a lone dot.
+    `ceiling` (capacity) widens the scale and is drawn as a reference line.
+    None when there is nothing to draw.
     """
     if not xs or not series:
         return None
@@ -137,8 +138,8 @@ def step_lines(
         raise ValueError("each series needs one value per x")
     if list(xs) != sorted(set(xs)):
         raise ValueError("xs must be strictly ascending")
-    first = xs[0] - 1 if len(xs) == 1 else xs[0] - max(1, (xs[-1] - xs[0]) // max(1, len(xs) - 1))
-    domain = (first, xs[-1])
+    # One x-unit (a day) either side: the lines rise from 0 on the first day and hold through the last.
+    domain = (xs[0] - 1, xs[-1] + 1)
     highest = max((max(values) for _, values in series), default=0)
     y = scale(max(highest, ceiling or 0), unit=unit, label=y_label)
     x0, x1, y0, y1 = LEFT, WIDTH - RIGHT, HEIGHT - BOTTOM, TOP
@@ -157,13 +158,15 @@ def step_lines(
             at = (round(px(x), 2), py(value))
             d.append(f"H{at[0]}V{at[1]}")
             points.append(at)
+        end = (round(px(domain[1]), 2), points[-1][1])
+        d.append(f"H{end[0]}")
         lines.append(
             Line(
                 name=name,
                 style=i % STYLES,
                 path="".join(d),
                 points=tuple(points[1:]),
-                end=points[-1],
+                end=end,
                 end_label=y_label(values[-1]),
             )
         )

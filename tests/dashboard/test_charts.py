@@ -40,12 +40,14 @@ def test_huge_numbers_stay_exact():
     assert s.ticks[1].value == 5 * 10**17
 
 
-def test_a_single_day_of_sales_draws_a_rise_from_zero():
+def test_a_single_day_of_sales_draws_a_rise_from_zero_and_a_level():
     g = charts.step_lines(xs=[738000], series=[("General", [3])], x_label=str)
     assert g is not None
     [line] = g.lines
-    assert line.path == f"M{g.left}.0,{g.bottom}.0H{g.right}.0V{g.top}.0"
-    assert line.points == ((g.right, g.top),) and line.end_label == "3"
+    middle = (g.left + g.right) / 2  # the day sits between the day before and the day after
+    assert line.path == f"M{g.left}.0,{g.bottom}.0H{middle}V{g.top}.0H{g.right}.0"
+    assert line.points == ((middle, g.top),) and line.end == (g.right, g.top) and line.end_label == "3"
+    assert [(t.pos, t.label) for t in g.x_ticks] == [(middle, "738000")]
 
 
 def test_lines_end_where_the_cumulative_value_ends_and_stay_inside_the_plot():
@@ -53,8 +55,9 @@ def test_lines_end_where_the_cumulative_value_ends_and_stay_inside_the_plot():
     assert g is not None
     for line in g.lines:
         numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", line.path)]
-        assert all(g.top <= n <= g.width for n in numbers)
-        assert line.points[-1][0] == g.right
+        assert all(g.top <= n <= g.right for n in numbers)
+        assert line.end[0] == g.right
+    assert [p[1] for p in g.lines[0].points] == sorted((p[1] for p in g.lines[0].points), reverse=True)  # rising
     assert g.ceiling is not None and g.ceiling.pos == g.top  # capacity 20 is the scale's top
     assert [line.style for line in g.lines] == [0, 1]
     # Gaps between days are drawn to scale: day 5 is three steps after day 2.

@@ -110,6 +110,18 @@ def test_sales_are_per_day_in_the_events_time_zone(api, night):
     ]
 
 
+def test_a_local_midnight_off_the_hour_splits_the_days_where_it_falls(api, account):
+    # Kathmandu is UTC+5:45: 18:10 UTC is 23:55 there, 18:20 UTC is 00:05 the next day.
+    event = event_make(account)
+    Event.objects.filter(pk=event.pk).update(timezone="Asia/Kathmandu")
+    general = ticket_type_make(event, name="General", price=1000, quantity=10)
+    late = datetime(2026, 3, 1, 18, 10, tzinfo=ZoneInfo("UTC"))
+    order_make(event, general, quantity=1, created_at=late)
+    order_make(event, general, quantity=2, created_at=late + timedelta(minutes=10))
+    days = [(day["day"], day["sold"], day["gross"]) for day in get_stats(api, event.pk)["sales"]]
+    assert days == [("2026-03-01", 1, 1000), ("2026-03-02", 2, 2000)]
+
+
 def test_a_days_sales_are_split_per_ticket_type_in_the_ticket_types_order(api, night):
     event, general, vip, *_ = night
     order_make(event, vip, quantity=1)  # VIP first today, yet listed after General
@@ -156,7 +168,7 @@ def _queries(event: Event) -> dict:
         "buckets": (stats.bucket_rows(event=event, start=now - timedelta(hours=6), end=now), "scn_event_time"),
         "gates": (stats.gate_rows(event=event, now=now), "scn_event_gate"),
         "refusals": (stats.refusal_rows(event=event), "scn_event_result"),
-        "sales": (stats.sales_money_rows(event=event, zone=ZoneInfo("UTC")), "ord_event_sales"),
+        "sales": (stats.sales_money_rows(event=event), "ord_event_sales"),
     }
 
 
