@@ -79,7 +79,6 @@ def test_charts_read_well_in_each_scheme_with_their_tables(browser_page_as, nigh
     texts = [f for f in measured["found"] if f["kind"] == "text"]
     marks = [f for f in measured["found"] if f["kind"] == "mark"]
     assert len(texts) >= 10 and len(marks) >= 6, measured  # the check saw the charts, not an empty page
-    print(scheme, measured["paper"], sorted({(f["what"], round(f["ratio"], 1)) for f in measured["found"]}))
     low = [f for f in texts if f["ratio"] < TEXT] + [f for f in marks if f["ratio"] < MARKS]
     assert not low, f"{scheme} on {measured['paper']}: {low}"
 
