@@ -74,8 +74,7 @@ def _sold(event: Event, stats: EventStats) -> Chart | None:
         xs=list(ordinals),
         series=[(t.name, running[t.id]) for t in types],
         x_label=lambda x: _day(ordinals[x]),
-        ceiling=stats.capacity,
-    )
+    )  # no capacity line: each ticket type has its own, and the event's would flatten small sales to nothing
     assert geometry is not None  # days and types are not empty
     total = sum(day.sold for day in days)
     names = tuple(t.name for t in types)

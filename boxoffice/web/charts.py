@@ -103,7 +103,6 @@ class LineChart:
     x_ticks: tuple[Tick, ...]
     y_ticks: tuple[Tick, ...]
     lines: tuple[Line, ...]
-    ceiling: Tick | None  # a reference line (capacity), if given
 
 
 def _x_ticks(xs: Sequence[int], place: Callable[[int], float], label: Label) -> tuple[Tick, ...]:
@@ -122,14 +121,12 @@ def step_lines(
     x_label: Label,
     y_label: Label = _plain,
     unit: int = 1,
-    ceiling: int | None = None,
 ) -> LineChart | None:
     """Cumulative series as step lines: each rises at its x and holds until the next (a day's sales, say).
 
     `xs` strictly ascending integers (e.g. day ordinals), each series one value
     per x; the axis runs one unit before the first to one after the last, so a
     single day still draws a rise from 0 and a level, not a lone dot.
-    `ceiling` (capacity) widens the scale and is drawn as a reference line.
     None when there is nothing to draw.
     """
     if not xs or not series:
@@ -141,7 +138,7 @@ def step_lines(
     # One x-unit (a day) either side: the lines rise from 0 on the first day and hold through the last.
     domain = (xs[0] - 1, xs[-1] + 1)
     highest = max((max(values) for _, values in series), default=0)
-    y = scale(max(highest, ceiling or 0), unit=unit, label=y_label)
+    y = scale(highest, unit=unit, label=y_label)
     x0, x1, y0, y1 = LEFT, WIDTH - RIGHT, HEIGHT - BOTTOM, TOP
 
     def px(x: int) -> float:
@@ -170,9 +167,6 @@ def step_lines(
                 end_label=y_label(values[-1]),
             )
         )
-    ceiling_tick = None
-    if ceiling is not None and ceiling > 0:
-        ceiling_tick = Tick(pos=py(ceiling), value=ceiling, label=y_label(ceiling))
     return LineChart(
         width=WIDTH,
         height=HEIGHT,
@@ -183,7 +177,6 @@ def step_lines(
         x_ticks=_x_ticks(xs, px, x_label),
         y_ticks=_placed(y, y0, y1),
         lines=tuple(_spread_labels(lines, low=y1, high=y0)),
-        ceiling=ceiling_tick,
     )
 
 

@@ -29,7 +29,7 @@ CONTRASTS = """
     found.push({kind, what: `${el.tagName}.${el.getAttribute('class') || ''} ${prop}`, ratio: ratio(color, paper)});
   };
   root.querySelectorAll('svg.chart-svg text').forEach((el) => check(el, 'text', 'fill'));
-  root.querySelectorAll('.series > path, .ceiling line, .bar .fill').forEach((el) => check(el, 'mark', 'stroke'));
+  root.querySelectorAll('.series > path, .bar .fill').forEach((el) => check(el, 'mark', 'stroke'));
   root.querySelectorAll('.series use, .bar .fill, .columns rect, .hatch rect')
     .forEach((el) => check(el, 'mark', 'fill'));
   return {paper, found};

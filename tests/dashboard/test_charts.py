@@ -51,14 +51,14 @@ def test_a_single_day_of_sales_draws_a_rise_from_zero_and_a_level():
 
 
 def test_lines_end_where_the_cumulative_value_ends_and_stay_inside_the_plot():
-    g = charts.step_lines(xs=[1, 2, 5], series=[("General", [1, 4, 9]), ("VIP", [0, 2, 2])], x_label=str, ceiling=20)
+    g = charts.step_lines(xs=[1, 2, 5], series=[("General", [1, 4, 9]), ("VIP", [0, 2, 2])], x_label=str)
     assert g is not None
     for line in g.lines:
         numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", line.path)]
         assert all(g.top <= n <= g.right for n in numbers)
         assert line.end[0] == g.right
     assert [p[1] for p in g.lines[0].points] == sorted((p[1] for p in g.lines[0].points), reverse=True)  # rising
-    assert g.ceiling is not None and g.ceiling.pos == g.top  # capacity 20 is the scale's top
+    assert g.y_ticks[-1].value == 10 and g.lines[0].end[1] == pytest.approx(g.top + 0.1 * (g.bottom - g.top))
     assert [line.style for line in g.lines] == [0, 1]
     # Gaps between days are drawn to scale: day 5 is three steps after day 2.
     xs = [t.pos for t in g.x_ticks]
