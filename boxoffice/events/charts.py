@@ -129,8 +129,12 @@ def _arrivals(event: Event, stats: EventStats) -> tuple[Chart | None, str]:
     buckets = list(stats.buckets)
     first = next((i for i, b in enumerate(buckets) if b.admitted or b.refused), None)
     if first is None:
-        if stats.checked_in:
-            return None, f"Arrivals are charted for the {MAX_HOURS} hours after doors open; this event's are older."
+        if stats.checked_in:  # scanned, but before the window the page asked for (doors-open, at most 72 h back)
+            hours = len(buckets) * BUCKET // timedelta(hours=1)
+            return (
+                None,
+                f"No scans in the last {hours} hour{'s' if hours != 1 else ''}: arrivals are charted from then.",
+            )
         return None, "No arrivals yet: the chart starts with the first scan at the door."
     buckets = buckets[first:]
     factor, rows = charts.rebin([(b.admitted, b.refused) for b in buckets])

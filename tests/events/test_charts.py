@@ -1,9 +1,11 @@
 """The event page's charts (one stats call, fetched after the page) and the events list's sold bars."""
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
+from django.utils import timezone
 
 from boxoffice.brightstar import client
 from boxoffice.brightstar.errors import ConnectionFailed
@@ -120,6 +122,17 @@ def test_arrivals_once_doors_open(client_as, event, api):
     assert arrivals[0] == ["From", "Admitted", "Refused"]
     assert [row[1:] for row in arrivals[1:]] == [["3", "1"]]
     assert 'class="kind-1" fill="url(#chart-arrivals-hatch)"' in html
+
+
+def test_scans_older_than_the_window_are_said_not_drawn(client_as, account, api):
+    # Started five days ago: the page asks for the longest window, 72 hours; the one scan is four days old.
+    event = event_make(account, title="Last week", days_ahead=-5)
+    ticket = order_make(event, ticket_type_make(event), quantity=1).attendees.get()
+    old = (timezone.now() - timedelta(days=4)).isoformat()
+    assert api.post(f"/events/{event.pk}/checkins", json={"barcode": ticket.barcode, "scanned_at": old}).ok
+    html = charts_fragment(client_as("door"), event.pk)
+    assert "No scans in the last 72 hours: arrivals are charted from then." in html
+    assert "chart-arrivals" not in html
 
 
 def test_an_event_with_nothing_sold_says_so(client_as, draft):
