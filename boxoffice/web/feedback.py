@@ -168,6 +168,11 @@ def describe(error: errors.BrightStarError, **data: Any) -> str:
     return "BrightStar refused the request."
 
 
+def charts_unavailable(error: errors.BrightStarError) -> str:
+    """The event page's charts could not be drawn: one line in their place."""
+    return f"No charts just now: {describe(error)}"
+
+
 def field_message(error: errors.BrightStarError, **data: Any) -> str:
     """The API's refusal of one field, worded for the form field it lands on."""
     data = {**data, **error.extra}  # the answer knows best; the caller fills the gaps
