@@ -40,8 +40,11 @@ _MEASURES = """() => {
   const frames = by("door:frame", "measure", "duration");
   const enter = by("door:enter", "mark", "startTime"), sent = by("door:sent", "mark", "startTime");
   const received = by("door:received", "mark", "startTime"), painted = by("door:painted", "mark", "startTime");
+  const swapped = by("door:swapped", "mark", "startTime"), drawing = by("door:drawing", "mark", "startTime");
+  const drawn = by("door:drawn", "mark", "startTime");
   return Object.keys(verdicts).filter((k) => k in requests)
-    .map((k) => [verdicts[k], requests[k], sent[k] - enter[k], painted[k] - received[k], frames[k]]);
+    .map((k) => [verdicts[k], requests[k], sent[k] - enter[k], painted[k] - received[k], frames[k],
+                 swapped[k] - received[k], drawing[k] - swapped[k], drawn[k] - drawing[k]]);
 }"""
 
 
@@ -71,14 +74,26 @@ def door_page(browser, base_url: str, username: str, password: str, door_path: s
     return page
 
 
+# Resolved by the page's own PerformanceObserver: polling from here would run on the page's main
+# thread every few ms and land in the very tasks it measures.
+_VERDICTS = """(n) => new Promise((resolve) => {
+  const done = () => performance.getEntriesByName("door:verdict", "measure").length >= n;
+  if (done()) return resolve();
+  const seen = new PerformanceObserver(() => { if (done()) { seen.disconnect(); resolve(); } });
+  seen.observe({ type: "measure" });
+})"""
+
+
+def scan_one(page, code: str, nth: int) -> None:
+    """Scan a code as a scanner does (the code, then Enter) and wait for the nth verdict's paint."""
+    page.fill("#scan-input", code)
+    page.keyboard.press("Enter")
+    page.evaluate(_VERDICTS, nth)
+
+
 def scan_all(page, barcodes: list[str]) -> list[tuple[float, float]]:
-    """Scan each code as a scanner does (the code, then Enter) and wait for its verdict's paint."""
     for i, code in enumerate(barcodes, start=1):
-        page.fill("#scan-input", code)
-        page.keyboard.press("Enter")
-        page.wait_for_function(
-            "(n) => performance.getEntriesByName('door:verdict', 'measure').length >= n", arg=i, polling=5
-        )
+        scan_one(page, code, i)
     return [tuple(row) for row in page.evaluate(_MEASURES)]
 
 
@@ -95,15 +110,22 @@ def figures(pairs: list[tuple[float, float]]) -> dict:
     verdict = summary([row[0] for row in pairs])
     request = summary([row[1] for row in pairs])
     in_page = summary([v - r for v, r, *_ in pairs])
+    in_page_frame = summary([row[4] - row[1] for row in pairs])
     return {
         "verdict": verdict,
         "request": request,
         "in_page": in_page,
         "frame": summary([row[4] for row in pairs]),
-        "in_page_frame": summary([row[4] - row[1] for row in pairs]),
+        "in_page_frame": in_page_frame,
         "enter_to_sent": summary([row[2] for row in pairs]),
         "received_to_painted": summary([row[3] for row in pairs]),
+        # Where received -> drawn goes: htmx's swap and our handlers, the wait for the next frame
+        # (uniform over one frame interval: nothing in the page shortens it), the frame's own work.
+        "swap": summary([row[5] for row in pairs]),
+        "wait_for_frame": summary([row[6] for row in pairs]),
+        "frame_work": summary([row[7] for row in pairs]),
         "ok": in_page["median_ms"] <= TARGET_P50_MS and in_page["p95_ms"] <= TARGET_P95_MS,
+        "ok_frame": in_page_frame["median_ms"] <= TARGET_P50_MS and in_page_frame["p95_ms"] <= TARGET_P95_MS,
         "mean_verdict_ms": round(statistics.fmean(row[0] for row in pairs), 2),
     }
 
@@ -132,30 +154,30 @@ def verdict_timing(
     return results
 
 
+FRAME_MS = 1000 / 60  # Chromium's frame interval here (left as it is: 60 Hz)
+
+
 def print_verdicts(results: dict, print_table) -> None:
+    def cells(r: dict, *names: str) -> list[str]:
+        return [f"{r[n][q]:.1f}" for n in names for q in ("median_ms", "p95_ms")]
+
     rows = []
     for label, r in results.items():
         rows.append(
             [
                 label,
-                f"{r['verdict']['median_ms']:.1f}",
-                f"{r['verdict']['p95_ms']:.1f}",
-                f"{r['request']['median_ms']:.1f}",
-                f"{r['request']['p95_ms']:.1f}",
-                f"{r['in_page']['median_ms']:.1f}",
-                f"{r['in_page']['p95_ms']:.1f}",
-                f"{r['in_page_frame']['median_ms']:.1f}",
-                f"{r['in_page_frame']['p95_ms']:.1f}",
-                f"{r['enter_to_sent']['median_ms']:.1f}",
-                f"{r['received_to_painted']['median_ms']:.1f}",
+                *cells(r, "verdict", "request", "in_page", "in_page_frame"),
                 "ok" if r["ok"] else "over",
+                "ok" if r["ok_frame"] else "over",
                 r["verdict"]["n"],
             ]
         )
     print()
     print(
-        "Scan to verdict in Chromium: Enter -> verdict painted (2 frames after the swap), "
-        "next to the request's own time (sent -> received); in-page = the difference, per scan"
+        "Scan to verdict in Chromium, per scan: Enter -> verdict painted, next to the request's own time "
+        "(sent -> received); in-page = the difference. Two definitions of 'painted': 2 frames = two animation "
+        "frames after the panel changed (the issue's hand measurement); next frame = just after the first "
+        "frame holding the verdict was made (rAF, then a task)"
     )
     print_table(
         [
@@ -164,23 +186,30 @@ def print_verdicts(results: dict, print_table) -> None:
             "p95",
             "request",
             "p95",
-            "in-page",
+            "in-page 2fr",
             "p95",
-            "1st frame",
+            "in-page next",
             "p95",
-            "Enter->sent",
-            "recv->paint",
-            "target",
+            "2 frames",
+            "next frame",
             "n",
         ],
         rows,
         first_width=16,
     )
-    print(
-        "1st frame = the in-page part to just after the first frame holding the verdict (rAF, then a task), "
-        "for comparison: the two-frame mark overshoots it by up to one frame"
+    print()
+    print("Where the in-page part goes (medians, then p95), received -> next frame made:")
+    print_table(
+        ["network", "Enter->sent", "p95", "swap+handlers", "p95", "wait for frame", "p95", "frame work", "p95"],
+        [[label, *cells(r, "enter_to_sent", "swap", "wait_for_frame", "frame_work")] for label, r in results.items()],
+        first_width=16,
     )
-    print(f"Targets: in-page p50 <= {TARGET_P50_MS:g} ms, p95 <= {TARGET_P95_MS:g} ms on top of the request")
+    print(
+        f"Targets: in-page p50 <= {TARGET_P50_MS:g} ms, p95 <= {TARGET_P95_MS:g} ms on top of the request. "
+        f"The 2-frame definition cannot meet p50 <= {TARGET_P50_MS:g} ms by construction: after the swap it "
+        f"waits for the next frame (uniform over 0-{FRAME_MS:.1f} ms, median {FRAME_MS / 2:.1f}) and then one "
+        f"whole frame more ({FRAME_MS:.1f} ms), a median floor of {1.5 * FRAME_MS:.1f} ms before any work"
+    )
 
 
 _COPY = """() => performance.getEntriesByType("resource").filter((r) => r.name.includes("/door/device/copy/"))
@@ -203,11 +232,7 @@ def device_figures(
         scan_all(page, barcodes[:1])  # the one that finds the dashboard silent (2.5 s), then all local
         page.evaluate("() => { performance.clearMeasures('door:lookup'); performance.clearMeasures('door:verdict'); }")
         for i, code in enumerate(barcodes[1:], start=1):
-            page.fill("#scan-input", code)
-            page.keyboard.press("Enter")
-            page.wait_for_function(
-                "(n) => performance.getEntriesByName('door:verdict', 'measure').length >= n", arg=i, polling=5
-            )
+            scan_one(page, code, i)
         lookups = page.evaluate(_LOOKUPS)
         verdicts = [
             m
