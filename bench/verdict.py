@@ -204,28 +204,59 @@ def print_verdicts(results: dict, print_table) -> None:
         [[label, *cells(r, "enter_to_sent", "swap", "wait_for_frame", "frame_work")] for label, r in results.items()],
         first_width=16,
     )
-    print(
-        f"Targets: in-page p50 <= {TARGET_P50_MS:g} ms, p95 <= {TARGET_P95_MS:g} ms on top of the request. "
-        f"The 2-frame definition cannot meet p50 <= {TARGET_P50_MS:g} ms by construction: after the swap it "
-        f"waits for the next frame (uniform over 0-{FRAME_MS:.1f} ms, median {FRAME_MS / 2:.1f}) and then one "
-        f"whole frame more ({FRAME_MS:.1f} ms), a median floor of {1.5 * FRAME_MS:.1f} ms before any work"
-    )
+    print(f"Targets: in-page p50 <= {TARGET_P50_MS:g} ms, p95 <= {TARGET_P95_MS:g} ms on top of the request.")
+    for label, r in results.items():
+        # The 2-frame mark waits, after the verdict's frame, for the start of the next one: a whole frame
+        # interval by construction. What comes before it is Enter -> sent, the swap, and the wait for the
+        # verdict's own frame (short when nothing animates: Chromium then starts a frame at once).
+        before = sum(r[n]["median_ms"] for n in ("enter_to_sent", "swap", "wait_for_frame"))
+        print(
+            f"  {label}: 2-frame median >= {FRAME_MS:.1f} (one frame) + {before:.1f} (Enter->sent + swap + wait "
+            f"for the first frame) = {FRAME_MS + before:.1f} ms before the frame's own work "
+            f"({r['frame_work']['median_ms']:.1f} ms)"
+        )
 
 
 _COPY = """() => performance.getEntriesByType("resource").filter((r) => r.name.includes("/door/device/copy/"))
   .reduce((sum, r) => [sum[0] + r.encodedBodySize, sum[1] + r.decodedBodySize, sum[2] + 1,
                        Math.max(sum[3], r.responseEnd)], [0, 0, 0, 0])"""
+_INDEX = """() => {
+  const m = performance.getEntriesByName("door:index", "measure")[0];
+  return [m.duration, m.detail];
+}"""
 _LOOKUPS = """() => performance.getEntriesByName("door:lookup", "measure").map((m) => m.duration)"""
+
+
+def _heap_bytes(page) -> int:
+    """The page's JS heap after a full collection (CDP): what it keeps, not what it has yet to free."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("HeapProfiler.collectGarbage")
+    return int(cdp.send("Runtime.getHeapUsage")["usedSize"])
 
 
 def device_figures(
     base_url: str, username: str, password: str, door_path: str, barcodes: list[str], *, cpu_slowdown: float = 4
 ) -> dict:
-    """Layer 2 on a phone: the copy's download (gzip bytes, time), then local lookups offline under CPU throttling."""
+    """Layer 2 on a phone: the copy's download (gzip bytes, time), its index in memory (heap, build time
+    under CPU throttling), then local lookups offline under the same throttling."""
     with chromium() as browser:
+        # The same page without a copy (the dashboard says it has none yet): the heap it needs anyway.
+        bare = door_page(browser, base_url, username, password, door_path)
+        bare.route("**/door/device/copy/**", lambda route: route.fulfill(json={"ready": False}))
+        bare.reload()
+        bare.wait_for_selector("#device-status[data-state=loading]")
+        heap_without = _heap_bytes(bare)
+        bare.context.close()
+
         page = door_page(browser, base_url, username, password, door_path)
         page.wait_for_selector("#device-status[data-state=ready]", timeout=300_000)
         encoded, decoded, pages, done_at = page.evaluate(_COPY)
+        heap_with = _heap_bytes(page)
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu_slowdown})
+        page.reload()  # the copy is stored now: the index is built from IndexedDB, as on every later load
+        page.wait_for_selector("#device-status[data-state=ready]", timeout=300_000)
+        index_ms, rows = page.evaluate(_INDEX)
         cdp = page.context.new_cdp_session(page)
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu_slowdown})
         page.context.set_offline(True)
@@ -234,18 +265,17 @@ def device_figures(
         for i, code in enumerate(barcodes[1:], start=1):
             scan_one(page, code, i)
         lookups = page.evaluate(_LOOKUPS)
-        verdicts = [
-            m
-            for m in page.evaluate(
-                "() => performance.getEntriesByName('door:verdict', 'measure').map((m) => m.duration)"
-            )
-        ]
+        verdicts = page.evaluate("() => performance.getEntriesByName('door:verdict', 'measure').map((m) => m.duration)")
         page.context.close()
     return {
         "copy_gzip_bytes": encoded,
         "copy_json_bytes": decoded,
         "copy_pages": pages,
         "copy_loaded_ms": round(done_at),
+        "index_rows": rows,
+        "index_build_ms": round(index_ms),
+        "heap_with_copy_bytes": heap_with,
+        "heap_without_copy_bytes": heap_without,
         "lookup": summary(lookups),
         "offline_verdict": summary(verdicts),
         "cpu_slowdown": cpu_slowdown,
@@ -260,6 +290,12 @@ def print_device(figures: dict, attendees: int) -> None:
         f"({figures['copy_json_bytes'] / 1e6:.1f} MB JSON, {figures['copy_pages']} pages), in IndexedDB "
         f"{figures['copy_loaded_ms'] / 1000:.1f} s after navigation start on loopback "
         f"— target <= 3 MB: {'ok' if mb <= 3 else 'over'}"
+    )
+    extra = (figures["heap_with_copy_bytes"] - figures["heap_without_copy_bytes"]) / 1e6
+    print(
+        f"Its index in memory: {figures['index_rows']} rows, JS heap {extra:+.1f} MB over the same page without a "
+        f"copy ({figures['heap_with_copy_bytes'] / 1e6:.1f} vs {figures['heap_without_copy_bytes'] / 1e6:.1f} MB); "
+        f"built from IndexedDB at load in {figures['index_build_ms']} ms (CPU {figures['cpu_slowdown']:g}x slower)"
     )
     look, verdict = figures["lookup"], figures["offline_verdict"]
     print(

@@ -43,8 +43,13 @@
   function say(name, data) {
     return WORDS[name].replace(/\{(\w+)\}/g, function (all, k) { return data && data[k] !== undefined ? data[k] : all; });
   }
+  // Kept per time: toLocaleTimeString builds a formatter on each call (about a millisecond on a slow
+  // phone), and every offline verdict names the copy's time.
+  var clocks = new Map();
   function clock(iso) {
-    return iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "?";
+    if (!iso) return "?";
+    if (!clocks.has(iso)) clocks.set(iso, new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
+    return clocks.get(iso);
   }
   function csrf() {
     try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
@@ -216,11 +221,13 @@
   }
   // Once per page load: two bulk reads (keys, then values, in the same order), no cursor walk.
   function loadIndex() {
+    var started = performance.now();
     var store = db.transaction("tickets").objectStore("tickets");
     return Promise.all([request(store.getAllKeys()), request(store.getAll())]).then(function (both) {
       index = emptyIndex();
       var keys = both[0], values = both[1];
       for (var n = 0; n < keys.length; n++) remember(keys[n], values[n], false);
+      performance.measure("door:index", { start: started, end: performance.now(), detail: keys.length });
       return request(db.transaction("queue").objectStore("queue").getAllKeys());
     }).then(function (keys) { queued = new Set(keys); });
   }
