@@ -34,8 +34,8 @@
   // read, not a transaction (~2 ms each, ~35 ms at p95 on a 4x slower phone). Parallel arrays, not a row
   // object per ticket, keep 100,000 attendees to a few MB (make bench-door measures it).
   var index = null;  // { at: Map(hash number -> i), names: [], types: [], states: [], letIn: Map(i -> ISO time) }
-  var queued = new Set();
-  var stopped = false;  // the event closed: nothing more is fetched or kept  // idempotency keys of the scans waiting on this phone: a repeat is its first verdict
+  var queued = new Set();  // idempotency keys of the scans waiting on this phone: a repeat is its first verdict
+  var stopped = false;  // the event's check-in closed: nothing more is fetched or kept
   var device = { offline: false, timeout: ANSWER_WITHIN_MS };
   window.BrightStarDoorDevice = device;
 
