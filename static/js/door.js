@@ -103,8 +103,9 @@
     } else {
       event.detail.etc.timeout = REQUEST_TIMEOUT_MS;
     }
-    // The last verdict belongs to the last person: it must not stand over the next one.
-    showPanel("pending", "pending", "…", "Checking…", code);
+    // The last verdict belongs to the last person: it must not stand over the next one. Once htmx
+    // has sent the request (a microtask runs after this event's whole dispatch): the scan leaves first.
+    queueMicrotask(function () { showPanel("pending", "pending", "…", "Checking…", code); });
   });
 
   // --- the panel: a glyph, a word and a shape per verdict (door.css), never colour alone ---
