@@ -44,7 +44,7 @@ _MEASURES = """() => {
   const drawn = by("door:drawn", "mark", "startTime");
   return Object.keys(verdicts).filter((k) => k in requests)
     .map((k) => [verdicts[k], requests[k], sent[k] - enter[k], painted[k] - received[k], frames[k],
-                 swapped[k] - received[k], drawing[k] - swapped[k], drawn[k] - drawing[k]]);
+                 swapped[k] - received[k], drawing[k] - swapped[k], drawn[k] - drawing[k], painted[k] - drawing[k]]);
 }"""
 
 
@@ -124,6 +124,8 @@ def figures(pairs: list[tuple[float, float]]) -> dict:
         "swap": summary([row[5] for row in pairs]),
         "wait_for_frame": summary([row[6] for row in pairs]),
         "frame_work": summary([row[7] for row in pairs]),
+        # The verdict's frame -> the next frame's callbacks: what the 2-frame mark adds (<= 1 frame interval).
+        "second_frame": summary([row[8] for row in pairs]),
         "ok": in_page["median_ms"] <= TARGET_P50_MS and in_page["p95_ms"] <= TARGET_P95_MS,
         "ok_frame": in_page_frame["median_ms"] <= TARGET_P50_MS and in_page_frame["p95_ms"] <= TARGET_P95_MS,
         "mean_verdict_ms": round(statistics.fmean(row[0] for row in pairs), 2),
@@ -204,17 +206,15 @@ def print_verdicts(results: dict, print_table) -> None:
         [[label, *cells(r, "enter_to_sent", "swap", "wait_for_frame", "frame_work")] for label, r in results.items()],
         first_width=16,
     )
-    print(f"Targets: in-page p50 <= {TARGET_P50_MS:g} ms, p95 <= {TARGET_P95_MS:g} ms on top of the request.")
-    for label, r in results.items():
-        # The 2-frame mark waits, after the verdict's frame, for the start of the next one: a whole frame
-        # interval by construction. What comes before it is Enter -> sent, the swap, and the wait for the
-        # verdict's own frame (short when nothing animates: Chromium then starts a frame at once).
-        before = sum(r[n]["median_ms"] for n in ("enter_to_sent", "swap", "wait_for_frame"))
-        print(
-            f"  {label}: 2-frame median >= {FRAME_MS:.1f} (one frame) + {before:.1f} (Enter->sent + swap + wait "
-            f"for the first frame) = {FRAME_MS + before:.1f} ms before the frame's own work "
-            f"({r['frame_work']['median_ms']:.1f} ms)"
+    print(
+        f"Targets: in-page p50 <= {TARGET_P50_MS:g} ms, p95 <= {TARGET_P95_MS:g} ms on top of the request. "
+        f"The 2-frame mark adds, after the verdict's frame, the wait for the next frame to start: "
+        + "; ".join(
+            f"{label} median {r['second_frame']['median_ms']:.1f} ms, p95 {r['second_frame']['p95_ms']:.1f}"
+            for label, r in results.items()
         )
+        + f" (at most one frame interval, {FRAME_MS:.1f} ms at 60 Hz)"
+    )
 
 
 _COPY = """() => performance.getEntriesByType("resource").filter((r) => r.name.includes("/door/device/copy/"))
