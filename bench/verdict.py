@@ -213,7 +213,7 @@ def print_verdicts(results: dict, print_table) -> None:
             f"{label} median {r['second_frame']['median_ms']:.1f} ms, p95 {r['second_frame']['p95_ms']:.1f}"
             for label, r in results.items()
         )
-        + f" (at most one frame interval, {FRAME_MS:.1f} ms at 60 Hz)"
+        + f" (one frame interval, {FRAME_MS:.1f} ms at 60 Hz, when frames are on time)"
     )
 
 

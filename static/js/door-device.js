@@ -35,7 +35,8 @@
   // object per ticket, keep 100,000 attendees to a few MB (make bench-door measures it).
   var index = null;  // { at: Map(hash number -> i), names: [], types: [], states: [], letIn: Map(i -> ISO time) }
   var queued = new Set();  // idempotency keys of the scans waiting on this phone: a repeat is its first verdict
-  var stopped = false;  // the event's check-in closed: nothing more is fetched or kept
+  var stopped = false;
+  var indexed = null;  // the index's first build  // the event's check-in closed: nothing more is fetched or kept
   var device = { offline: false, timeout: ANSWER_WITHIN_MS };
   window.BrightStarDoorDevice = device;
 
@@ -228,8 +229,7 @@
       var keys = both[0], values = both[1];
       for (var n = 0; n < keys.length; n++) remember(keys[n], values[n], false);
       performance.measure("door:index", { start: started, end: performance.now(), detail: keys.length });
-      return request(db.transaction("queue").objectStore("queue").getAllKeys());
-    }).then(function (keys) { queued = new Set(keys); });
+    });
   }
 
   function refresh() {
@@ -239,63 +239,80 @@
   }
 
   // --- deciding here: the lookup from memory; an admission is written (ticket and queue entry) before it shows ---
-  device.ready = function () { return !!(db && meta && meta.complete && index); };
+  device.ready = function () { return !!(db && meta && meta.complete); };
+
+  // While the index is still being built (a few seconds at load for 100,000 on a slow phone, the moment
+  // an offline reload needs it most), a lookup reads the one row from IndexedDB instead.
+  function lookup(hash) {
+    if (index) {
+      var i = index.at.get(hash);
+      return Promise.resolve(i === undefined ? null : [index.names[i], index.types[i], index.states[i], index.letIn.get(i) || ""]);
+    }
+    return request(db.transaction("tickets").objectStore("tickets").get(hash.toString(36))).then(function (row) {
+      return row || null;
+    });
+  }
 
   device.decide = function (code, key) {
     var started = performance.now();
     var hash = cyrb53(code, meta.seed);
-    var i = index.at.get(hash);
-    var verdict = judge(i, code, key);
-    performance.measure("door:lookup", { start: started, end: performance.now(), detail: key });
-    if (!verdict.queued) return Promise.resolve(verdict);
-    // Taken in memory at once, so the next scan of this code (already queued behind this one) is a repeat.
-    var now = new Date().toISOString();
-    index.states[i] = IN;
-    index.letIn.set(i, now);
-    queued.add(key);
-    return keep(hash.toString(36), [index.names[i], index.types[i], IN, now], key, code).then(function (already) {
-      if (already) {
-        // Another tab on this phone let this ticket in first: its time is the truth here too.
-        index.letIn.set(i, already);
+    return lookup(hash).then(function (row) {
+      var verdict = judge(row, code, key);
+      performance.measure("door:lookup", { start: started, end: performance.now(), detail: key });
+      if (!verdict.queued) return verdict;
+      // Taken in memory at once, so the next scan of this code (already queued behind this one) is a repeat.
+      var now = new Date().toISOString();
+      var taken = [row[0], row[1], IN, now];
+      note(hash, taken);
+      queued.add(key);
+      return keep(hash.toString(36), taken, key, code).then(function (stored) {
+        if (stored) {
+          // IndexedDB knew better (another tab let this ticket in, or a refresh voided it): its row decides.
+          note(hash, stored);
+          queued.delete(key);
+          return judge(stored, code, key);
+        }
+        waiting += 1;
+        show();
+        return verdict;
+      }, function (error) {
+        note(hash, row);
         queued.delete(key);
-        return refusal("warn", "duplicate", "!", "duplicate", "duplicate_detail", verdict.who, { when: clock(already) });
-      }
-      waiting += 1;
-      show();
-      return verdict;
-    }, function (error) {
-      index.states[i] = NOT_IN;
-      index.letIn.delete(i);
-      queued.delete(key);
-      throw error;
+        throw error;
+      });
     });
   };
+  function note(hash, row) {
+    var i = index && index.at.get(hash);
+    if (i === undefined || i === null) return;
+    index.states[i] = row[2];
+    if (row[3]) index.letIn.set(i, row[3]); else index.letIn.delete(i);
+  }
 
-  // Durable before it is shown: the row re-read inside the write, so two tabs never both admit.
+  // Durable before it is shown, and decided again inside the write: if the stored row is no longer
+  // admissible, nothing is written and that row comes back.
   function keep(hash, value, key, code) {
     var tx = db.transaction(["tickets", "queue"], "readwrite");
-    var tickets = tx.objectStore("tickets"), already = "";
+    var tickets = tx.objectStore("tickets"), stored = null;
     tickets.get(hash).onsuccess = function (event) {
       var had = event.target.result;
-      if (had && had[3]) { already = had[3]; return; }
+      if (had && (had[3] || had[2] !== NOT_IN)) { stored = had; return; }
       tickets.put(value, hash);
       tx.objectStore("queue").put({ key: key, barcode: code, scanned_at: value[3] });
     };
-    return finished(tx).then(function () { return already; });
+    return finished(tx).then(function () { return stored; });
   }
 
-  function judge(i, code, key) {
-    var known = i !== undefined;
-    var type = known ? meta.types[index.types[i]] : "";
-    var who = known ? index.names[i] + (type ? " · " + type : "") : "";
+  // row: [name, ticket type index, state, let in on this phone at (ISO) or ""], or null when unknown.
+  function judge(row, code, key) {
+    var type = row ? meta.types[row[1]] : "";
+    var who = row ? row[0] + (type ? " · " + type : "") : "";
     var asOf = clock(meta.as_of);
     if (queued.has(key)) return admitted(who, asOf, false);  // the same scan again: its first verdict
-    if (!known) return refusal("bad", "unknown", "✕", "unknown", "unknown_detail", who, { as_of: asOf });
-    if (index.states[i] === VOID) return refusal("bad", "void", "✕", "void", "void_detail", who, {});
-    if (index.letIn.has(i)) {
-      return refusal("warn", "duplicate", "!", "duplicate", "duplicate_detail", who, { when: clock(index.letIn.get(i)) });
-    }
-    if (index.states[i] === IN) return refusal("warn", "duplicate", "!", "duplicate", "duplicate_copy_detail", who, { as_of: asOf });
+    if (!row) return refusal("bad", "unknown", "✕", "unknown", "unknown_detail", who, { as_of: asOf });
+    if (row[2] === VOID) return refusal("bad", "void", "✕", "void", "void_detail", who, {});
+    if (row[3]) return refusal("warn", "duplicate", "!", "duplicate", "duplicate_detail", who, { when: clock(row[3]) });
+    if (row[2] === IN) return refusal("warn", "duplicate", "!", "duplicate", "duplicate_copy_detail", who, { as_of: asOf });
     return admitted(who, asOf, true);
   }
   function admitted(who, asOf, queued) {
@@ -345,7 +362,10 @@
   }
 
   function countWaiting() {
-    return request(db.transaction("queue").objectStore("queue").count()).then(function (n) { waiting = n; });
+    return request(db.transaction("queue").objectStore("queue").getAllKeys()).then(function (keys) {
+      queued = new Set(keys);
+      waiting = keys.length;
+    });
   }
 
   function tick() {
@@ -420,7 +440,11 @@
       // Offline with scans nobody else knows of: logging out would throw away who was let in.
       if (window.confirm(say("logout_unsent", { waiting: waiting }))) return forgetAll();
       throw new Error("stay");
-    }).then(function () { logout.submit(); }, function () { /* stays logged in, its queue kept */ });
+    }).then(function () { logout.submit(); }, function () {
+      // Stays logged in, its queue kept: the scanner types into the scan field again.
+      var field = document.getElementById("scan-input");
+      if (field) field.focus();
+    });
   }, true);
 
   function start() {
@@ -435,8 +459,10 @@
         return countWaiting().then(function () { return sendThenForget(forgetAll); }).then(start);
       }
       meta = stored || { key: USER_KEY, next: 0, complete: false, types: [], seed: 0 };
-      // What is stored already is read once; a copy still downloading fills the index page by page from here on.
-      return Promise.all([countWaiting(), loadIndex()]);
+      // Decisions may start now; the index (what is stored, read once) follows. A copy still
+      // downloading fills it page by page, once it exists: no refresh runs before that.
+      indexed = loadIndex();
+      return countWaiting();
     });
   }
 
@@ -448,6 +474,6 @@
   start().then(function () {
     show();
     registerWorker();
-    schedule(0);
+    return indexed.then(function () { schedule(0); });
   }).catch(function () { if (statusLine) statusLine.hidden = true; });
 })();

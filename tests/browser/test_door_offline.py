@@ -203,11 +203,13 @@ def test_logging_out_offline_with_unsent_scans_asks_and_keeps_them(door_phone, a
     page.context.set_offline(True)
     scan(page, tickets[0].barcode)
     expect(page.locator("#device-status")).to_have_attribute("data-waiting", "1")
-    with page.expect_event("dialog") as asked:
-        page.locator("form.logout button").click()
-    assert "1 scans made offline on this phone have not reached the dashboard" in asked.value.message
-    asked.value.dismiss()  # Cancel: the volunteer stays, and so do the scans
+    asked: list[str] = []
+    # Answered at once (Cancel): a dialog left open would block the page and the click with it.
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
 
+    page.locator("form.logout button").click()
+    expect(page.locator("#scan-input")).to_be_focused()  # back to scanning once Cancel is in
+    assert len(asked) == 1 and "1 scans made offline on this phone have not reached the dashboard" in asked[0]
     assert "/door/" in page.url and page.evaluate(COPIES) == [f"brightstar-door:{event.id}"]
     expect(page.locator("#device-status")).to_have_attribute("data-waiting", "1")
 
