@@ -256,6 +256,10 @@ def device_figures(
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu_slowdown})
         page.reload()  # the copy is stored now: the index is built from IndexedDB, as on every later load
         page.wait_for_selector("#device-status[data-state=ready]", timeout=300_000)
+        # Lookups come from the index once it is whole (IndexedDB until then): measure those.
+        page.wait_for_function(
+            "() => performance.getEntriesByName('door:index', 'measure').length > 0", timeout=300_000, polling=100
+        )
         index_ms, rows = page.evaluate(_INDEX)
         cdp = page.context.new_cdp_session(page)
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu_slowdown})

@@ -209,26 +209,39 @@
 
   // --- the copy in memory -------------------------------------------------------------
   function emptyIndex() { return { at: new Map(), names: [], types: [], states: [], letIn: new Map() }; }
-  function remember(key, value, refreshing) {
-    if (!index) return;
+  function remember(key, value, refreshing, into) {
+    var to = into || index;
+    if (!to) return;
     var hash = parseInt(key, 36);  // exact: cyrb53 is below 2^53
-    var i = index.at.get(hash);
-    if (i === undefined) { i = index.names.length; index.at.set(hash, i); }
-    else if (refreshing && index.letIn.has(i)) return;  // as in IndexedDB: this phone's admission stands
-    index.names[i] = value[0];
-    index.types[i] = value[1];
-    index.states[i] = value[2];
-    if (value[3]) index.letIn.set(i, value[3]); else index.letIn.delete(i);
+    var i = to.at.get(hash);
+    if (i === undefined) { i = to.names.length; to.at.set(hash, i); }
+    else if (refreshing && to.letIn.has(i)) return;  // as in IndexedDB: this phone's admission stands
+    to.names[i] = value[0];
+    to.types[i] = value[1];
+    to.states[i] = value[2];
+    if (value[3]) to.letIn.set(i, value[3]); else to.letIn.delete(i);
   }
-  // Once per page load: two bulk reads (keys, then values, in the same order), no cursor walk.
+  // Once per page load: two bulk reads (keys, then values, in the same order), no cursor walk; then
+  // built in slices, each its own task, so a scan is never stuck behind the whole build (seconds for
+  // 100,000 on a slow phone). Until it is whole, lookups read IndexedDB (lookup() below).
+  var SLICE = 5000;
   function loadIndex() {
     var started = performance.now();
     var store = db.transaction("tickets").objectStore("tickets");
     return Promise.all([request(store.getAllKeys()), request(store.getAll())]).then(function (both) {
-      index = emptyIndex();
-      var keys = both[0], values = both[1];
-      for (var n = 0; n < keys.length; n++) remember(keys[n], values[n], false);
-      performance.measure("door:index", { start: started, end: performance.now(), detail: keys.length });
+      var keys = both[0], values = both[1], building = emptyIndex();
+      return new Promise(function (resolve) {
+        var channel = new MessageChannel(), n = 0;
+        channel.port1.onmessage = function () {
+          for (var end = Math.min(n + SLICE, keys.length); n < end; n++) remember(keys[n], values[n], false, building);
+          if (n < keys.length) { channel.port2.postMessage(0); return; }
+          channel.port1.close();
+          index = building;
+          performance.measure("door:index", { start: started, end: performance.now(), detail: keys.length });
+          resolve();
+        };
+        channel.port2.postMessage(0);
+      });
     });
   }
 
