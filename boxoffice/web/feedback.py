@@ -244,6 +244,10 @@ DEVICE_WORDS: dict[str, str] = {
     "conflicts": "{conflicts} of them were also let in elsewhere or refused: see the conflicts list.",
     "copy_ready": "This phone has its own copy of the guest list (as of {as_of}).",
     "copy_loading": "Taking this phone's copy of the guest list…",
+    "logout_unsent": (
+        "{waiting} scans made offline on this phone have not reached the dashboard yet. "
+        "Log out anyway and lose them? Cancel, and they are sent once the dashboard answers."
+    ),
     "no_reload": (
         "Plain HTTP: this page cannot reload without the network. Keep it open; it keeps scanning offline while open."
     ),
