@@ -19,6 +19,7 @@ from boxoffice.audit.models import AuditEntry
 from boxoffice.audit.services import audit_record
 from boxoffice.brightstar import errors
 from boxoffice.brightstar.resources import Attendee, Event, TicketType
+from boxoffice.prepared import Prepared, PreparedUpdate
 from boxoffice.venue import tasks
 from boxoffice.venue.models import EventReplica, OutboxEntry, ReplicaTicket
 from boxoffice.venue.sync import replica_open
@@ -92,6 +93,42 @@ def _admitted_by(event_id: str, attendee_id: str) -> str:
     return entry.staff_username if entry else ""
 
 
+# Every online scan runs these three (asked before, followed after): their SQL is compiled once
+# (boxoffice/prepared.py), each run only binds the event and the ticket.
+def _waiting(event_id: str):
+    return OutboxEntry.objects.filter(
+        event_id=event_id,
+        kind=OutboxEntry.Kind.CHECK_IN,
+        state__in=(OutboxEntry.State.PENDING, OutboxEntry.State.SENDING),
+    ).order_by("id")
+
+
+_EVENT, _CODE = "prepared:event", "prepared:code"
+_WAITING_BY_BARCODE = Prepared(
+    lambda event_id, code: _waiting(event_id).filter(barcode=code)[:1], event_id=_EVENT, code=_CODE
+)
+_WAITING_BY_ATTENDEE = Prepared(
+    lambda event_id, code: _waiting(event_id).filter(attendee_id=code)[:1], event_id=_EVENT, code=_CODE
+)
+_FOLLOW = PreparedUpdate(
+    lambda event_id, code: ReplicaTicket.objects.filter(event_id=event_id, attendee_id=code),
+    ("checked_in", "checked_in_at", "status"),
+    event_id=_EVENT,
+    code=_CODE,
+)
+_FOLLOW_UNDO = PreparedUpdate(
+    lambda event_id, code: ReplicaTicket.objects.filter(event_id=event_id, attendee_id=code),
+    ("checked_in", "checked_in_at"),
+    event_id=_EVENT,
+    code=_CODE,
+)
+_BACK_ONLINE = PreparedUpdate(
+    lambda event_id: EventReplica.objects.filter(event_id=event_id).exclude(offline_since=None),
+    ("offline_since",),
+    event_id=_EVENT,
+)
+
+
 def waiting_admission(
     *,
     event_id: str,
@@ -104,13 +141,10 @@ def waiting_admission(
     Asked before every online scan (one indexed query, no API call), so the
     drain's backlog cannot let the same ticket in a second time.
     """
-    queue = OutboxEntry.objects.filter(
-        event_id=event_id,
-        kind=OutboxEntry.Kind.CHECK_IN,
-        state__in=(OutboxEntry.State.PENDING, OutboxEntry.State.SENDING),
-    )
-    queue = queue.filter(barcode=barcode) if barcode is not None else queue.filter(attendee_id=attendee_id)
-    entry = queue.order_by("id").first()
+    if barcode is not None:
+        entry = _WAITING_BY_BARCODE.first(event_id=event_id, code=barcode)
+    else:
+        entry = _WAITING_BY_ATTENDEE.first(event_id=event_id, code=attendee_id or "")
     if entry is None:
         return None
     ticket = ReplicaTicket.objects.filter(event_id=event_id, attendee_id=entry.attendee_id).first()
@@ -177,22 +211,26 @@ def offline_check_in(
 
 def follow_check_in(*, event_id: str, attendee: Attendee) -> None:
     """BrightStar admitted it: the replica follows from the answer (no second call)."""
-    ReplicaTicket.objects.filter(event_id=event_id, attendee_id=attendee.id).update(
-        checked_in=attendee.checked_in, checked_in_at=attendee.checked_in_at, status=attendee.status
+    _FOLLOW.run(
+        values={"checked_in": attendee.checked_in, "checked_in_at": attendee.checked_in_at, "status": attendee.status},
+        event_id=event_id,
+        code=attendee.id,
     )
     _answered(event_id)
 
 
 def follow_undo(*, event_id: str, attendee: Attendee) -> None:
-    ReplicaTicket.objects.filter(event_id=event_id, attendee_id=attendee.id).update(
-        checked_in=attendee.checked_in, checked_in_at=attendee.checked_in_at
+    _FOLLOW_UNDO.run(
+        values={"checked_in": attendee.checked_in, "checked_in_at": attendee.checked_in_at},
+        event_id=event_id,
+        code=attendee.id,
     )
     _answered(event_id)
 
 
 def _answered(event_id: str) -> None:
     """BrightStar answers again: the door is online, and what waits can go now."""
-    if EventReplica.objects.filter(event_id=event_id).exclude(offline_since=None).update(offline_since=None):
+    if _BACK_ONLINE.run(values={"offline_since": None}, event_id=event_id):
         tasks.schedule_drain(event_id)
 
 
