@@ -83,6 +83,32 @@ def _ticket(event_id: str, barcode: str | None, attendee_id: str | None):
     return rows.filter(barcode=barcode) if barcode is not None else rows.filter(attendee_id=attendee_id)
 
 
+# An offline scan holds the database's write lock from its first read to its commit, and every
+# door waits on it: its statements are compiled once (boxoffice/prepared.py), so the lock is held
+# for the database's work, not the ORM's.
+_LOCKED_BY_BARCODE = Prepared(
+    lambda event_id, code: _ticket(event_id, code, None).select_for_update().order_by("pk")[:1],
+    event_id="prepared:event",
+    code="prepared:code",
+)
+_LOCKED_BY_ATTENDEE = Prepared(
+    lambda event_id, code: _ticket(event_id, None, code).select_for_update().order_by("pk")[:1],
+    event_id="prepared:event",
+    code="prepared:code",
+)
+_BY_KEY = Prepared(lambda key: OutboxEntry.objects.filter(idempotency_key=key).order_by("pk")[:1], key="prepared:key")
+_LET_IN = PreparedUpdate(lambda pk: ReplicaTicket.objects.filter(pk=pk), ("checked_in", "checked_in_at"), pk=-424242)
+_WENT_OFFLINE = PreparedUpdate(
+    lambda event_id: EventReplica.objects.filter(event_id=event_id, offline_since=None),
+    ("offline_since",),
+    event_id="prepared:event",
+)
+_DECIDES = Prepared(
+    lambda event_id: EventReplica.objects.filter(event_id=event_id, synced_at__isnull=False).values_list("pk")[:1],
+    event_id="prepared:event",
+)
+
+
 def _admitted_by(event_id: str, attendee_id: str) -> str:
     entry = (
         OutboxEntry.objects.filter(event_id=event_id, attendee_id=attendee_id, kind=OutboxEntry.Kind.CHECK_IN)
@@ -169,8 +195,11 @@ def offline_check_in(
         return None
     now = timezone.now()
     with transaction.atomic():
-        ticket = _ticket(event_id, barcode, attendee_id).select_for_update().first()
-        earlier = OutboxEntry.objects.filter(idempotency_key=idempotency_key).first()
+        if barcode is not None:
+            ticket = _LOCKED_BY_BARCODE.first(event_id=event_id, code=barcode)
+        else:
+            ticket = _LOCKED_BY_ATTENDEE.first(event_id=event_id, code=attendee_id or "")
+        earlier = _BY_KEY.first(key=idempotency_key)
         if earlier is not None:
             # The same scan again (its answer was lost): replay the first verdict, never "already in".
             same = ticket is not None and earlier.attendee_id == ticket.attendee_id
@@ -188,7 +217,7 @@ def offline_check_in(
             )
         else:
             ticket.checked_in, ticket.checked_in_at = True, now
-            ticket.save(update_fields=["checked_in", "checked_in_at"])
+            _LET_IN.run(values={"checked_in": True, "checked_in_at": now}, pk=ticket.pk)
             OutboxEntry.objects.create(
                 event_id=event_id,
                 attendee_id=ticket.attendee_id,
@@ -201,7 +230,7 @@ def offline_check_in(
                 door=door[:64],
             )
             verdict = OfflineVerdict(ADMITTED, ticket)
-        EventReplica.objects.filter(event_id=event_id, offline_since=None).update(offline_since=now)
+        _WENT_OFFLINE.run(values={"offline_since": now}, event_id=event_id)
         _audit(event_id, verdict, staff, idempotency_key, barcode, door)
         if verdict.admitted:
             # In the same transaction: an admission is never shown without its drain queued.
@@ -296,7 +325,7 @@ def offline_undo(
 
 def _has_replica(event_id: str) -> bool:
     # Only a replica whose first sync finished may decide: an empty one would call every ticket unknown.
-    return EventReplica.objects.filter(event_id=event_id, synced_at__isnull=False).exists()
+    return bool(_DECIDES.rows(event_id=event_id))
 
 
 def _user(staff):
