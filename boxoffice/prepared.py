@@ -63,7 +63,7 @@ class _Compiled:
 class Prepared[M: Model]:
     """`build(**placeholders)` compiled once per database connection, then run with new values.
 
-    `rows(**values)` for a values_list() queryset; `first(**values)` for a model queryset (an instance or None).
+    `rows(**values)` for a values_list() queryset; `all(**values)` and `first(**values)` for a model queryset.
     """
 
     def __init__(self, build: Callable[..., QuerySet[M, Any]], **placeholders: str | int) -> None:
@@ -88,13 +88,16 @@ class Prepared[M: Model]:
         connection, compiled = self._for(using)
         return compiled.rows(connection, values)
 
-    def first(self, *, using: str | None = None, **values: Any) -> M | None:
+    def all(self, *, using: str | None = None, **values: Any) -> list[M]:
+        """The queryset's own model, one per row (what select_related() joins is left unread)."""
         connection, compiled = self._for(using)
-        assert compiled.model is not None, "first() reads model querysets; rows() the others"
-        rows = compiled.rows(connection, values)
-        if not rows:
-            return None
-        return compiled.model.from_db(connection.alias, compiled.attnames, rows[0][compiled.model_slice])  # type: ignore[return-value]  # the queryset's model
+        assert compiled.model is not None, "all() and first() read model querysets; rows() the others"
+        model, alias, names, cut = compiled.model, connection.alias, compiled.attnames, compiled.model_slice
+        return [model.from_db(alias, names, row[cut]) for row in compiled.rows(connection, values)]  # type: ignore[misc]  # the queryset's model
+
+    def first(self, *, using: str | None = None, **values: Any) -> M | None:
+        found = self.all(using=using, **values)
+        return found[0] if found else None
 
 
 class PreparedUpdate:

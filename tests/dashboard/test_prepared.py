@@ -66,3 +66,32 @@ def test_a_placeholder_the_compiled_query_does_not_hold_once_is_refused():
     clash = Prepared(lambda code: ReplicaTicket.objects.filter(status="valid", barcode=code), code="valid")
     with pytest.raises(ValueError, match="2 times"):
         clash.rows()
+
+
+def test_all_reads_every_row_in_the_querysets_order_and_skips_what_select_related_joins():
+    from boxoffice.audit.selectors import audit_for_order
+    from boxoffice.audit.services import audit_record
+
+    staff = User.objects.create_user("ada")
+    for n in range(3):
+        audit_record(
+            staff=staff,
+            action="order.refund",
+            object_type="order",
+            object_id=f"ref_{n}",
+            outcome="succeeded",
+            order_id="ord_1",
+        )
+    audit_record(
+        staff=staff,
+        action="order.refund",
+        object_type="order",
+        object_id="ref_x",
+        outcome="succeeded",
+        order_id="ord_2",
+    )
+    trail = Prepared(lambda order_id: audit_for_order(order_id=order_id)[:2], order_id="prepared:order")
+    assert trail.all(order_id="ord_1") == list(audit_for_order(order_id="ord_1")[:2])
+    assert [e.object_id for e in trail.all(order_id="ord_1")] == ["ref_2", "ref_1"]  # newest first, two at most
+    assert [e.staff_username for e in trail.all(order_id="ord_2")] == ["ada"]
+    assert trail.all(order_id="ord_3") == []
