@@ -64,25 +64,12 @@ class Bench:
 
     # --- setup -------------------------------------------------------------------
     def seed(self):
-        started = time.perf_counter()
-        self.stack.reset()
-        print(self.stack.seed(account="bench", events=1, orders_per_event=self.args.orders))
-        self.stack.api_key("bench")
-        self.stack.add_users({"bench-door": "Door"}, PASSWORD)
-        with self.stack.sandbox_db() as db:
-            self.event_id, self.attendees = db.execute(
-                "SELECT event_id, count(*) FROM sandbox_attendee GROUP BY event_id"
-            ).fetchone()
-            self.barcodes = [
-                r[0]
-                for r in db.execute(
-                    "SELECT barcode FROM sandbox_attendee WHERE status='valid' AND checked_in=0 ORDER BY random()"
-                )
-            ]
-            self.names = [r[0] for r in db.execute("SELECT name FROM sandbox_attendee ORDER BY random() LIMIT 500")]
-        print(
-            f"Seeded {self.attendees} attendees ({len(self.barcodes)} admissible) in "
-            f"{time.perf_counter() - started:.0f}s"
+        night = self.stack.seed_door_night(orders=self.args.orders, user="bench-door", role="Door", password=PASSWORD)
+        self.event_id, self.attendees, self.barcodes, self.names = (
+            night.event_id,
+            night.attendees,
+            night.barcodes,
+            night.names,
         )
 
     def serve(self):

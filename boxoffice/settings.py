@@ -136,7 +136,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Each request's user is read from the database, never from a cache: a deactivation or a new
     # password reaches the next request on every worker, and no password hash sits in a cache.
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, its user query compiled once (sessions made under ModelBackend log in again).
+    "boxoffice.staff.backends.StaffBackend",
 ]
 # Login throttling: 5 wrong passwords for one username from one address locks it for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -159,7 +160,8 @@ CSRF_COOKIE_HTTPONLY = True  # the token reaches htmx through hx-headers, never 
 # the workers that did not see the logout (staff/checks.py warns if SESSION_ENGINE asks for that).
 SESSION_ENGINE = env(
     "SESSION_ENGINE",
-    default="django.contrib.sessions.backends." + ("cached_db" if CACHE_IS_SHARED else "db"),
+    # boxoffice.staff.sessions: Django's database sessions, the query compiled once per connection.
+    default="django.contrib.sessions.backends.cached_db" if CACHE_IS_SHARED else "boxoffice.staff.sessions",
 )
 
 # Served over HTTPS (production): secure cookies, HSTS, redirect to https.

@@ -12,6 +12,8 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.harness.browser import Browser
@@ -46,6 +48,16 @@ OWN_ENV = (
     "GUNICORN_ACCESSLOG",
     "GUNICORN_LOGLEVEL",
 )
+
+
+@dataclass
+class DoorNight:
+    """One seeded event at the door: its attendees, the barcodes still to scan (random order), some names."""
+
+    event_id: str
+    attendees: int
+    barcodes: list[str]
+    names: list[str]
 
 
 class Stack:
@@ -121,6 +133,27 @@ class Stack:
                 f"    User.objects.create_user(name, password={password!r}).groups.add(Group.objects.get(name=role))"
             ),
         )
+
+    def seed_door_night(self, *, orders: int, user: str, role: str, password: str) -> DoorNight:
+        """A fresh run directory with one event of `orders` orders, the API key, and one dashboard user."""
+        started = time.perf_counter()
+        self.reset()
+        print(self.seed(account="bench", events=1, orders_per_event=orders))
+        self.api_key("bench")
+        self.add_users({user: role}, password)
+        with self.sandbox_db() as db:
+            event_id, attendees = db.execute(
+                "SELECT event_id, count(*) FROM sandbox_attendee GROUP BY event_id"
+            ).fetchone()
+            barcodes = [
+                r[0]
+                for r in db.execute(
+                    "SELECT barcode FROM sandbox_attendee WHERE status='valid' AND checked_in=0 ORDER BY random()"
+                )
+            ]
+            names = [r[0] for r in db.execute("SELECT name FROM sandbox_attendee ORDER BY random() LIMIT 500")]
+        print(f"Seeded {attendees} attendees ({len(barcodes)} admissible) in {time.perf_counter() - started:.0f}s")
+        return DoorNight(event_id, attendees, barcodes, names)
 
     def sandbox_db(self) -> sqlite3.Connection:
         return sqlite3.connect(self.dir / "sandbox.sqlite3")

@@ -47,10 +47,6 @@ def order_iter(
     return api.order_iter(event_id=event_id, status=status, date_from=date_from, date_to=date_to, q=q)
 
 
-def order_get(*, order_id: str) -> Order:
-    return api.order_get(order_id=order_id)
-
-
 @dataclass(frozen=True)
 class OrderPage:
     """An order with the names staff need to read it out: its event, and its ticket types by id."""

@@ -22,6 +22,7 @@ from boxoffice.money import format_amount, input_hints
 from boxoffice.orders import services
 from boxoffice.orders.forms import OrderFiltersForm, RefundForm
 from boxoffice.orders.services import OrderPage
+from boxoffice.prepared import Prepared
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import REFUND, RESEND, VIEW_ORDERS, has
 from boxoffice.web.feedback import describe
@@ -32,6 +33,8 @@ DROPDOWN_SIZE = 8
 RESULTS_SIZE = 25
 PAGE_SIZE = 20
 AUDIT_TRAIL_SIZE = 50
+# On every order page and after every refund: the trail's query is compiled once (boxoffice/prepared.py).
+_TRAIL = Prepared(lambda order_id: audit_for_order(order_id=order_id)[:AUDIT_TRAIL_SIZE], order_id="prepared:order")
 
 
 def _order_or_404(order_id: str) -> OrderPage:
@@ -102,7 +105,7 @@ def _order_page(request, found: OrderPage, *, refund_form=None, confirm=None, no
         "confirm": confirm,
         "notice": notice,
         "resend_key": new_idempotency_key(),
-        "trail": audit_for_order(order_id=order.id)[:AUDIT_TRAIL_SIZE],
+        "trail": _TRAIL.all(order_id=order.id),
     }
     return render_page(request, "orders/detail.html", context, fragment="order", status=status)
 

@@ -8,6 +8,10 @@ user cannot use.
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Group
+
+from boxoffice.prepared import Prepared
+
 DOOR = "Door"
 BOX_OFFICE = "Box office"
 ORGANIZER = "Organizer"
@@ -51,6 +55,12 @@ CAPABILITIES = (
 )
 
 
+# The roles query is compiled once (boxoffice/prepared.py); it still runs on every request.
+_ROLES_OF = Prepared(
+    lambda user_id: Group.objects.filter(user__id=user_id, name__in=ROLES).values_list("name"), user_id=-424242
+)
+
+
 def user_roles(user) -> frozenset[str]:
     """The user's roles, read from the database once per user object, and so once per request.
 
@@ -63,7 +73,7 @@ def user_roles(user) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_boxoffice_roles", None)
     if cached is None:
-        cached = frozenset(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+        cached = frozenset(name for (name,) in _ROLES_OF.rows(user_id=user.pk))
         user._boxoffice_roles = cached
     return cached
 

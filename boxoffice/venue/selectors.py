@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db.models import Count, Min, Q, QuerySet
 
 from boxoffice.brightstar.resources import Event, TicketType
+from boxoffice.prepared import Prepared
 from boxoffice.venue.models import EventReplica, OutboxEntry, ReplicaTicket
 
 WAITING = (OutboxEntry.State.PENDING, OutboxEntry.State.SENDING)
@@ -107,12 +108,21 @@ def replica_counts(*, event_id: str, ticket_types: tuple[TicketType, ...] = ()) 
     return counts
 
 
+# Asked on every counters poll of every door: compiled once (boxoffice/prepared.py).
+_WAITING_OF = Prepared(
+    lambda event_id: OutboxEntry.objects.filter(event_id=event_id, state__in=WAITING).values_list(
+        "attendee_id", "kind"
+    ),
+    event_id="prepared:event",
+)
+
+
 def waiting_by_type(*, event_id: str) -> Counter[str]:
     """Admissions decided here that BrightStar's figures do not hold yet, net of queued undos, per ticket type.
 
     One query when nothing waits (the usual case); two when something does.
     """
-    waiting = list(OutboxEntry.objects.filter(event_id=event_id, state__in=WAITING).values_list("attendee_id", "kind"))
+    waiting = _WAITING_OF.rows(event_id=event_id)
     if not waiting:
         return Counter()
     types = dict(

@@ -19,6 +19,7 @@ from boxoffice.audit.models import AuditEntry
 from boxoffice.audit.services import audit_record
 from boxoffice.brightstar import errors
 from boxoffice.brightstar.resources import Attendee, Event, TicketType
+from boxoffice.prepared import Prepared, PreparedUpdate
 from boxoffice.venue import tasks
 from boxoffice.venue.models import EventReplica, OutboxEntry, ReplicaTicket
 from boxoffice.venue.sync import replica_open
@@ -82,6 +83,32 @@ def _ticket(event_id: str, barcode: str | None, attendee_id: str | None):
     return rows.filter(barcode=barcode) if barcode is not None else rows.filter(attendee_id=attendee_id)
 
 
+# An offline scan holds the database's write lock from its first read to its commit, and every
+# door waits on it: its statements are compiled once (boxoffice/prepared.py), so the lock is held
+# for the database's work, not the ORM's.
+_LOCKED_BY_BARCODE = Prepared(
+    lambda event_id, code: _ticket(event_id, code, None).select_for_update().order_by("pk")[:1],
+    event_id="prepared:event",
+    code="prepared:code",
+)
+_LOCKED_BY_ATTENDEE = Prepared(
+    lambda event_id, code: _ticket(event_id, None, code).select_for_update().order_by("pk")[:1],
+    event_id="prepared:event",
+    code="prepared:code",
+)
+_BY_KEY = Prepared(lambda key: OutboxEntry.objects.filter(idempotency_key=key).order_by("pk")[:1], key="prepared:key")
+_LET_IN = PreparedUpdate(lambda pk: ReplicaTicket.objects.filter(pk=pk), ("checked_in", "checked_in_at"), pk=-424242)
+_WENT_OFFLINE = PreparedUpdate(
+    lambda event_id: EventReplica.objects.filter(event_id=event_id, offline_since=None),
+    ("offline_since",),
+    event_id="prepared:event",
+)
+_DECIDES = Prepared(
+    lambda event_id: EventReplica.objects.filter(event_id=event_id, synced_at__isnull=False).values_list("pk")[:1],
+    event_id="prepared:event",
+)
+
+
 def _admitted_by(event_id: str, attendee_id: str) -> str:
     entry = (
         OutboxEntry.objects.filter(event_id=event_id, attendee_id=attendee_id, kind=OutboxEntry.Kind.CHECK_IN)
@@ -90,6 +117,42 @@ def _admitted_by(event_id: str, attendee_id: str) -> str:
         .first()
     )
     return entry.staff_username if entry else ""
+
+
+# Every online scan runs these three (asked before, followed after): their SQL is compiled once
+# (boxoffice/prepared.py), each run only binds the event and the ticket.
+def _waiting(event_id: str):
+    return OutboxEntry.objects.filter(
+        event_id=event_id,
+        kind=OutboxEntry.Kind.CHECK_IN,
+        state__in=(OutboxEntry.State.PENDING, OutboxEntry.State.SENDING),
+    ).order_by("id")
+
+
+_EVENT, _CODE = "prepared:event", "prepared:code"
+_WAITING_BY_BARCODE = Prepared(
+    lambda event_id, code: _waiting(event_id).filter(barcode=code)[:1], event_id=_EVENT, code=_CODE
+)
+_WAITING_BY_ATTENDEE = Prepared(
+    lambda event_id, code: _waiting(event_id).filter(attendee_id=code)[:1], event_id=_EVENT, code=_CODE
+)
+_FOLLOW = PreparedUpdate(
+    lambda event_id, code: ReplicaTicket.objects.filter(event_id=event_id, attendee_id=code),
+    ("checked_in", "checked_in_at", "status"),
+    event_id=_EVENT,
+    code=_CODE,
+)
+_FOLLOW_UNDO = PreparedUpdate(
+    lambda event_id, code: ReplicaTicket.objects.filter(event_id=event_id, attendee_id=code),
+    ("checked_in", "checked_in_at"),
+    event_id=_EVENT,
+    code=_CODE,
+)
+_BACK_ONLINE = PreparedUpdate(
+    lambda event_id: EventReplica.objects.filter(event_id=event_id).exclude(offline_since=None),
+    ("offline_since",),
+    event_id=_EVENT,
+)
 
 
 def waiting_admission(
@@ -104,13 +167,10 @@ def waiting_admission(
     Asked before every online scan (one indexed query, no API call), so the
     drain's backlog cannot let the same ticket in a second time.
     """
-    queue = OutboxEntry.objects.filter(
-        event_id=event_id,
-        kind=OutboxEntry.Kind.CHECK_IN,
-        state__in=(OutboxEntry.State.PENDING, OutboxEntry.State.SENDING),
-    )
-    queue = queue.filter(barcode=barcode) if barcode is not None else queue.filter(attendee_id=attendee_id)
-    entry = queue.order_by("id").first()
+    if barcode is not None:
+        entry = _WAITING_BY_BARCODE.first(event_id=event_id, code=barcode)
+    else:
+        entry = _WAITING_BY_ATTENDEE.first(event_id=event_id, code=attendee_id or "")
     if entry is None:
         return None
     ticket = ReplicaTicket.objects.filter(event_id=event_id, attendee_id=entry.attendee_id).first()
@@ -135,8 +195,11 @@ def offline_check_in(
         return None
     now = timezone.now()
     with transaction.atomic():
-        ticket = _ticket(event_id, barcode, attendee_id).select_for_update().first()
-        earlier = OutboxEntry.objects.filter(idempotency_key=idempotency_key).first()
+        if barcode is not None:
+            ticket = _LOCKED_BY_BARCODE.first(event_id=event_id, code=barcode)
+        else:
+            ticket = _LOCKED_BY_ATTENDEE.first(event_id=event_id, code=attendee_id or "")
+        earlier = _BY_KEY.first(key=idempotency_key)
         if earlier is not None:
             # The same scan again (its answer was lost): replay the first verdict, never "already in".
             same = ticket is not None and earlier.attendee_id == ticket.attendee_id
@@ -154,7 +217,7 @@ def offline_check_in(
             )
         else:
             ticket.checked_in, ticket.checked_in_at = True, now
-            ticket.save(update_fields=["checked_in", "checked_in_at"])
+            _LET_IN.run(values={"checked_in": True, "checked_in_at": now}, pk=ticket.pk)
             OutboxEntry.objects.create(
                 event_id=event_id,
                 attendee_id=ticket.attendee_id,
@@ -167,7 +230,7 @@ def offline_check_in(
                 door=door[:64],
             )
             verdict = OfflineVerdict(ADMITTED, ticket)
-        EventReplica.objects.filter(event_id=event_id, offline_since=None).update(offline_since=now)
+        _WENT_OFFLINE.run(values={"offline_since": now}, event_id=event_id)
         _audit(event_id, verdict, staff, idempotency_key, barcode, door)
         if verdict.admitted:
             # In the same transaction: an admission is never shown without its drain queued.
@@ -177,22 +240,26 @@ def offline_check_in(
 
 def follow_check_in(*, event_id: str, attendee: Attendee) -> None:
     """BrightStar admitted it: the replica follows from the answer (no second call)."""
-    ReplicaTicket.objects.filter(event_id=event_id, attendee_id=attendee.id).update(
-        checked_in=attendee.checked_in, checked_in_at=attendee.checked_in_at, status=attendee.status
+    _FOLLOW.run(
+        values={"checked_in": attendee.checked_in, "checked_in_at": attendee.checked_in_at, "status": attendee.status},
+        event_id=event_id,
+        code=attendee.id,
     )
     _answered(event_id)
 
 
 def follow_undo(*, event_id: str, attendee: Attendee) -> None:
-    ReplicaTicket.objects.filter(event_id=event_id, attendee_id=attendee.id).update(
-        checked_in=attendee.checked_in, checked_in_at=attendee.checked_in_at
+    _FOLLOW_UNDO.run(
+        values={"checked_in": attendee.checked_in, "checked_in_at": attendee.checked_in_at},
+        event_id=event_id,
+        code=attendee.id,
     )
     _answered(event_id)
 
 
 def _answered(event_id: str) -> None:
     """BrightStar answers again: the door is online, and what waits can go now."""
-    if EventReplica.objects.filter(event_id=event_id).exclude(offline_since=None).update(offline_since=None):
+    if _BACK_ONLINE.run(values={"offline_since": None}, event_id=event_id):
         tasks.schedule_drain(event_id)
 
 
@@ -258,7 +325,7 @@ def offline_undo(
 
 def _has_replica(event_id: str) -> bool:
     # Only a replica whose first sync finished may decide: an empty one would call every ticket unknown.
-    return EventReplica.objects.filter(event_id=event_id, synced_at__isnull=False).exists()
+    return bool(_DECIDES.rows(event_id=event_id))
 
 
 def _user(staff):

@@ -15,6 +15,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from boxoffice.brightstar.errors import BrightStarError
+from boxoffice.prepared import PreparedUpdate
 from boxoffice.venue import outbox, sync
 from boxoffice.venue.models import EventReplica
 
@@ -54,10 +55,21 @@ def schedule_drain(event_id: str, *, delay: float = 0) -> bool:
     return _schedule(outbox_drain_task, "drain_queued", event_id, delay)
 
 
+# Asked by every offline scan (each queues a drain): compiled once (boxoffice/prepared.py).
+_RAISE_FLAG = {
+    flag: PreparedUpdate(
+        lambda event_id, flag=flag: EventReplica.objects.filter(event_id=event_id, **{flag: False}),
+        (flag,),
+        event_id="prepared:event",
+    )
+    for flag in ("sync_queued", "drain_queued")
+}
+
+
 def _schedule(work, flag: str, event_id: str, delay: float) -> bool:
     """Enqueue unless one is already pending; the flag and the task row commit together."""
     with transaction.atomic():
-        if not EventReplica.objects.filter(event_id=event_id, **{flag: False}).update(**{flag: True}):
+        if not _RAISE_FLAG[flag].run(values={flag: True}, event_id=event_id):
             return False
         if delay:
             work = work.using(run_after=timezone.now() + timedelta(seconds=delay))

@@ -13,6 +13,7 @@ from django.core import mail
 from boxoffice.audit.models import AuditEntry
 from boxoffice.audit.selectors import audit_attempts_by_key, audit_list
 from boxoffice.brightstar import client, errors
+from boxoffice.brightstar import orders as orders_api
 from boxoffice.brightstar.errors import (
     AuthenticationError,
     Conflict,
@@ -205,7 +206,7 @@ def test_order_list_for_an_event_and_across_the_account_with_filters(brightstar,
 
 
 def test_order_get_embeds_attendees_and_refunds(brightstar, order):
-    got = order_services.order_get(order_id=order.pk)
+    got = orders_api.order_get(order_id=order.pk)
     assert (got.total, got.currency, got.refundable, got.refunds) == (10000, "USD", 10000, ())
     assert len(got.attendees) == 4
     assert all(isinstance(a, Attendee) and a.status == "valid" for a in got.attendees)
@@ -279,7 +280,7 @@ def test_the_same_refund_submitted_twice_refunds_once_and_audits_two_attempts(br
     ).value
     assert second.id == first.id
     assert SandboxRefund.objects.filter(order_id=order.pk).count() == 1
-    assert order_services.order_get(order_id=order.pk).amount_refunded == 2500
+    assert orders_api.order_get(order_id=order.pk).amount_refunded == 2500
     attempts = list(audit_attempts_by_key(idempotency_key=key).values_list("outcome", "object_id", "amount"))
     assert attempts == [(Outcome.SUCCEEDED, first.id, 2500), (Outcome.REPLAYED, first.id, 2500)]
     assert {e.staff_username for e in audit_attempts_by_key(idempotency_key=key)} == {"dora"}
