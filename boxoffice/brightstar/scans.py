@@ -66,7 +66,7 @@ def scan_iter(
 
 def _scan_params(
     result: str | None, reason: str | None, gate: str | None, since: datetime | None, limit: int, offset: int
-) -> dict:
+) -> dict[str, object]:
     return {
         "result": result,
         "reason": reason,
