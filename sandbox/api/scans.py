@@ -22,6 +22,15 @@ SCAN_FIELDS = tuple(ScanOut.model_fields)
 RENDERER = JSONRenderer()  # the API's (factory.py sets no other)
 
 
+def scans_body(rows: list) -> list[dict]:
+    return [{name: getattr(row, name) for name in SCAN_FIELDS} for row in rows]
+
+
+def stats_body(figures: stats.Stats) -> dict:
+    # Shallow: asdict() would deep-copy a thousand dicts and their datetimes.
+    return {field.name: getattr(figures, field.name) for field in dataclasses.fields(figures)}
+
+
 def build_router() -> Router:
     router = Router(tags=["scans"])
 
@@ -47,7 +56,7 @@ def build_router() -> Router:
             offset=filters.offset,
         )
         page = page_found(response, rows, total=total, limit=filters.limit, offset=filters.offset)
-        return rendered(request, response, [{name: getattr(row, name) for name in SCAN_FIELDS} for row in page])
+        return rendered(request, response, scans_body(page))
 
     @router.get(
         "/events/{event_id}/stats",
@@ -56,8 +65,6 @@ def build_router() -> Router:
     )
     def event_stats(request, response: HttpResponse, event_id: str, filters: Query[StatsFilters]):
         event = selectors.event_row(**scope(request), event_id=event_id)
-        figures = stats.event_stats(event=event, hours=filters.hours)
-        # Shallow: asdict() would deep-copy a thousand dicts and their datetimes.
-        return rendered(request, response, {f.name: getattr(figures, f.name) for f in dataclasses.fields(figures)})
+        return rendered(request, response, stats_body(stats.event_stats(event=event, hours=filters.hours)))
 
     return router

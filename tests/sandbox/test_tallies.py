@@ -260,3 +260,22 @@ def test_last_scan_at_of_a_bucket_is_recomputed_when_its_newest_scan_goes(accoun
     if tally is not None:  # else the bucket held only that scan, and its row went with it
         assert tally.last_scan_at <= rest
     assert tallied() == counted_from_the_log()
+
+
+def test_the_bodies_are_what_ninja_renders_through_their_schemas(account):
+    """The scans and stats bodies skip ninja's per-object validation: the JSON must be the same as with it."""
+    from sandbox.api.scans import RENDERER, scans_body, stats_body
+    from sandbox.api.schemas import EventStatsOut, ScanOut
+
+    def json_of(body):
+        return RENDERER.render(None, body, response_status=200)
+
+    event = event_make(account)
+    random_scans(event, 120, seed=12, start=datetime.now(UTC) - timedelta(minutes=20))
+    general = ticket_type_make(event, name="General", quantity=100)
+    order_refund(order=order_make(event, general, quantity=3), amount=100, reason="R", expected_amount_refunded=None)
+    figures = stats.event_stats(event=event, hours=72)
+    assert figures.gates and figures.refusals and figures.sales
+    assert json_of(stats_body(figures)) == json_of(EventStatsOut.model_validate(figures).model_dump())
+    _, rows = selectors.scan_page(event=event, limit=100, offset=0)
+    assert json_of(scans_body(rows)) == json_of([ScanOut.model_validate(row).model_dump() for row in rows])
