@@ -109,85 +109,112 @@ SQLITE_TRIGGERS = {
 }
 
 # --- PostgreSQL ------------------------------------------------------------------------
+# Per statement, over its transition tables: a bulk insert of 200,000 scans is one grouped upsert per key, where
+# one upsert per row would rewrite a hot tally row 200,000 times in one transaction (each a new row version that
+# the next must walk past). The check-in writes one scan per statement, so it costs the same either way.
 
-PG_FUNCTIONS = {
-    "sandbox_scan_tally": """
-DECLARE b bigint;
-BEGIN
-  IF TG_OP IN ('DELETE', 'UPDATE') THEN
-    b := FLOOR(EXTRACT(EPOCH FROM OLD.scanned_at) / 300)::bigint;
-    UPDATE sandbox_scantally t SET count = t.count - 1, last_scan_at = COALESCE((
-        SELECT MAX(s.scanned_at) FROM sandbox_scan s
-        WHERE s.event_id = OLD.event_id AND s.gate IS NOT DISTINCT FROM OLD.gate AND s.result = OLD.result
-          AND s.reason IS NOT DISTINCT FROM OLD.reason
-          AND s.scanned_at >= to_timestamp(b * 300) AND s.scanned_at < to_timestamp((b + 1) * 300)), t.last_scan_at)
-    WHERE t.event_id = OLD.event_id AND t.bucket = b AND t.gate = COALESCE(OLD.gate, '') AND t.result = OLD.result
-      AND t.reason = COALESCE(OLD.reason, '');
-    DELETE FROM sandbox_scantally t
-    WHERE t.event_id = OLD.event_id AND t.bucket = b AND t.gate = COALESCE(OLD.gate, '') AND t.result = OLD.result
-      AND t.reason = COALESCE(OLD.reason, '') AND t.count <= 0;
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+PG_BUCKET = "FLOOR(EXTRACT(EPOCH FROM {t}.scanned_at) / 300)::bigint"
+PG_SLOT = "FLOOR(EXTRACT(EPOCH FROM {t}.created_at) / 900)::bigint"
+PG_SCAN_KEY = "t.event_id = g.event_id AND t.bucket = g.bucket AND t.gate = g.gate AND t.result = g.result AND t.reason = g.reason"
+
+
+def _pg_scan_groups(rows):
+    return (
+        f"SELECT event_id, {PG_BUCKET.format(t=rows)} AS bucket, COALESCE(gate, '') AS gate, result,"
+        f" COALESCE(reason, '') AS reason, COUNT(*) AS n, MAX(scanned_at) AS last FROM {rows}"
+        " GROUP BY 1, 2, 3, 4, 5"
+    )
+
+
+def _pg_scan_add(rows):
+    return f"""
     INSERT INTO sandbox_scantally AS t (event_id, bucket, gate, result, reason, count, last_scan_at)
-    VALUES (NEW.event_id, FLOOR(EXTRACT(EPOCH FROM NEW.scanned_at) / 300)::bigint, COALESCE(NEW.gate, ''),
-            NEW.result, COALESCE(NEW.reason, ''), 1, NEW.scanned_at)
+    SELECT event_id, bucket, gate, result, reason, n, last FROM ({_pg_scan_groups(rows)}) AS g
     ON CONFLICT (event_id, bucket, gate, result, reason)
-    DO UPDATE SET count = t.count + 1, last_scan_at = GREATEST(t.last_scan_at, EXCLUDED.last_scan_at);
-  END IF;
-  RETURN NULL;
-END""",
-    "sandbox_order_tally": """
-DECLARE n bigint;
-BEGIN
-  IF TG_OP = 'UPDATE' AND OLD.event_id = NEW.event_id AND OLD.created_at = NEW.created_at THEN
-    UPDATE sandbox_salestally t SET gross = t.gross + NEW.total - OLD.total,
-        refunded = t.refunded + NEW.amount_refunded - OLD.amount_refunded
-    WHERE t.event_id = NEW.event_id AND t.slot = FLOOR(EXTRACT(EPOCH FROM NEW.created_at) / 900)::bigint;
-    RETURN NULL;
-  END IF;
-  IF TG_OP IN ('DELETE', 'UPDATE') THEN
-    SELECT COALESCE(SUM(quantity), 0) INTO n FROM sandbox_orderitem WHERE order_id = OLD.id;
-    UPDATE sandbox_salestally t SET orders = t.orders - 1, sold = t.sold - n, gross = t.gross - OLD.total,
-        refunded = t.refunded - OLD.amount_refunded
-    WHERE t.event_id = OLD.event_id AND t.slot = FLOOR(EXTRACT(EPOCH FROM OLD.created_at) / 900)::bigint;
-    DELETE FROM sandbox_salestally t WHERE t.event_id = OLD.event_id
-      AND t.slot = FLOOR(EXTRACT(EPOCH FROM OLD.created_at) / 900)::bigint AND t.orders <= 0;
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    SELECT COALESCE(SUM(quantity), 0) INTO n FROM sandbox_orderitem WHERE order_id = NEW.id;
+    DO UPDATE SET count = t.count + EXCLUDED.count, last_scan_at = GREATEST(t.last_scan_at, EXCLUDED.last_scan_at);"""
+
+
+def _pg_scan_remove(rows):
+    # Then each touched bucket's last scan again, from the 5 minutes of the log it covers (an index range).
+    return f"""
+    UPDATE sandbox_scantally AS t SET count = t.count - g.n FROM ({_pg_scan_groups(rows)}) AS g WHERE {PG_SCAN_KEY};
+    DELETE FROM sandbox_scantally AS t USING ({_pg_scan_groups(rows)}) AS g WHERE {PG_SCAN_KEY} AND t.count <= 0;
+    UPDATE sandbox_scantally AS t SET last_scan_at = COALESCE((
+        SELECT MAX(s.scanned_at) FROM sandbox_scan s
+        WHERE s.event_id = t.event_id AND COALESCE(s.gate, '') = t.gate AND s.result = t.result
+          AND COALESCE(s.reason, '') = t.reason
+          AND s.scanned_at >= to_timestamp(t.bucket * 300) AND s.scanned_at < to_timestamp((t.bucket + 1) * 300)
+    ), t.last_scan_at)
+    FROM ({_pg_scan_groups(rows)}) AS g WHERE {PG_SCAN_KEY};"""
+
+
+def _pg_order_groups(rows):
+    return (
+        f"SELECT o.event_id, {PG_SLOT.format(t='o')} AS slot, COUNT(*) AS orders,"
+        " COALESCE(SUM((SELECT SUM(i.quantity) FROM sandbox_orderitem i WHERE i.order_id = o.id)), 0) AS sold,"
+        f" SUM(o.total) AS gross, SUM(o.amount_refunded) AS refunded FROM {rows} AS o GROUP BY 1, 2"
+    )
+
+
+def _pg_sales_add(groups):
+    return f"""
     INSERT INTO sandbox_salestally AS t (event_id, slot, orders, sold, gross, refunded)
-    VALUES (NEW.event_id, FLOOR(EXTRACT(EPOCH FROM NEW.created_at) / 900)::bigint, 1, n, NEW.total, NEW.amount_refunded)
-    ON CONFLICT (event_id, slot) DO UPDATE SET orders = t.orders + 1, sold = t.sold + EXCLUDED.sold,
-        gross = t.gross + EXCLUDED.gross, refunded = t.refunded + EXCLUDED.refunded;
-  END IF;
-  RETURN NULL;
-END""",
-    "sandbox_orderitem_tally": """
-BEGIN
-  -- The order may not be there (items written first, or the order deleted first): its own trigger counts them then.
-  IF TG_OP IN ('DELETE', 'UPDATE') THEN
-    UPDATE sandbox_salestally t SET sold = t.sold - OLD.quantity FROM sandbox_order o
-    WHERE o.id = OLD.order_id AND t.event_id = o.event_id
-      AND t.slot = FLOOR(EXTRACT(EPOCH FROM o.created_at) / 900)::bigint;
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    INSERT INTO sandbox_salestally AS t (event_id, slot, orders, sold, gross, refunded)
-    SELECT o.event_id, FLOOR(EXTRACT(EPOCH FROM o.created_at) / 900)::bigint, 0, NEW.quantity, 0, 0
-    FROM sandbox_order o WHERE o.id = NEW.order_id
-    ON CONFLICT (event_id, slot) DO UPDATE SET sold = t.sold + EXCLUDED.sold;
-  END IF;
-  RETURN NULL;
-END""",
-}
+    SELECT event_id, slot, orders, sold, gross, refunded FROM ({groups}) AS g
+    ON CONFLICT (event_id, slot) DO UPDATE SET orders = t.orders + EXCLUDED.orders, sold = t.sold + EXCLUDED.sold,
+        gross = t.gross + EXCLUDED.gross, refunded = t.refunded + EXCLUDED.refunded;"""
+
+
+def _pg_sales_remove(groups):
+    key = "t.event_id = g.event_id AND t.slot = g.slot"
+    return f"""
+    UPDATE sandbox_salestally AS t SET orders = t.orders - g.orders, sold = t.sold - g.sold,
+        gross = t.gross - g.gross, refunded = t.refunded - g.refunded
+    FROM ({groups}) AS g WHERE {key};
+    DELETE FROM sandbox_salestally AS t USING ({groups}) AS g WHERE {key} AND t.orders <= 0 AND t.sold <= 0;"""
+
+
+def _pg_item_groups(rows):
+    # The order may not be there (items written first, or the order deleted first): its own trigger counts them then.
+    return (
+        f"SELECT o.event_id, {PG_SLOT.format(t='o')} AS slot, 0 AS orders, SUM(i.quantity) AS sold, 0 AS gross,"
+        f" 0 AS refunded FROM {rows} AS i JOIN sandbox_order o ON o.id = i.order_id GROUP BY 1, 2"
+    )
+
+
+# name -> (table, event, transition tables, body)
 PG_TRIGGERS = {
-    "scn_tally": f"AFTER INSERT OR DELETE OR UPDATE OF {SCAN_COLUMNS} ON sandbox_scan",
-    "sales_tally_order": "AFTER INSERT OR DELETE OR UPDATE OF event_id, created_at, total, amount_refunded ON sandbox_order",
-    "sales_tally_item": "AFTER INSERT OR DELETE OR UPDATE OF order_id, quantity ON sandbox_orderitem",
-}
-PG_TRIGGER_FUNCTION = {
-    "scn_tally": "sandbox_scan_tally",
-    "sales_tally_order": "sandbox_order_tally",
-    "sales_tally_item": "sandbox_orderitem_tally",
+    "scn_tally_insert": ("sandbox_scan", "INSERT", "NEW TABLE AS new_rows", _pg_scan_add("new_rows")),
+    "scn_tally_delete": ("sandbox_scan", "DELETE", "OLD TABLE AS old_rows", _pg_scan_remove("old_rows")),
+    "scn_tally_update": (
+        "sandbox_scan",
+        "UPDATE",
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        _pg_scan_remove("old_rows") + _pg_scan_add("new_rows"),
+    ),
+    "sales_tally_order_insert": (
+        "sandbox_order", "INSERT", "NEW TABLE AS new_rows", _pg_sales_add(_pg_order_groups("new_rows")),
+    ),
+    "sales_tally_order_delete": (
+        "sandbox_order", "DELETE", "OLD TABLE AS old_rows", _pg_sales_remove(_pg_order_groups("old_rows")),
+    ),
+    "sales_tally_order_update": (
+        "sandbox_order",
+        "UPDATE",
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        _pg_sales_remove(_pg_order_groups("old_rows")) + _pg_sales_add(_pg_order_groups("new_rows")),
+    ),
+    "sales_tally_item_insert": (
+        "sandbox_orderitem", "INSERT", "NEW TABLE AS new_rows", _pg_sales_add(_pg_item_groups("new_rows")),
+    ),
+    "sales_tally_item_delete": (
+        "sandbox_orderitem", "DELETE", "OLD TABLE AS old_rows", _pg_sales_remove(_pg_item_groups("old_rows")),
+    ),
+    "sales_tally_item_update": (
+        "sandbox_orderitem",
+        "UPDATE",
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        _pg_sales_remove(_pg_item_groups("old_rows")) + _pg_sales_add(_pg_item_groups("new_rows")),
+    ),
 }
 
 # --- both ------------------------------------------------------------------------------
@@ -222,11 +249,13 @@ def create_triggers(apps, schema_editor):
             for name, body in SQLITE_TRIGGERS.items():
                 cursor.execute(f"CREATE TRIGGER {name} {body}")
         elif vendor == "postgresql":
-            for name, body in PG_FUNCTIONS.items():
-                cursor.execute(f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $${body}$$")
-            for name, when in PG_TRIGGERS.items():
+            for name, (table, event, tables, body) in PG_TRIGGERS.items():
                 cursor.execute(
-                    f"CREATE TRIGGER {name} {when} FOR EACH ROW EXECUTE FUNCTION {PG_TRIGGER_FUNCTION[name]}()"
+                    f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$"
+                )
+                cursor.execute(
+                    f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {tables}"
+                    f" FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
                 )
         else:
             raise NotImplementedError(f"the sandbox's tallies have no triggers for {vendor}")
@@ -240,10 +269,8 @@ def drop_triggers(apps, schema_editor):
             for name in SQLITE_TRIGGERS:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         elif vendor == "postgresql":
-            for name, when in PG_TRIGGERS.items():
-                table = when.rsplit(" ON ", 1)[1]
+            for name, (table, *_) in PG_TRIGGERS.items():
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-            for name in PG_FUNCTIONS:
                 cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
 
 
