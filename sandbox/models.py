@@ -295,6 +295,13 @@ class ScanTally(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "bucket", "gate", "result", "reason"], name="scn_tally_key")
         ]
+        # Covering, so each figure reads one index and no table row (a third of the stats' time, measured).
+        indexes = [
+            # The buckets of the last hours, and the log's running count per bucket.
+            models.Index(fields=["event", "bucket", "result", "count"], name="scn_tally_time"),
+            # Per door, result and reason: the gates' figures and the refusals.
+            models.Index(fields=["event", "gate", "result", "reason", "count", "last_scan_at"], name="scn_tally_door"),
+        ]
 
 
 class SalesTally(models.Model):
@@ -316,6 +323,9 @@ class SalesTally(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "slot"], name="sales_tally_key")]
+        indexes = [  # covering: the sales per day read this index alone
+            models.Index(fields=["event", "slot", "orders", "sold", "gross", "refunded"], name="sales_tally_sums")
+        ]
 
 
 class ConfirmationSend(models.Model):

@@ -295,6 +295,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('event', 'slot'), name='sales_tally_key')],
+                'indexes': [models.Index(fields=['event', 'slot', 'orders', 'sold', 'gross', 'refunded'], name='sales_tally_sums')],
             },
         ),
         migrations.CreateModel(
@@ -311,6 +312,10 @@ class Migration(migrations.Migration):
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('event', 'bucket', 'gate', 'result', 'reason'), name='scn_tally_key')],
+                'indexes': [
+                    models.Index(fields=['event', 'bucket', 'result', 'count'], name='scn_tally_time'),
+                    models.Index(fields=['event', 'gate', 'result', 'reason', 'count', 'last_scan_at'], name='scn_tally_door'),
+                ],
             },
         ),
         # The gate joins the time index: the stats' last 5 minutes per door read that index alone.
