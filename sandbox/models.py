@@ -272,6 +272,11 @@ class Scan(models.Model):
         super().save(*args, **kwargs)
 
 
+# The tallies' time units, in seconds; migration 0007's triggers are written with the same numbers.
+SCAN_BUCKET_SECONDS = 300
+SALES_SLOT_SECONDS = 900
+
+
 class ScanTally(models.Model):
     """The scan log counted per 5-minute bucket, door, result and reason: what the stats and the log's pages read.
 
@@ -284,7 +289,7 @@ class ScanTally(models.Model):
     """
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", db_index=False)
-    bucket = models.BigIntegerField()  # whole 5-minute buckets since 1970 (UTC), as stats.BUCKET_SECONDS
+    bucket = models.BigIntegerField()  # whole 5-minute buckets since 1970 (UTC): SCAN_BUCKET_SECONDS
     gate = models.CharField(max_length=100)
     result = models.CharField(max_length=8)
     reason = models.CharField(max_length=32)
@@ -315,7 +320,7 @@ class SalesTally(models.Model):
     """
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", db_index=False)
-    slot = models.BigIntegerField()  # whole 15-minute slots since 1970 (UTC)
+    slot = models.BigIntegerField()  # whole 15-minute slots since 1970 (UTC): SALES_SLOT_SECONDS
     orders = models.IntegerField()
     sold = models.BigIntegerField()  # tickets in those orders
     gross = models.BigIntegerField()  # their totals, cents

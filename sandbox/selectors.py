@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 
 from sandbox import search
 from sandbox.errors import not_found
-from sandbox.models import Account, Attendee, Event, Order, Scan, ScanTally, TicketType
+from sandbox.models import SCAN_BUCKET_SECONDS, Account, Attendee, Event, Order, Scan, ScanTally, TicketType
 
 
 def _ticket_sum(field: str):
@@ -154,9 +154,6 @@ def scan_list(
     if since:
         qs = qs.filter(scanned_at__gte=since)
     return qs.order_by("-scanned_at", "-id")
-
-
-SCAN_BUCKET_SECONDS = 300  # models.ScanTally.bucket
 
 
 def _bucket_end(bucket: int) -> datetime:

@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 from django.db.models import BigIntegerField, Case, F, Max, Min, Q, Sum, Value, When
 from django.utils import timezone
 
-from sandbox.models import Event, SalesTally, Scan, ScanTally, TicketType
+from sandbox.models import SALES_SLOT_SECONDS, SCAN_BUCKET_SECONDS, Event, SalesTally, Scan, ScanTally, TicketType
 
-BUCKET_SECONDS = 300  # ScanTally.bucket; the triggers of migration 0007 say 300 too
-SLOT_SECONDS = 900  # SalesTally.slot
+BUCKET_SECONDS = SCAN_BUCKET_SECONDS
+SLOT_SECONDS = SALES_SLOT_SECONDS
 RATE_WINDOW = timedelta(minutes=5)  # a gate's per_minute is its scans over the last 5 minutes, / 5
 NO_GATE = ""  # the tallies' "no gate" / "no reason": NULLs would never meet in the upsert's unique key
 
