@@ -321,15 +321,19 @@ class SalesTally(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", db_index=False)
     slot = models.BigIntegerField()  # whole 15-minute slots since 1970 (UTC): SALES_SLOT_SECONDS
+    # "": the orders' own figures (orders, gross, refunded); a ticket type's id: its tickets (sold) in those orders.
+    ticket_type = models.CharField(max_length=32)
     orders = models.IntegerField()
-    sold = models.BigIntegerField()  # tickets in those orders
+    sold = models.BigIntegerField()  # tickets of that type in those orders
     gross = models.BigIntegerField()  # their totals, cents
     refunded = models.BigIntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["event", "slot"], name="sales_tally_key")]
+        constraints = [models.UniqueConstraint(fields=["event", "slot", "ticket_type"], name="sales_tally_key")]
         indexes = [  # covering: the sales per day read this index alone
-            models.Index(fields=["event", "slot", "orders", "sold", "gross", "refunded"], name="sales_tally_sums")
+            models.Index(
+                fields=["event", "slot", "ticket_type", "orders", "sold", "gross", "refunded"], name="sales_tally_sums"
+            )
         ]
 
 

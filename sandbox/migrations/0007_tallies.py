@@ -49,33 +49,42 @@ def _sqlite_scan_remove(row):
     DELETE FROM sandbox_scantally WHERE {key} AND count <= 0;"""
 
 
-def _sqlite_items(row):
-    return f"(SELECT COALESCE(SUM(quantity), 0) FROM sandbox_orderitem WHERE order_id = {row}.id)"
-
-
 def _sqlite_order_add(row):
+    # The order's own figures on its "" row, and the tickets of any items already written on their types' rows.
     return f"""
-    INSERT INTO sandbox_salestally (event_id, slot, orders, sold, gross, refunded)
-    SELECT {row}.event_id, {_sqlite_slot(row)}, 1, {_sqlite_items(row)}, {row}.total, {row}.amount_refunded WHERE true
-    ON CONFLICT (event_id, slot) DO UPDATE SET orders = orders + 1, sold = sold + excluded.sold,
-        gross = gross + excluded.gross, refunded = refunded + excluded.refunded;"""
+    INSERT INTO sandbox_salestally (event_id, slot, ticket_type, orders, sold, gross, refunded)
+    VALUES ({row}.event_id, {_sqlite_slot(row)}, '', 1, 0, {row}.total, {row}.amount_refunded)
+    ON CONFLICT (event_id, slot, ticket_type) DO UPDATE SET orders = orders + 1, gross = gross + excluded.gross,
+        refunded = refunded + excluded.refunded;
+    INSERT INTO sandbox_salestally (event_id, slot, ticket_type, orders, sold, gross, refunded)
+    SELECT {row}.event_id, {_sqlite_slot(row)}, ticket_type_id, 0, SUM(quantity), 0, 0 FROM sandbox_orderitem
+    WHERE order_id = {row}.id GROUP BY ticket_type_id
+    ON CONFLICT (event_id, slot, ticket_type) DO UPDATE SET sold = sold + excluded.sold;"""
 
 
 def _sqlite_order_remove(row):
     key = f"event_id = {row}.event_id AND slot = {_sqlite_slot(row)}"
     return f"""
-    UPDATE sandbox_salestally SET orders = orders - 1, sold = sold - {_sqlite_items(row)}, gross = gross - {row}.total,
+    UPDATE sandbox_salestally SET orders = orders - 1, gross = gross - {row}.total,
         refunded = refunded - {row}.amount_refunded
-    WHERE {key};
-    DELETE FROM sandbox_salestally WHERE {key} AND orders <= 0;"""
+    WHERE {key} AND ticket_type = '';
+    UPDATE sandbox_salestally SET sold = sold - (
+        SELECT COALESCE(SUM(i.quantity), 0) FROM sandbox_orderitem i
+        WHERE i.order_id = {row}.id AND i.ticket_type_id = sandbox_salestally.ticket_type)
+    WHERE {key} AND ticket_type <> '';
+    DELETE FROM sandbox_salestally
+    WHERE {key} AND ((ticket_type = '' AND orders <= 0) OR (ticket_type <> '' AND sold <= 0));"""
 
 
 def _sqlite_item(row, sign):
     # The order may not be there (items written first, or the order deleted first): its own trigger counts them then.
     return f"""
-    INSERT INTO sandbox_salestally (event_id, slot, orders, sold, gross, refunded)
-    SELECT o.event_id, {_sqlite_slot('o')}, 0, {sign}{row}.quantity, 0, 0 FROM sandbox_order o WHERE o.id = {row}.order_id
-    ON CONFLICT (event_id, slot) DO UPDATE SET sold = sold + excluded.sold;"""
+    INSERT INTO sandbox_salestally (event_id, slot, ticket_type, orders, sold, gross, refunded)
+    SELECT o.event_id, {_sqlite_slot('o')}, {row}.ticket_type_id, 0, {sign}{row}.quantity, 0, 0
+    FROM sandbox_order o WHERE o.id = {row}.order_id
+    ON CONFLICT (event_id, slot, ticket_type) DO UPDATE SET sold = sold + excluded.sold;
+    DELETE FROM sandbox_salestally WHERE ticket_type = {row}.ticket_type_id AND sold <= 0
+      AND (event_id, slot) IN (SELECT o.event_id, {_sqlite_slot('o')} FROM sandbox_order o WHERE o.id = {row}.order_id);"""
 
 
 SCAN_COLUMNS = "event_id, scanned_at, gate, result, reason"
@@ -93,7 +102,7 @@ SQLITE_TRIGGERS = {
         " WHEN OLD.event_id = NEW.event_id AND OLD.created_at = NEW.created_at BEGIN"
         " UPDATE sandbox_salestally SET gross = gross + NEW.total - OLD.total,"
         " refunded = refunded + NEW.amount_refunded - OLD.amount_refunded"
-        f" WHERE event_id = NEW.event_id AND slot = {_sqlite_slot('NEW')}; END"
+        f" WHERE event_id = NEW.event_id AND slot = {_sqlite_slot('NEW')} AND ticket_type = ''; END"
     ),
     "sales_tally_order_move": (
         "AFTER UPDATE OF event_id, created_at ON sandbox_order"
@@ -103,7 +112,7 @@ SQLITE_TRIGGERS = {
     "sales_tally_item_insert": f"AFTER INSERT ON sandbox_orderitem BEGIN {_sqlite_item('NEW', '')} END",
     "sales_tally_item_delete": f"AFTER DELETE ON sandbox_orderitem BEGIN {_sqlite_item('OLD', '-')} END",
     "sales_tally_item_update": (
-        "AFTER UPDATE OF order_id, quantity ON sandbox_orderitem BEGIN"
+        "AFTER UPDATE OF order_id, ticket_type_id, quantity ON sandbox_orderitem BEGIN"
         f" {_sqlite_item('OLD', '-')} {_sqlite_item('NEW', '')} END"
     ),
 }
@@ -148,37 +157,55 @@ def _pg_scan_remove(rows):
     FROM ({_pg_scan_groups(rows)}) AS g WHERE {PG_SCAN_KEY};"""
 
 
-def _pg_order_groups(rows):
+def _pg_money_groups(rows):
     return (
-        f"SELECT o.event_id, {PG_SLOT.format(t='o')} AS slot, COUNT(*) AS orders,"
-        " COALESCE(SUM((SELECT SUM(i.quantity) FROM sandbox_orderitem i WHERE i.order_id = o.id)), 0) AS sold,"
+        f"SELECT o.event_id, {PG_SLOT.format(t='o')} AS slot, '' AS ticket_type, COUNT(*) AS orders, 0 AS sold,"
         f" SUM(o.total) AS gross, SUM(o.amount_refunded) AS refunded FROM {rows} AS o GROUP BY 1, 2"
+    )
+
+
+def _pg_items_of_orders(rows):
+    # The order's items already written (the tickets of items written first are counted with their order).
+    return (
+        f"SELECT o.event_id, {PG_SLOT.format(t='o')} AS slot, i.ticket_type_id AS ticket_type, 0 AS orders,"
+        f" SUM(i.quantity) AS sold, 0 AS gross, 0 AS refunded FROM {rows} AS o"
+        " JOIN sandbox_orderitem i ON i.order_id = o.id GROUP BY 1, 2, 3"
+    )
+
+
+def _pg_items(rows):
+    # The order may not be there (items written first, or the order deleted first): its own trigger counts them then.
+    return (
+        f"SELECT o.event_id, {PG_SLOT.format(t='o')} AS slot, i.ticket_type_id AS ticket_type, 0 AS orders,"
+        f" SUM(i.quantity) AS sold, 0 AS gross, 0 AS refunded FROM {rows} AS i"
+        " JOIN sandbox_order o ON o.id = i.order_id GROUP BY 1, 2, 3"
     )
 
 
 def _pg_sales_add(groups):
     return f"""
-    INSERT INTO sandbox_salestally AS t (event_id, slot, orders, sold, gross, refunded)
-    SELECT event_id, slot, orders, sold, gross, refunded FROM ({groups}) AS g
-    ON CONFLICT (event_id, slot) DO UPDATE SET orders = t.orders + EXCLUDED.orders, sold = t.sold + EXCLUDED.sold,
-        gross = t.gross + EXCLUDED.gross, refunded = t.refunded + EXCLUDED.refunded;"""
+    INSERT INTO sandbox_salestally AS t (event_id, slot, ticket_type, orders, sold, gross, refunded)
+    SELECT event_id, slot, ticket_type, orders, sold, gross, refunded FROM ({groups}) AS g
+    ON CONFLICT (event_id, slot, ticket_type) DO UPDATE SET orders = t.orders + EXCLUDED.orders,
+        sold = t.sold + EXCLUDED.sold, gross = t.gross + EXCLUDED.gross, refunded = t.refunded + EXCLUDED.refunded;"""
 
 
 def _pg_sales_remove(groups):
-    key = "t.event_id = g.event_id AND t.slot = g.slot"
+    key = "t.event_id = g.event_id AND t.slot = g.slot AND t.ticket_type = g.ticket_type"
     return f"""
     UPDATE sandbox_salestally AS t SET orders = t.orders - g.orders, sold = t.sold - g.sold,
         gross = t.gross - g.gross, refunded = t.refunded - g.refunded
     FROM ({groups}) AS g WHERE {key};
-    DELETE FROM sandbox_salestally AS t USING ({groups}) AS g WHERE {key} AND t.orders <= 0 AND t.sold <= 0;"""
+    DELETE FROM sandbox_salestally AS t USING ({groups}) AS g
+    WHERE {key} AND ((t.ticket_type = '' AND t.orders <= 0) OR (t.ticket_type <> '' AND t.sold <= 0));"""
 
 
-def _pg_item_groups(rows):
-    # The order may not be there (items written first, or the order deleted first): its own trigger counts them then.
-    return (
-        f"SELECT o.event_id, {PG_SLOT.format(t='o')} AS slot, 0 AS orders, SUM(i.quantity) AS sold, 0 AS gross,"
-        f" 0 AS refunded FROM {rows} AS i JOIN sandbox_order o ON o.id = i.order_id GROUP BY 1, 2"
-    )
+def _pg_orders_add(rows):
+    return _pg_sales_add(_pg_money_groups(rows)) + _pg_sales_add(_pg_items_of_orders(rows))
+
+
+def _pg_orders_remove(rows):
+    return _pg_sales_remove(_pg_money_groups(rows)) + _pg_sales_remove(_pg_items_of_orders(rows))
 
 
 # name -> (table, event, transition tables, body)
@@ -191,29 +218,25 @@ PG_TRIGGERS = {
         "OLD TABLE AS old_rows NEW TABLE AS new_rows",
         _pg_scan_remove("old_rows") + _pg_scan_add("new_rows"),
     ),
-    "sales_tally_order_insert": (
-        "sandbox_order", "INSERT", "NEW TABLE AS new_rows", _pg_sales_add(_pg_order_groups("new_rows")),
-    ),
-    "sales_tally_order_delete": (
-        "sandbox_order", "DELETE", "OLD TABLE AS old_rows", _pg_sales_remove(_pg_order_groups("old_rows")),
-    ),
+    "sales_tally_order_insert": ("sandbox_order", "INSERT", "NEW TABLE AS new_rows", _pg_orders_add("new_rows")),
+    "sales_tally_order_delete": ("sandbox_order", "DELETE", "OLD TABLE AS old_rows", _pg_orders_remove("old_rows")),
     "sales_tally_order_update": (
         "sandbox_order",
         "UPDATE",
         "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-        _pg_sales_remove(_pg_order_groups("old_rows")) + _pg_sales_add(_pg_order_groups("new_rows")),
+        _pg_orders_remove("old_rows") + _pg_orders_add("new_rows"),
     ),
     "sales_tally_item_insert": (
-        "sandbox_orderitem", "INSERT", "NEW TABLE AS new_rows", _pg_sales_add(_pg_item_groups("new_rows")),
+        "sandbox_orderitem", "INSERT", "NEW TABLE AS new_rows", _pg_sales_add(_pg_items("new_rows")),
     ),
     "sales_tally_item_delete": (
-        "sandbox_orderitem", "DELETE", "OLD TABLE AS old_rows", _pg_sales_remove(_pg_item_groups("old_rows")),
+        "sandbox_orderitem", "DELETE", "OLD TABLE AS old_rows", _pg_sales_remove(_pg_items("old_rows")),
     ),
     "sales_tally_item_update": (
         "sandbox_orderitem",
         "UPDATE",
         "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-        _pg_sales_remove(_pg_item_groups("old_rows")) + _pg_sales_add(_pg_item_groups("new_rows")),
+        _pg_sales_remove(_pg_items("old_rows")) + _pg_sales_add(_pg_items("new_rows")),
     ),
 }
 
@@ -235,10 +258,15 @@ def _backfill(cursor, vendor):
         f" FROM sandbox_scan GROUP BY event_id, {bucket}, COALESCE(gate, ''), result, COALESCE(reason, '')"
     )
     cursor.execute(
-        "INSERT INTO sandbox_salestally (event_id, slot, orders, sold, gross, refunded)"
-        f" SELECT o.event_id, {slot}, COUNT(*), SUM(COALESCE(i.n, 0)), SUM(o.total), SUM(o.amount_refunded)"
-        " FROM sandbox_order o LEFT JOIN (SELECT order_id, SUM(quantity) AS n FROM sandbox_orderitem GROUP BY order_id) i"
-        f" ON i.order_id = o.id GROUP BY o.event_id, {slot}"
+        "INSERT INTO sandbox_salestally (event_id, slot, ticket_type, orders, sold, gross, refunded)"
+        f" SELECT o.event_id, {slot}, '', COUNT(*), 0, SUM(o.total), SUM(o.amount_refunded)"
+        f" FROM sandbox_order o GROUP BY o.event_id, {slot}"
+    )
+    cursor.execute(
+        "INSERT INTO sandbox_salestally (event_id, slot, ticket_type, orders, sold, gross, refunded)"
+        f" SELECT o.event_id, {slot}, i.ticket_type_id, 0, SUM(i.quantity), 0, 0"
+        " FROM sandbox_order o JOIN sandbox_orderitem i ON i.order_id = o.id"
+        f" GROUP BY o.event_id, {slot}, i.ticket_type_id"
     )
 
 
@@ -287,6 +315,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('slot', models.BigIntegerField()),
+                ('ticket_type', models.CharField(max_length=32)),
                 ('orders', models.IntegerField()),
                 ('sold', models.BigIntegerField()),
                 ('gross', models.BigIntegerField()),
@@ -294,8 +323,8 @@ class Migration(migrations.Migration):
                 ('event', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='sandbox.event')),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('event', 'slot'), name='sales_tally_key')],
-                'indexes': [models.Index(fields=['event', 'slot', 'orders', 'sold', 'gross', 'refunded'], name='sales_tally_sums')],
+                'constraints': [models.UniqueConstraint(fields=('event', 'slot', 'ticket_type'), name='sales_tally_key')],
+                'indexes': [models.Index(fields=['event', 'slot', 'ticket_type', 'orders', 'sold', 'gross', 'refunded'], name='sales_tally_sums')],
             },
         ),
         migrations.CreateModel(

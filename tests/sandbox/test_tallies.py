@@ -92,10 +92,14 @@ def test_the_scan_tally_is_the_log_counted_whatever_writes_it(account, api):
 def test_the_sales_tally_is_the_orders_counted_whatever_writes_them(account):
     event = event_make(account)
     general = ticket_type_make(event, quantity=1000)
+    vip = ticket_type_make(event, name="VIP", price=9000, quantity=1000)
     rng = random.Random(4)
     orders = [
         order_make(
-            event, general, quantity=rng.randrange(1, 4), created_at=EDGE + timedelta(minutes=rng.randrange(-900, 900))
+            event,
+            rng.choice([general, vip]),
+            quantity=rng.randrange(1, 4),
+            created_at=EDGE + timedelta(minutes=rng.randrange(-900, 900)),
         )
         for _ in range(40)
     ]
@@ -105,18 +109,21 @@ def test_the_sales_tally_is_the_orders_counted_whatever_writes_them(account):
     Order.objects.filter(pk=orders[3].pk).update(created_at=EDGE - timedelta(days=3), amount_refunded=7)
     orders[4].delete()
     orders[5].items.all().delete()
+    orders[6].items.update(ticket_type=vip if orders[6].items.get().ticket_type_id == general.pk else general)
 
     def from_orders():
         out: dict[tuple, list[int]] = {}
         for o in Order.objects.prefetch_related("items"):
-            figures = out.setdefault((o.event_id, int(o.created_at.timestamp()) // 900), [0, 0, 0, 0])
-            for i, value in enumerate((1, sum(i.quantity for i in o.items.all()), o.total, o.amount_refunded)):
+            slot = int(o.created_at.timestamp()) // 900
+            figures = out.setdefault((o.event_id, slot, ""), [0, 0, 0, 0])
+            for i, value in enumerate((1, 0, o.total, o.amount_refunded)):
                 figures[i] += value
+            for item in o.items.all():
+                out.setdefault((o.event_id, slot, item.ticket_type_id), [0, 0, 0, 0])[1] += item.quantity
         return {(*key, *figures) for key, figures in out.items()}
 
-    assert (
-        set(SalesTally.objects.values_list("event_id", "slot", "orders", "sold", "gross", "refunded")) == from_orders()
-    )
+    tally = SalesTally.objects.values_list("event_id", "slot", "ticket_type", "orders", "sold", "gross", "refunded")
+    assert set(tally) == from_orders()
 
 
 @pytest.mark.parametrize(
@@ -157,8 +164,14 @@ def test_sales_per_day_are_the_events_local_days_across_daylight_saving(account,
         day[0] += sum(i.quantity for i in o.items.all())
         day[1] += o.total
         day[2] += o.amount_refunded
-    assert stats.sales_by_day(event=event) == [
-        {"day": day, "sold": sold, "gross": gross, "refunded": refunded}
+    assert stats.sales_by_day(event=event, ticket_type_ids=[general.pk]) == [
+        {
+            "day": day,
+            "sold": sold,
+            "gross": gross,
+            "refunded": refunded,
+            "ticket_types": [{"id": general.pk, "sold": sold}],
+        }
         for day, (sold, gross, refunded) in sorted(expected.items())
     ]
 
