@@ -95,6 +95,7 @@ soak: venv
 ## bench: what each dashboard page costs on top of its API calls (gunicorn, 100,000 attendees; a few minutes)
 bench: venv
 	$(PY) bench/pages.py
+	$(PY) bench/scans.py
 
 ## bench-door: the door's scan, counters and search, dashboard vs API in floors, and scan throughput
 bench-door: venv

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
-from boxoffice.brightstar import client
+from boxoffice.brightstar import attendees, client
 from boxoffice.brightstar.resources import EventStats, Page, Scan, as_api_date
 
 
@@ -24,7 +25,49 @@ def scan_list(
     (ALREADY_CHECKED_IN, TICKET_VOID, NOT_FOUND, WRONG_EVENT, EVENT_NOT_ACTIVE);
     `gate`: one door, exactly; `since`: scanned at or after (aware datetime).
     """
-    params = {
+    params = _scan_params(result, reason, gate, since, limit, offset)
+    return Page.from_response(client.get(f"events/{event_id}/scans", params=params), Scan, limit=limit, offset=offset)
+
+
+def scan_iter(
+    *,
+    event_id: str,
+    result: str | None = None,
+    reason: str | None = None,
+    gate: str | None = None,
+    since: datetime | None = None,
+    page_size: int = attendees.EXPORT_PAGE_SIZE,
+) -> Iterator[Scan]:
+    """Every matching scan of one event, newest first, page after page, so no caller juggles `offset`.
+
+    Pages are fetched lazily, with the patience of an export (attendees'
+    EXPORT_* settings, read at call time). Doors keep scanning while the
+    log is read: each new scan pushes the rows down by one, so the next page
+    starts with rows already given. Those are skipped by id (only the last
+    page's ids are kept, so memory stays one page); none is ever skipped.
+    """
+    offset = 0
+    seen: frozenset[str] = frozenset()
+    while True:
+        response = client.request(
+            "GET",
+            f"events/{event_id}/scans",
+            params=_scan_params(result, reason, gate, since, page_size, offset),
+            max_attempts=attendees.EXPORT_MAX_ATTEMPTS,
+            retry_after_cap=attendees.EXPORT_RETRY_AFTER_CAP,
+        )
+        page = Page.from_response(response, Scan, limit=page_size, offset=offset)
+        yield from (scan for scan in page.items if scan.id not in seen)
+        if not page.items or not page.has_next:
+            return
+        seen = frozenset(scan.id for scan in page.items)
+        offset += len(page.items)
+
+
+def _scan_params(
+    result: str | None, reason: str | None, gate: str | None, since: datetime | None, limit: int, offset: int
+) -> dict[str, object]:
+    return {
         "result": result,
         "reason": reason,
         "gate": gate or None,
@@ -32,7 +75,6 @@ def scan_list(
         "limit": limit,
         "offset": offset,
     }
-    return Page.from_response(client.get(f"events/{event_id}/scans", params=params), Scan, limit=limit, offset=offset)
 
 
 def event_stats(*, event_id: str, hours: int = 6) -> EventStats:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from boxoffice.door import device_views, export, overview, views
+from boxoffice.door import device_views, export, overview, scans_export, views
 
 app_name = "door"
 
@@ -17,5 +17,7 @@ urlpatterns = [
     path("<bsid:event_id>/door/sw.js", device_views.service_worker, name="device_sw"),
     path("<bsid:event_id>/attendees/", views.attendees, name="attendees"),
     path("<bsid:event_id>/attendees/export.csv", export.export, name="export"),
+    path("<bsid:event_id>/scans/export/", scans_export.choose, name="scans_export_choose"),
+    path("<bsid:event_id>/scans/export.csv", scans_export.export, name="scans_export"),
     path("<bsid:event_id>/attendees/print/", views.attendees_print, name="attendees_print"),
 ]

@@ -37,3 +37,9 @@ def page_by_ids(response: HttpResponse, qs: QuerySet, *, limit: int, offset: int
     ids = list(qs.values_list("pk", flat=True)[offset : offset + limit])
     rows = qs.model.objects.in_bulk(ids)
     return [rows[pk] for pk in ids]
+
+
+def page_found(response: HttpResponse, rows: list, *, total: int, limit: int, offset: int) -> list:
+    """A page its selector found and counted itself (the scan log, from its tally), with the same headers."""
+    _headers(response, total=total, limit=limit, offset=offset)
+    return rows

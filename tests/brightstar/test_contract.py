@@ -147,6 +147,13 @@ SDK_CALLS = {
         "limit": 5,
         "offset": 5,
     },
+    scans.scan_iter: {
+        "event_id": "evt_1",
+        "result": "refused",
+        "reason": "TICKET_VOID",
+        "gate": "North",
+        "since": WHEN,
+    },
     scans.event_stats: {"event_id": "evt_1", "hours": 12},
 }
 # The calls above whose other spelling sends other names.
