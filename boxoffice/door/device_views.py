@@ -16,6 +16,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 
 from boxoffice.door import device
+from boxoffice.door.services import staff_name
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import CHECK_IN
 from boxoffice.venue.device import DeviceScan, device_scans_upload
@@ -58,22 +59,27 @@ def copy(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
 @require_POST
 @requires(CHECK_IN)
 def upload(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
-    """{"device": id, "scans": [{"key", "barcode", "scanned_at"}]} -> what became of each, by key."""
+    """{"device": id, "scans": [{"key", "barcode", "scanned_at", "gate"?}]} -> what became of each, by key."""
     if len(request.body) > BODY_MAX:
         return JsonResponse({"error": "too large"}, status=413)
     try:
         body = json.loads(request.body)
+        # The door's name is cut, not refused: a refused upload would hold the phone's whole queue.
         raw = [
-            (str(s["key"])[:255], str(s["barcode"])[:64], parse_datetime(s["scanned_at"]))
+            (str(s["key"])[:255], str(s["barcode"])[:64], parse_datetime(s["scanned_at"]), str(s.get("gate") or ""))
             for s in body["scans"][:UPLOAD_MAX]
         ]
         phone = str(body.get("device", ""))[:36]
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": "not a device upload"}, status=400)
-    scans = [DeviceScan(key, barcode, at) for key, barcode, at in raw if key and at is not None and at.tzinfo]
+    scans = [
+        DeviceScan(key, barcode, at, gate.strip()[:100]) for key, barcode, at, gate in raw if key and at and at.tzinfo
+    ]
     if len(scans) != len(raw):
         return JsonResponse({"error": "each scan needs a key and a time with its zone"}, status=400)
-    done = device_scans_upload(event_id=event_id, device=phone, scans=scans, staff=request.user)
+    done = device_scans_upload(
+        event_id=event_id, device=phone, scans=scans, staff=request.user, staff_name=staff_name(request.user)
+    )
     return _private(
         JsonResponse({"results": [{"key": r.idempotency_key, "result": r.result, "code": r.code} for r in done]})
     )

@@ -26,8 +26,8 @@ from django.views.decorators.http import require_GET
 from django_htmx.http import reswap
 
 from boxoffice.brightstar import errors
-from boxoffice.brightstar.resources import ScanBucket
 from boxoffice.brightstar.scans import event_stats
+from boxoffice.events.charts import Chart, arrivals_chart
 from boxoffice.events.services import event_get
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import VIEW_DOORS
@@ -60,7 +60,7 @@ class Reason:
 class DoorsOverview:
     doors: tuple[Door, ...]
     refusals: tuple[Reason, ...]  # most frequent first
-    arrivals: tuple[ScanBucket, ...]  # 5-minute buckets, oldest first, from the first one with a scan
+    arrivals: Chart | None  # drawn as the event page draws it; None: no scan in the last HOURS
     checked_in: int
     sold: int
     as_of: datetime
@@ -70,7 +70,7 @@ class DoorsOverview:
         return sum(r.count for r in self.refusals)
 
 
-def doors_overview(*, event_id: str, hours: int = HOURS) -> DoorsOverview:
+def doors_overview(*, event_id: str, zone: str, hours: int = HOURS) -> DoorsOverview:
     """The overview's figures from one API call."""
     stats = event_stats(event_id=event_id, hours=hours)
     doors = tuple(
@@ -88,11 +88,10 @@ def doors_overview(*, event_id: str, hours: int = HOURS) -> DoorsOverview:
     reasons: Counter[str] = Counter()
     for code, count in stats.refusals.items():
         reasons[feedback.refusal_words(code)] += count
-    first = next((i for i, b in enumerate(stats.buckets) if b.admitted or b.refused), len(stats.buckets))
     return DoorsOverview(
         doors=doors,
         refusals=tuple(Reason(words, count) for words, count in reasons.most_common()),
-        arrivals=stats.buckets[first:],
+        arrivals=arrivals_chart(buckets=stats.buckets, zone=zone),
         checked_in=stats.checked_in,
         sold=stats.sold,
         as_of=timezone.now(),
@@ -115,7 +114,7 @@ def overview(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     if is_fragment(request):
         context["zone"] = _zone(request.GET.get("zone"))
         try:
-            context["figures"] = doors_overview(event_id=event_id)
+            context["figures"] = doors_overview(event_id=event_id, zone=context["zone"])
         except errors.BrightStarError as exc:
             # Keep what is on screen; only the status line changes (out of band).
             response = render(
@@ -128,7 +127,7 @@ def overview(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     event = event_get(event_id=event_id)
     context.update(event=event, zone=event.timezone)
     try:
-        context["figures"] = doors_overview(event_id=event_id)
+        context["figures"] = doors_overview(event_id=event_id, zone=event.timezone)
     except errors.BrightStarError as exc:
         context["message"] = describe(exc)
     return render_page(request, TEMPLATE, context)

@@ -204,7 +204,15 @@ def attendee_check_in(
     except venue.UNREACHABLE:
         cache.set(_silent_key(event_id), True, SILENT_SECONDS)
         verdict = venue.offline_check_in(
-            event_id=event_id, barcode=barcode, attendee_id=attendee_id, idempotency_key=key, staff=staff, door=door
+            event_id=event_id,
+            barcode=barcode,
+            attendee_id=attendee_id,
+            idempotency_key=key,
+            staff=staff,
+            door=door,
+            gate=gate,
+            device=device,
+            staff_name=staff_name(staff),
         )
         if verdict is None:  # no replica: the door never opened while BrightStar answered
             raise

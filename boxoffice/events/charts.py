@@ -8,12 +8,13 @@ bin once doors open) and writes the tables screen readers get instead.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
-from boxoffice.brightstar.resources import Event, EventStats
+from boxoffice.brightstar.resources import Event, EventStats, ScanBucket
 from boxoffice.money import format_amount
 from boxoffice.web import charts
 
@@ -126,39 +127,43 @@ def _money(event: Event, stats: EventStats) -> Chart | None:
 
 
 def _arrivals(event: Event, stats: EventStats) -> tuple[Chart | None, str]:
-    buckets = list(stats.buckets)
+    chart = arrivals_chart(buckets=stats.buckets, zone=event.timezone)
+    if chart is not None:
+        return chart, ""
+    if stats.checked_in:  # scanned, but before the window the page asked for (doors-open, at most 72 h back)
+        hours = len(stats.buckets) * BUCKET // timedelta(hours=1)
+        return None, f"No scans in the last {hours} hour{'s' if hours != 1 else ''}: arrivals are charted from then."
+    return None, "No arrivals yet: the chart starts with the first scan at the door."
+
+
+def arrivals_chart(*, buckets: Sequence[ScanBucket], zone: str) -> Chart | None:
+    """Admitted and refused scans per bin, from the first bucket with a scan; None when no bucket has one.
+
+    The event page and the doors overview draw the same picture from their stats answers.
+    """
     first = next((i for i, b in enumerate(buckets) if b.admitted or b.refused), None)
     if first is None:
-        if stats.checked_in:  # scanned, but before the window the page asked for (doors-open, at most 72 h back)
-            hours = len(buckets) * BUCKET // timedelta(hours=1)
-            return (
-                None,
-                f"No scans in the last {hours} hour{'s' if hours != 1 else ''}: arrivals are charted from then.",
-            )
-        return None, "No arrivals yet: the chart starts with the first scan at the door."
+        return None
     buckets = buckets[first:]
     factor, rows = charts.rebin([(b.admitted, b.refused) for b in buckets])
-    zone = ZoneInfo(event.timezone)
+    tz = ZoneInfo(zone)
     # As charts.rebin cuts them: the first bin may be the short one, the others `factor` buckets each.
     short = len(buckets) % factor or factor
     starts = [buckets[0].start, *(buckets[j].start for j in range(short, len(buckets), factor))]
     width = BUCKET * factor
-    labels = [f"{start.astimezone(zone):%H:%M}" for start in starts]
+    labels = [f"{start.astimezone(tz):%H:%M}" for start in starts]
     geometry = charts.columns(labels=labels, names=("Admitted", "Refused"), values=rows)
     assert geometry is not None
     admitted = sum(a for a, _ in rows)
     refused = sum(r for _, r in rows)
     minutes = int(width.total_seconds() // 60)
-    return (
-        Chart(
-            title="Arrivals over time",
-            summary=f"{admitted:,} admitted and {refused:,} refused since {labels[0]}, per {minutes} minutes.",
-            geometry=geometry,
-            table=Table(
-                caption=f"Scans per {minutes} minutes ({event.timezone})",
-                head=("From", "Admitted", "Refused"),
-                rows=tuple((label, f"{a:,}", f"{r:,}") for label, (a, r) in zip(labels, rows, strict=True)),
-            ),
+    return Chart(
+        title="Arrivals over time",
+        summary=f"{admitted:,} admitted and {refused:,} refused since {labels[0]}, per {minutes} minutes.",
+        geometry=geometry,
+        table=Table(
+            caption=f"Scans per {minutes} minutes ({zone})",
+            head=("From", "Admitted", "Refused"),
+            rows=tuple((label, f"{a:,}", f"{r:,}") for label, (a, r) in zip(labels, rows, strict=True)),
         ),
-        "",
     )

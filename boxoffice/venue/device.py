@@ -33,6 +33,7 @@ class DeviceScan:
     idempotency_key: str
     barcode: str
     scanned_at: datetime
+    gate: str = ""  # the door's name on the phone when it scanned
 
 
 @dataclass(frozen=True)
@@ -42,16 +43,21 @@ class Uploaded:
     code: str = ""
 
 
-def device_scans_upload(*, event_id: str, device: str, scans: list[DeviceScan], staff) -> list[Uploaded]:
-    """Record each scan once, whatever the number of uploads; returns what became of each."""
+def device_scans_upload(
+    *, event_id: str, device: str, scans: list[DeviceScan], staff, staff_name: str = ""
+) -> list[Uploaded]:
+    """Record each scan once, whatever the number of uploads; returns what became of each.
+
+    The drain sends each admission's door name, the phone's id and `staff_name` to BrightStar's scan log.
+    """
     door = f"phone {device}"[:64]
-    results = [_one(event_id, door, scan, staff) for scan in scans]
+    results = [_one(event_id, door, scan, staff, device=device[:100], staff_name=staff_name) for scan in scans]
     if any(r.result == QUEUED for r in results):
         tasks.schedule_drain(event_id)
     return results
 
 
-def _one(event_id: str, door: str, scan: DeviceScan, staff) -> Uploaded:
+def _one(event_id: str, door: str, scan: DeviceScan, staff, *, device: str, staff_name: str) -> Uploaded:
     key = scan.idempotency_key
     with transaction.atomic():
         ticket = ReplicaTicket.objects.filter(event_id=event_id, barcode=scan.barcode).select_for_update().first()
@@ -73,6 +79,9 @@ def _one(event_id: str, door: str, scan: DeviceScan, staff) -> Uploaded:
             staff=_user(staff),
             staff_username=_user(staff).get_username() if _user(staff) else "",
             door=door,
+            gate=scan.gate,
+            device=device,
+            staff_name=staff_name,
         )
         if code:
             entry.state, entry.result_code, entry.synced_at = OutboxEntry.State.CONFLICT, code, timezone.now()

@@ -82,6 +82,11 @@ class OutboxEntry(models.Model):
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     staff_username = models.CharField(max_length=150, blank=True, default="")
     door = models.CharField(max_length=64, blank=True, default="")  # the device's address
+    # What the scan log gets when the drain sends it, as an online scan would have sent it:
+    # the door's name, the device's id and who scanned (their name then, not now).
+    gate = models.CharField(max_length=100, blank=True, default="")
+    device = models.CharField(max_length=100, blank=True, default="")
+    staff_name = models.CharField(max_length=150, blank=True, default="")
     state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=64, blank=True, default="")  # the code of the last failed try

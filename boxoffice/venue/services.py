@@ -189,8 +189,15 @@ def offline_check_in(
     idempotency_key: str,
     staff,
     door: str = "",
+    gate: str = "",
+    device: str = "",
+    staff_name: str = "",
 ) -> OfflineVerdict | None:
-    """Decide a scan from the replica; None when this event has none (its door never opened)."""
+    """Decide a scan from the replica; None when this event has none (its door never opened).
+
+    `gate`, `device` and `staff_name` wait in the outbox entry for the scan log (admissions only:
+    a refusal decided offline is not queued, so BrightStar never hears of it).
+    """
     if not _has_replica(event_id):
         return None
     now = timezone.now()
@@ -228,6 +235,9 @@ def offline_check_in(
                 staff=_user(staff),
                 staff_username=_username(staff),
                 door=door[:64],
+                gate=gate,
+                device=device,
+                staff_name=staff_name,
             )
             verdict = OfflineVerdict(ADMITTED, ticket)
         _WENT_OFFLINE.run(values={"offline_since": now}, event_id=event_id)

@@ -55,6 +55,11 @@
   function csrf() {
     try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
   }
+  // The door's name as door-name.js put it in the scan form, taken at the scan: it may change before the upload.
+  function doorName() {
+    var field = document.querySelector("#scan-form [name=gate]");
+    return field ? field.value : "";
+  }
   function phoneId() {
     var id = null;
     try { id = localStorage.getItem("door.device"); } catch (e) { /* private mode */ }
@@ -311,7 +316,7 @@
       var had = event.target.result;
       if (had && (had[3] || had[2] !== NOT_IN)) { stored = had; return; }
       tickets.put(value, hash);
-      tx.objectStore("queue").put({ key: key, barcode: code, scanned_at: value[3] });
+      tx.objectStore("queue").put({ key: key, barcode: code, scanned_at: value[3], gate: doorName() });
     };
     return finished(tx).then(function () { return stored; });
   }
@@ -353,7 +358,7 @@
         method: "POST",
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
         body: JSON.stringify({ device: phoneId(), scans: chunk.map(function (s) {
-          return { key: s.key, barcode: s.barcode, scanned_at: s.scanned_at };
+          return { key: s.key, barcode: s.barcode, scanned_at: s.scanned_at, gate: s.gate || "" };
         }) }),
       }).then(function (answer) {
         // Recorded on the dashboard, whatever the verdict: off this phone's queue.

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from boxoffice.venue import outbox, sync
 from boxoffice.venue.models import OutboxEntry
-from sandbox.models import Attendee, Event
+from sandbox.models import Attendee, Event, Scan
 from tests.browser.conftest import DESKTOP, _expected_answer
 from tests.door.conftest import door_event, refunded_ticket
 
@@ -65,6 +65,7 @@ def test_offline_the_phone_decides_from_its_copy_and_each_scan_reaches_brightsta
     void = refunded_ticket(event, general)
     sync.replica_sync(event_id=event.id)  # the dashboard's replica (layer 1), which the copy comes from
     page = door_phone
+    page.add_init_script("localStorage.setItem('door.gate', 'North')")  # this phone's door, named before
     page.goto(f"/events/{event.id}/door/")
     status = page.locator("#device-status")
     expect(status).to_have_attribute("data-state", "ready")
@@ -100,6 +101,8 @@ def test_offline_the_phone_decides_from_its_copy_and_each_scan_reaches_brightsta
         tickets[0].pk,
         tickets[1].pk,
     }
+    # BrightStar's scan log has the phone's admissions at its door (venue/device.py -> the outbox -> the drain).
+    assert list(Scan.objects.filter(event=event).values_list("gate", flat=True)) == ["North", "North"]
     # Online again: the dashboard decides (one call), and knows the phone's admissions.
     scan(page, tickets[1].barcode)
     expect(result).to_have_attribute("data-outcome", "duplicate")

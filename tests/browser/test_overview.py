@@ -90,13 +90,18 @@ def test_three_named_doors_scan_and_the_overview_counts_each_with_refusals_by_re
     for words in ("Already checked in", "Void ticket", "Unknown code"):
         expect(reasons.locator(f'tr[data-reason="{words}"] [data-figure="count"]')).to_have_text("1")
     expect(page.locator('[data-figure="checked-in"]')).to_have_text("3")
-    expect(page.locator("#arrivals tbody tr").first).to_be_visible()
+    arrivals = page.locator("#arrivals")
+    expect(arrivals.locator("svg.chart-svg rect.kind-0").first).to_be_visible()  # admitted, solid
+    expect(arrivals.locator("svg.chart-svg rect.kind-1").first).to_be_visible()  # refused, hatched
+    # The table alternative is open, and stays so across refreshes (each swaps the whole partial).
+    expect(arrivals.locator("details.chart-table tbody tr").first).to_be_visible()
     assert_accessible(page)
 
     # Live: a scan at the north door shows up on the next refresh, without a reload.
     scan(north, tickets[2].barcode, "admitted")
     expect(door_row(page, "North entrance").locator('[data-figure="admitted"]')).to_have_text("3", timeout=15_000)
     expect(page.locator('[data-figure="checked-in"]')).to_have_text("4")
+    expect(page.locator("#arrivals details.chart-table tbody tr").first).to_be_visible()
 
     page.set_viewport_size(PHONE)
     assert_no_sideways_scroll(page)

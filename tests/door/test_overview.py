@@ -1,6 +1,7 @@
 """The doors overview and the door's name, against the real sandbox: roles, one call per refresh, outages."""
 
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -158,6 +159,33 @@ def test_each_door_has_its_counts_rate_and_last_scan_and_refusals_are_in_staff_w
     assert 'id="arrivals"' in html
 
 
+def test_arrivals_are_a_chart_of_stacked_columns_with_its_table_in_the_events_zone(client_as, account):
+    event = event_make(account, title="Tokyo Night")
+    event.timezone = "Asia/Tokyo"
+    event.save()
+    order_make(event, ticket_type_make(event, name="General"), quantity=2)
+    first, second = Attendee.objects.filter(event=event).order_by("pk")
+    door = client_as("door")
+    for barcode in (first.barcode, second.barcode, first.barcode, "NO-SUCH-CODE"):
+        scan_at(door, event, barcode, "East")
+    html = refresh(client_as("organizer"), event, zone="Asia/Tokyo").content.decode()
+    chart = html[html.index('<figure class="chart" id="arrivals">') : html.index("</figure>")]
+    svg = chart[chart.index('<svg class="chart-svg columns"') : chart.index("</svg>", chart.index("chart-svg columns"))]
+    # All four scans fall in one or two 5-minute buckets: admitted solid (kind-0), refused hatched (kind-1).
+    assert 'class="kind-0"' in svg and 'class="kind-1"' in svg and 'role="img"' in svg
+    assert "2 admitted and 2 refused since" in svg
+    table = chart[chart.index('<details class="chart-table" open>') :]  # open: a refresh would close it otherwise
+    assert "Scans per 5 minutes (Asia/Tokyo)" in table
+    cells = [row.split("</td>") for row in table.split("<tbody>")[1].split("</tr>")[:-1]]
+    assert sum(int(c[0].rsplit(">", 1)[1]) for c in cells) == 2 and sum(int(c[1].rsplit(">", 1)[1]) for c in cells) == 2
+    # The first bin starts at the first scan's 5-minute bucket, on Tokyo's clock.
+    earliest = min(Scan.objects.filter(event=event).values_list("scanned_at", flat=True)).astimezone(
+        ZoneInfo("Asia/Tokyo")
+    )
+    bucket = earliest.replace(minute=earliest.minute - earliest.minute % 5)
+    assert f'<th scope="row">{bucket:%H:%M}</th>' in table
+
+
 def test_last_scans_show_in_the_events_time_zone(client_as, account, tickets):
     event = event_make(account, title="Tokyo Night")
     event.timezone = "Asia/Tokyo"
@@ -186,6 +214,7 @@ def test_a_refresh_is_one_api_call_however_many_doors(client_as, scanned, api_ca
     assert api_calls == [("GET", f"events/{scanned.id}/stats")]
     assert html.lstrip().startswith('<div id="partial"') and "<html" not in html
     assert len(rows(html, "data-door")) == 3
+    assert 'class="chart-svg columns"' in html and 'class="chart-table"' in html  # the chart came with the same call
     assert response["Vary"] and "HX-Request" in response["Vary"]
 
 
