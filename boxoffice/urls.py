@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 
+from boxoffice.staff import views as staff_views
 from boxoffice.staff.forms import StaffLoginForm
 from boxoffice.web.converters import BrightStarId
 
@@ -16,6 +18,9 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", staff_views.language_set, name="language"),
+    # The JavaScript strings of the active language, as a script file (a strict CSP allows it).
+    path("jsi18n/", JavaScriptCatalog.as_view(domain="djangojs"), name="javascript-catalog"),
     path("events/", include("boxoffice.events.urls")),
     path("events/", include("boxoffice.door.urls")),
     path("events/", include("boxoffice.venue.urls")),
