@@ -203,6 +203,8 @@ LANGUAGE_CODE = "en"
 # Accept-Language decides. Adding one: here, then `make messages` and translate locale/<code>/.
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times by language: templates name a format (DATETIME_FORMAT), boxoffice/formats/ says how.
+FORMAT_MODULE_PATH = ["boxoffice.formats"]
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
