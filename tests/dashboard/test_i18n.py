@@ -14,7 +14,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from django.conf import settings
 from django.template import Context, Template
-from django.utils import translation
+from django.utils import timezone, translation
 
 from boxoffice.money import format_amount, parse_amount
 from boxoffice.staff.models import StaffProfile
@@ -315,3 +315,28 @@ def test_the_javascript_catalog_is_a_script_file(client_as):
     response = client_as("door").get("/jsi18n/", HTTP_ACCEPT_LANGUAGE="de")
     assert response.status_code == 200 and "javascript" in response["Content-Type"]
     assert "django.gettext" in response.content.decode()
+
+
+# --- the demo in several currencies ----------------------------------------------------
+
+
+def test_the_demo_sells_in_dollars_euros_pounds_and_yen(client_as, account):
+    from sandbox.models import Event, OrderItem
+    from sandbox.services.seed import sandbox_seed
+
+    sandbox_seed(account=account)
+    events = Event.objects.filter(account=account)
+    assert {e.currency for e in events} == {"USD", "EUR", "GBP", "JPY"}
+    assert events.filter(currency="JPY").count() == 1
+    tokyo = events.get(currency="JPY")
+    assert tokyo.timezone == "Asia/Tokyo" and tokyo.status == "published"
+    assert OrderItem.objects.filter(order__event=tokyo).exists()  # sold, so it has orders to look at
+    # The one on now, the door's, stays at home.
+    now = timezone.now()
+    on_now = events.filter(status="published", start_date__lte=now, end_date__gt=now)
+    assert on_now.exists() and {e.currency for e in on_now} == {"USD"}
+    html = client_as("organizer").get("/events/?when=all", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    text = " ".join(page_text(html))
+    assert "\u00a0€" in text and "\u00a0£" in text and "\u00a0¥" in text and "\u00a0$" in text
+    assert re.search(r"\d\u00a0¥", text) and not re.search(r",\d\d\u00a0¥", text)  # yen: no minor units
+    assert english_left(html) == []
