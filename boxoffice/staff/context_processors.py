@@ -1,4 +1,5 @@
-from boxoffice.staff.roles import capabilities_of, role_labels, user_roles
+from boxoffice.staff.labels import role_labels
+from boxoffice.staff.roles import capabilities_of, user_roles
 
 
 def staff(request) -> dict:

@@ -8,42 +8,31 @@ user cannot use.
 
 from dataclasses import dataclass
 
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
-
-# The groups' names in the database: fixed, whatever language the page is in.
 DOOR = "Door"
 BOX_OFFICE = "Box office"
 ORGANIZER = "Organizer"
 ROLES = (DOOR, BOX_OFFICE, ORGANIZER)
-# What staff read: the role in their language.
-ROLE_LABELS = {
-    DOOR: pgettext_lazy("role", "Door"),
-    BOX_OFFICE: pgettext_lazy("role", "Box office"),
-    ORGANIZER: pgettext_lazy("role", "Organizer"),
-}
 
 
 @dataclass(frozen=True)
 class Capability:
     name: str
-    description: str | Promise  # a lazy translation: read in the language of the page that shows it
+    description: str
     roles: tuple[str, ...]
 
 
-VIEW_EVENTS = Capability("view_events", _("see events and their ticket types"), (DOOR, BOX_OFFICE, ORGANIZER))
-CHECK_IN = Capability("check_in", _("check attendees in at the door"), (DOOR, BOX_OFFICE, ORGANIZER))
-VIEW_MONEY = Capability("view_money", _("see sales and refunded amounts"), (BOX_OFFICE, ORGANIZER))
-VIEW_ORDERS = Capability("view_orders", _("look up orders"), (BOX_OFFICE, ORGANIZER))
+VIEW_EVENTS = Capability("view_events", "see events and their ticket types", (DOOR, BOX_OFFICE, ORGANIZER))
+CHECK_IN = Capability("check_in", "check attendees in at the door", (DOOR, BOX_OFFICE, ORGANIZER))
+VIEW_MONEY = Capability("view_money", "see sales and refunded amounts", (BOX_OFFICE, ORGANIZER))
+VIEW_ORDERS = Capability("view_orders", "look up orders", (BOX_OFFICE, ORGANIZER))
 # The door needs a name and a ticket type; an email is for contacting the buyer, which is the desk's job.
-VIEW_EMAILS = Capability("view_emails", _("see attendees' and buyers' emails"), (BOX_OFFICE, ORGANIZER))
-REFUND = Capability("refund", _("refund orders"), (BOX_OFFICE, ORGANIZER))
-RESEND = Capability("resend", _("resend order confirmations"), (BOX_OFFICE, ORGANIZER))
-MANAGE_EVENTS = Capability("manage_events", _("create and edit events and ticket types"), (ORGANIZER,))
-VIEW_AUDIT = Capability("view_audit", _("read the audit log"), (ORGANIZER,))
+VIEW_EMAILS = Capability("view_emails", "see attendees' and buyers' emails", (BOX_OFFICE, ORGANIZER))
+REFUND = Capability("refund", "refund orders", (BOX_OFFICE, ORGANIZER))
+RESEND = Capability("resend", "resend order confirmations", (BOX_OFFICE, ORGANIZER))
+MANAGE_EVENTS = Capability("manage_events", "create and edit events and ticket types", (ORGANIZER,))
+VIEW_AUDIT = Capability("view_audit", "read the audit log", (ORGANIZER,))
 # Offline admissions BrightStar refused (refunded meanwhile, in another way): for whoever can settle them, not the door.
-VIEW_CONFLICTS = Capability("view_conflicts", _("see offline check-ins BrightStar refused"), (BOX_OFFICE, ORGANIZER))
+VIEW_CONFLICTS = Capability("view_conflicts", "see offline check-ins BrightStar refused", (BOX_OFFICE, ORGANIZER))
 
 CAPABILITIES = (
     VIEW_EVENTS,
@@ -80,11 +69,6 @@ def has(user, capability: Capability) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or bool(user_roles(user) & set(capability.roles))
-
-
-def role_labels(roles) -> list[str]:
-    """The roles as staff read them, in the active language, in the order given."""
-    return [str(ROLE_LABELS.get(role, role)) for role in roles]
 
 
 def capabilities_of(user) -> dict[str, bool]:
