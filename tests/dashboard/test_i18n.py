@@ -179,24 +179,35 @@ def desk(account, client_as, staff_users):
     assert answer.status_code == 200
     # Typed the German way, refunded to the cent.
     assert Refund.objects.get().amount == 123456
-    return {"event": event, "order": order}
+    return {"event": event, "order": order, "ticket_type": general}
 
 
-def _desk_pages(event, order) -> dict[str, list[str]]:
+def _desk_pages(event, order, ticket_type) -> dict[str, list[str]]:
     orders = ["/orders/lookup/", "/orders/lookup/?q=ada", f"/orders/event/{event.id}/", f"/orders/{order.id}/"]
     venue = [f"/events/{event.id}/door/conflicts/"]
+    detail = f"/events/{event.id}/"
+    manage = [f"{detail}edit/", f"{detail}tickets/{ticket_type.id}/edit/"]
     return {
-        "door": ["/events/", "/events/?when=past", "/events/?status=draft", f"/orders/{order.id}/"],
-        "box_office": ["/events/", "/events/?when=all&sort=title", *orders, *venue, "/audit/"],
-        "organizer": ["/events/", "/events/new/", *orders, *venue, "/audit/", "/audit/?outcome=succeeded"],
-        "admin": ["/events/", f"/orders/{order.id}/", "/audit/"],
+        "door": ["/events/", "/events/?when=past", "/events/?status=draft", detail, f"/orders/{order.id}/"],
+        "box_office": ["/events/", "/events/?when=all&sort=title", detail, *orders, *venue, "/audit/"],
+        "organizer": [
+            "/events/",
+            "/events/new/",
+            detail,
+            *manage,
+            *orders,
+            *venue,
+            "/audit/",
+            "/audit/?outcome=succeeded",
+        ],
+        "admin": ["/events/", detail, f"/orders/{order.id}/", "/audit/"],
     }
 
 
 @pytest.mark.parametrize("role", ["door", "box_office", "organizer", "admin"])
 def test_every_desk_page_is_german_for_every_role(client_as, desk, role):
     client = client_as(role)
-    for url in _desk_pages(desk["event"], desk["order"])[role]:
+    for url in _desk_pages(desk["event"], desk["order"], desk["ticket_type"])[role]:
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="de")
         assert response.status_code in (200, 403), url
         html = response.content.decode()
