@@ -55,3 +55,28 @@ def test_the_header_switcher_changes_language_without_javascript(browser_page_as
     expect(page.get_by_role("heading", name="Positionen")).to_be_visible()
     page.goto("/events/")  # kept on the profile: every page after it, however the browser is set
     expect(page.get_by_role("heading", name="Veranstaltungen")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_the_door_in_german_fits_a_phone(browser_page_as, account, width):
+    """German's long words on the door's phone layout: the panel, the counters, the search, the log."""
+    from sandbox.models import Attendee
+    from tests.door.conftest import door_event, door_url
+
+    event, _general, _vip, tickets = door_event(account)
+    page = browser_page_as("door", locale="de-DE", viewport={"width": width, "height": 844})
+    page.goto(door_url(event))
+    expect(page.locator("#result")).to_contain_text("Bereit zum Scannen")
+    assert_no_sideways_scroll(page)
+    page.keyboard.type(tickets[0].barcode, delay=0)
+    page.keyboard.press("Enter")
+    expect(page.locator("#result .result.ok")).to_contain_text("Eingelassen")
+    page.keyboard.type(tickets[0].barcode, delay=0)
+    page.keyboard.press("Enter")
+    expect(page.locator("#result .result.warn")).to_contain_text("Bereits eingecheckt um")
+    page.locator("#door-search").fill("Ada")
+    expect(page.locator("#search-results")).to_contain_text("Einchecken")
+    assert_no_sideways_scroll(page)
+    if width == 390:
+        screenshot(page, "door-de")
+    assert Attendee.objects.filter(pk=tickets[0].pk, checked_in=True).exists()
