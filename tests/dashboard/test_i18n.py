@@ -24,6 +24,14 @@ from tests.orders.conftest import refund_form_fields
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
+
+@pytest.fixture(autouse=True)
+def _language_put_back():
+    """A request leaves its language active in this thread (LocaleMiddleware never deactivates it; the next
+    request activates its own); tests that run after these, outside any request, expect the default."""
+    yield
+    translation.deactivate()
+
 LOCALE = Path(settings.BASE_DIR) / "locale"
 # Attributes staff read (or hear): labels of stacked table cells on a phone, tooltips, placeholders.
 READ_ATTRIBUTES = ("aria-label", "title", "placeholder", "data-label")
