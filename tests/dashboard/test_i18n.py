@@ -32,6 +32,7 @@ def _language_put_back():
     yield
     translation.deactivate()
 
+
 LOCALE = Path(settings.BASE_DIR) / "locale"
 # Attributes staff read (or hear): labels of stacked table cells on a phone, tooltips, placeholders.
 READ_ATTRIBUTES = ("aria-label", "title", "placeholder", "data-label")
