@@ -29,6 +29,7 @@ _DID = {
     "attendee.check_in_offline": gettext_noop(
         "{who} let a ticket in{barcode} while BrightStar was not answering (to sync)."
     ),
+    "attendee.check_in_device": gettext_noop("{who} let a ticket in{barcode} on a phone that was offline (to sync)."),
 }
 _TRIED = {
     "event.create": gettext_noop("{who} tried to create an event"),
@@ -41,6 +42,7 @@ _TRIED = {
     "attendee.check_in": gettext_noop("{who} scanned a ticket{barcode}"),
     "attendee.check_in_undo": gettext_noop("{who} tried to take a check-in back"),
     "attendee.check_in_offline": gettext_noop("{who} scanned a ticket{barcode} while BrightStar was not answering"),
+    "attendee.check_in_device": gettext_noop("{who} scanned a ticket{barcode} on a phone that was offline"),
 }
 
 
@@ -76,6 +78,6 @@ def entry_sentence(entry: AuditEntry) -> str:
     if entry.outcome == Outcome.UNKNOWN:
         return gettext("%(did)s, but BrightStar did not answer: it may or may not have happened.") % {"did": did}
     why = (code_sentence(entry.error_code) or entry.message or gettext("no reason given")).rstrip(".")
-    if entry.action == "attendee.check_in_offline":  # the dashboard's replica said no, not BrightStar
+    if entry.action in ("attendee.check_in_offline", "attendee.check_in_device"):  # a copy said no, not BrightStar
         return gettext("%(did)s, and the copy at the door refused it: %(why)s.") % {"did": did, "why": why}
     return gettext("%(did)s, and BrightStar refused: %(why)s.") % {"did": did, "why": why}
