@@ -384,3 +384,16 @@ def test_the_door_scans_in_german(client_as, desk):
     again = door.post(url, {"barcode": ticket.barcode, "idempotency_key": key + "0"}, HTTP_ACCEPT_LANGUAGE="de")
     panel = again.content.decode()
     assert "Bereits eingecheckt um " in panel and english_left(panel) == []
+
+
+def test_the_javascript_catalog_answers_a_repeat_visit_with_304_and_never_in_the_wrong_language(client_as):
+    client = client_as("door")
+    page = client.get("/events/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    src = re.search(r'<script src="(/jsi18n/[^"]*)"', page).group(1)
+    assert src == "/jsi18n/?l=de"
+    first = client.get(src, HTTP_ACCEPT_LANGUAGE="de")
+    assert '"Dismiss": "Schlie' in first.content.decode()  # JSON: the ß comes escaped
+    again = client.get(src, HTTP_ACCEPT_LANGUAGE="de", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 304
+    english = client.get("/events/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<script src="/jsi18n/?l=en"' in english
