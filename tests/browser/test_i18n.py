@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from sandbox.models import Refund
 from tests.browser.conftest import LONG_EMAIL, PHONE, assert_accessible, screenshot
+from tests.browser.test_door_offline import door_phone  # noqa: F401 - the offline-tolerant door page
 from tests.browser.test_phone import assert_no_sideways_scroll
 from tests.factories import event_make, order_make, ticket_type_make
 
@@ -80,3 +81,24 @@ def test_the_door_in_german_fits_a_phone(browser_page_as, account, width):
     if width == 390:
         screenshot(page, "door-de")
     assert Attendee.objects.filter(pk=tickets[0].pk, checked_in=True).exists()
+
+
+def test_an_offline_reload_of_the_door_keeps_its_german(door_phone, account):  # noqa: F811 - the fixture above
+    """The service worker keeps the JavaScript catalog with the page: offline, the phone's words stay German."""
+    from boxoffice.venue import sync
+    from tests.door.conftest import door_event
+
+    event, _general, _vip, _tickets = door_event(account)
+    sync.replica_sync(event_id=event.id)
+    page = door_phone
+    page.context.set_extra_http_headers({"Accept-Language": "de-DE,de;q=0.9"})
+    page.goto(f"/events/{event.id}/door/")
+    expect(page.locator("#device-status")).to_have_attribute("data-state", "ready")
+    page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now controlled: the worker keeps the page and its files
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => caches.open('brightstar-door').then((c) => c.match('/jsi18n/?l=de')).then(Boolean)")
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator("#result")).to_contain_text("Bereit zum Scannen")
+    assert page.evaluate("gettext('Ready to scan')") == "Bereit zum Scannen"
