@@ -11,12 +11,14 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Func, IntegerField, Max, Q, Sum
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from sandbox.models import Event, Order, OrderItem, Scan, TicketType
 
 BUCKET_SECONDS = 300
+# Sales are grouped by the quarter-hour in the database, then by the event's local day here: every time zone's
+# offset is a whole number of quarter-hours, so no quarter straddles a local midnight.
+QUARTER_SECONDS = 900
 RATE_WINDOW = timedelta(minutes=5)  # a gate's per_minute is its scans over the last 5 minutes, / 5
 
 
@@ -28,16 +30,25 @@ class _Bucket(Func):
     """
 
     output_field = IntegerField()
+    seconds = BUCKET_SECONDS
 
     def as_sqlite(self, compiler, connection, **extra):
         return self.as_sql(
-            compiler, connection, template=f"(CAST(strftime('%%%%s', %(expressions)s) AS INTEGER) / {BUCKET_SECONDS})"
+            compiler, connection, template=f"(CAST(strftime('%%%%s', %(expressions)s) AS INTEGER) / {self.seconds})"
         )
 
     def as_postgresql(self, compiler, connection, **extra):
         return self.as_sql(
-            compiler, connection, template=f"FLOOR(EXTRACT(EPOCH FROM %(expressions)s) / {BUCKET_SECONDS})::bigint"
+            compiler, connection, template=f"FLOOR(EXTRACT(EPOCH FROM %(expressions)s) / {self.seconds})::bigint"
         )
+
+
+class _Quarter(_Bucket):
+    seconds = QUARTER_SECONDS
+
+
+def _local_day(quarter: int, zone: ZoneInfo) -> date:
+    return datetime.fromtimestamp(quarter * QUARTER_SECONDS, zone).date()
 
 
 @dataclass(frozen=True)
@@ -93,21 +104,21 @@ def refusal_rows(*, event: Event):
     )
 
 
-def sales_money_rows(*, event: Event, zone: ZoneInfo):
+def sales_money_rows(*, event: Event):
     return (
         Order.objects.filter(event=event)
-        .annotate(day=TruncDate("created_at", tzinfo=zone))
-        .values("day")
+        .annotate(quarter=_Quarter("created_at"))
+        .values("quarter")
         .annotate(gross=Sum("total"), refunded=Sum("amount_refunded"))
         .order_by()
     )
 
 
-def sales_ticket_rows(*, event: Event, zone: ZoneInfo):
+def sales_ticket_rows(*, event: Event):
     return (
         OrderItem.objects.filter(order__event=event)
-        .annotate(day=TruncDate("order__created_at", tzinfo=zone))
-        .values("day")
+        .annotate(quarter=_Quarter("order__created_at"))
+        .values("quarter", "ticket_type")
         .annotate(sold=Sum("quantity"))
         .order_by()
     )
@@ -151,15 +162,33 @@ def refusal_counts(*, event: Event) -> dict[str, int]:
     return {row["reason"]: row["count"] for row in sorted(rows, key=lambda r: r["reason"])}
 
 
-def sales_by_day(*, event: Event) -> list[dict]:
-    """Orders per day of the event's time zone, oldest first: tickets, order totals, and what was refunded of them."""
+def sales_by_day(*, event: Event, ticket_type_ids: list[str]) -> list[dict]:
+    """Orders per day of the event's time zone, oldest first: tickets (in all, and per ticket type, in the order
+    of `ticket_type_ids`; only types sold that day), order totals, and what was refunded of them."""
     zone = ZoneInfo(event.timezone)
-    money = sales_money_rows(event=event, zone=zone)
-    sold: dict[date, int] = {row["day"]: row["sold"] for row in sales_ticket_rows(event=event, zone=zone)}
-    return [
-        {"day": row["day"], "sold": sold.get(row["day"], 0), "gross": row["gross"], "refunded": row["refunded"]}
-        for row in sorted(money, key=lambda r: r["day"])
-    ]
+    money: dict[date, dict] = {}
+    for row in sales_money_rows(event=event):
+        day = money.setdefault(_local_day(row["quarter"], zone), {"gross": 0, "refunded": 0})
+        day["gross"] += row["gross"]
+        day["refunded"] += row["refunded"]
+    sold: dict[date, dict[str, int]] = {}
+    for row in sales_ticket_rows(event=event):
+        per_type = sold.setdefault(_local_day(row["quarter"], zone), {})
+        per_type[row["ticket_type"]] = per_type.get(row["ticket_type"], 0) + row["sold"]
+    rank = {tt_id: i for i, tt_id in enumerate(ticket_type_ids)}
+    days = []
+    for day in sorted(money):
+        per_type = sorted(sold.get(day, {}).items(), key=lambda item: rank.get(item[0], len(rank)))
+        days.append(
+            {
+                "day": day,
+                "sold": sum(n for _, n in per_type),
+                "gross": money[day]["gross"],
+                "refunded": money[day]["refunded"],
+                "ticket_types": [{"id": tt_id, "sold": n} for tt_id, n in per_type],
+            }
+        )
+    return days
 
 
 def event_stats(*, event: Event, hours: int) -> Stats:
@@ -167,14 +196,14 @@ def event_stats(*, event: Event, hours: int) -> Stats:
     ticket_types = list(
         TicketType.objects.filter(event=event)
         .order_by("created_at", "id")
-        .values("id", "name", "quantity", sold=F("quantity_sold"), checked_in=F("checked_in_count"))
+        .values("id", "name", "quantity", "price", sold=F("quantity_sold"), checked_in=F("checked_in_count"))
     )
     return Stats(
         buckets=scan_buckets(event=event, hours=hours, now=now),
         gates=gate_stats(event=event, now=now),
         refusals=refusal_counts(event=event),
-        ticket_types=[{k: t[k] for k in ("id", "name", "sold", "checked_in")} for t in ticket_types],
-        sales=sales_by_day(event=event),
+        ticket_types=ticket_types,
+        sales=sales_by_day(event=event, ticket_type_ids=[t["id"] for t in ticket_types]),
         checked_in=sum(t["checked_in"] for t in ticket_types),
         sold=sum(t["sold"] for t in ticket_types),
         capacity=sum(t["quantity"] for t in ticket_types),

@@ -230,6 +230,8 @@ class TicketTypeStats:
     name: str
     sold: int
     checked_in: int
+    quantity: int
+    price: int  # cents
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +240,7 @@ class SalesDay:
     sold: int
     gross: int  # cents
     refunded: int  # cents
+    by_ticket_type: Mapping[str, int]  # ticket type id -> tickets sold that day (only those sold)
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +283,12 @@ class EventStats:
                 refusals={str(code): _integer(count) for code, count in dict(d["refusals"]).items()},
                 ticket_types=tuple(
                     TicketTypeStats(
-                        id=t["id"], name=t["name"], sold=_integer(t["sold"]), checked_in=_integer(t["checked_in"])
+                        id=t["id"],
+                        name=t["name"],
+                        sold=_integer(t["sold"]),
+                        checked_in=_integer(t["checked_in"]),
+                        quantity=_integer(t["quantity"]),
+                        price=_integer(t["price"]),
                     )
                     for t in d["ticket_types"]
                 ),
@@ -290,6 +298,7 @@ class EventStats:
                         sold=_integer(s["sold"]),
                         gross=_integer(s["gross"]),
                         refunded=_integer(s["refunded"]),
+                        by_ticket_type={t["id"]: _integer(t["sold"]) for t in s["ticket_types"]},
                     )
                     for s in d["sales"]
                 ),

@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext, gettext_lazy
 
 from boxoffice.brightstar.client import new_idempotency_key
+from boxoffice.web import feedback
+from boxoffice.web.http import search_text
 from boxoffice.web.lists import FilterForm
 
 # door.js sends a UUID; anything else (a hand-made POST) gets a fresh server key.
@@ -17,6 +19,31 @@ class ScanForm(forms.Form):
     barcode = forms.CharField(max_length=64, required=False)
     attendee_id = forms.CharField(max_length=64, required=False)
     idempotency_key = forms.CharField(max_length=64, required=False)
+    # Where and on what it was scanned (static/js/door-name.js), for the scan log and the doors overview.
+    # Empty is fine (a page without JavaScript, a door not named yet): the scan goes without them.
+    gate = forms.CharField(
+        max_length=feedback.DOOR_NAME_MAX, required=False, error_messages={"max_length": feedback.DOOR_NAME_TOO_LONG}
+    )
+    device = forms.CharField(
+        max_length=100, required=False, error_messages={"max_length": feedback.DOOR_DEVICE_REFUSED}
+    )
+
+    # The scan's own fields; an error in these is a refused setting, not a scan to make.
+    SETTINGS = ("gate", "device")
+
+    def clean_gate(self) -> str:
+        # A stray tab or newline in a door's name means nothing, on a screen or in a CSV.
+        return search_text(self.cleaned_data.get("gate"), max_length=feedback.DOOR_NAME_MAX)
+
+    def clean_device(self) -> str:
+        return search_text(self.cleaned_data.get("device"), max_length=100)
+
+    def setting_error(self) -> str:
+        """The first refused setting's message ("" when the door's name and id are fine)."""
+        for name in self.SETTINGS:
+            if name in self.errors:
+                return str(self.errors[name][0])
+        return ""
 
     def clean_idempotency_key(self) -> str:
         key = self.cleaned_data.get("idempotency_key") or ""

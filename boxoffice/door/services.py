@@ -159,12 +159,17 @@ def attendee_check_in(
     idempotency_key: str | None = None,
     staff,
     door: str = "",
+    gate: str = "",
+    device: str = "",
 ) -> Attendee | OfflineVerdict:
     """Let one ticket in, by scanned barcode or by attendee (the door's list).
 
     BrightStar decides while it answers (one call). When it does not, the
     event's replica decides (venue mode) and the answer says so: an
     OfflineVerdict, never an Attendee, so nothing shows it as confirmed.
+
+    `gate` (the door's name), `device` (the phone's id) and the staff
+    member's name go to BrightStar's scan log, for the doors overview.
     """
     key = idempotency_key or new_idempotency_key()
     # Let in offline and not yet synced: BrightStar would wrongly call it valid.
@@ -177,7 +182,14 @@ def attendee_check_in(
     try:
         sent = audited(
             lambda: api.attendee_check_in(
-                event_id=event_id, barcode=barcode, attendee_id=attendee_id, idempotency_key=key, max_attempts=attempts
+                event_id=event_id,
+                barcode=barcode,
+                attendee_id=attendee_id,
+                idempotency_key=key,
+                max_attempts=attempts,
+                gate=gate,
+                device=device,
+                staff=staff_name(staff),
             ),
             staff=staff,
             action="attendee.check_in",
@@ -186,7 +198,7 @@ def attendee_check_in(
             # Until the API answers, a scan names a barcode, not an attendee.
             object_id=attendee_id or "",
             event_id=event_id,
-            detail={"barcode": barcode} if barcode is not None else {},
+            detail={**({"barcode": barcode} if barcode is not None else {}), **({"gate": gate} if gate else {})},
             from_value=lambda a: {"object_id": a.id, "order_id": a.order_id},
         )
     except venue.UNREACHABLE:
@@ -205,6 +217,11 @@ def attendee_check_in(
     # fresh; forgetting it on every scan would make the cache useless on the
     # night it matters, and cost every page a refetch.
     return sent.value
+
+
+def staff_name(user) -> str:
+    """Who scanned, as the scan log keeps it: the full name if staff have one, else the username (≤ 150)."""
+    return (user.get_full_name() or user.get_username())[:150]
 
 
 def attendee_check_in_undo(*, event_id: str, attendee_id: str, staff, door: str = "") -> Attendee | OfflineVerdict:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from boxoffice.door import device_views, export, views
+from boxoffice.door import device_views, export, overview, views
 
 app_name = "door"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("<bsid:event_id>/door/counters/", views.counters_view, name="counters"),
     path("<bsid:event_id>/door/mode/", views.mode_view, name="mode"),
     path("<bsid:event_id>/door/search/", views.search, name="search"),
+    path("<bsid:event_id>/doors/", overview.overview, name="overview"),
     # Venue mode, layer 2: the door phone's copy, its upload, its service worker.
     path("<bsid:event_id>/door/device/copy/", device_views.copy, name="device_copy"),
     path("<bsid:event_id>/door/device/upload/", device_views.upload, name="device_upload"),

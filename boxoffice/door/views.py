@@ -29,7 +29,7 @@ from boxoffice.staff.roles import CHECK_IN, VIEW_EMAILS, has
 from boxoffice.venue import selectors as venue_selectors
 from boxoffice.venue import services as venue
 from boxoffice.venue.services import OfflineVerdict
-from boxoffice.web.feedback import describe
+from boxoffice.web.feedback import DOOR_NAME_MAX, DOOR_SETTING_REFUSED, describe
 from boxoffice.web.http import HtmxHttpRequest, render_page, search_text
 from boxoffice.web.lists import render_list
 
@@ -63,6 +63,7 @@ def _page(request: HtmxHttpRequest, event_id: str, result=None, *, search: dict 
         "idempotency_key": new_idempotency_key(),
         "undo_seconds": UNDO_SECONDS,
         "mode": venue_selectors.door_mode(event_id=event_id),
+        "door_name_max": DOOR_NAME_MAX,
         **device_page_context(request, event_id),
         **(search or {}),
     }
@@ -98,6 +99,10 @@ def scan(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
         return _page(request, event_id)
     form = ScanForm(request.POST)
     if not form.is_valid():
+        if problem := form.setting_error():  # the door's name or id refused: say so, send nothing
+            return _answer(
+                request, event_id, outcomes.ScanResult("refused_setting", outcomes.NONE, DOOR_SETTING_REFUSED, problem)
+            )
         # An Enter on an empty field: nothing to ask the API, nothing to show.
         return HttpResponse(status=204) if request.htmx else redirect("door:scan", event_id=event_id)
     barcode = form.cleaned_data["barcode"] or ""
@@ -110,6 +115,8 @@ def scan(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
             idempotency_key=form.cleaned_data["idempotency_key"],
             staff=request.user,
             door=_door(request),
+            gate=form.cleaned_data["gate"],
+            device=form.cleaned_data["device"],
         )
     except errors.BrightStarError as exc:
         result = outcomes.refused(event_id, exc, barcode)

@@ -1,14 +1,17 @@
 """What the event page's views share: the event or a 404, the page's context, the "changed" signal."""
 
 from django.http import Http404, HttpResponse
+from django.utils import timezone
 from django_htmx.http import trigger_client_event
 
 from boxoffice.brightstar import errors
 from boxoffice.brightstar.client import new_idempotency_key
 from boxoffice.events import services
+from boxoffice.events.charts import arrivals_hours, event_charts
 from boxoffice.events.forms import TicketTypeForm
 from boxoffice.orders.services import order_list
 from boxoffice.staff.roles import MANAGE_EVENTS, VIEW_ORDERS, has
+from boxoffice.web.feedback import charts_unavailable
 from boxoffice.web.http import HtmxHttpRequest
 
 RECENT_ORDERS = 5
@@ -48,3 +51,12 @@ def detail_context(request: HtmxHttpRequest, event, **extra) -> dict:
 def new_ticket_type_form(event, data=None) -> TicketTypeForm:
     initial = {"idempotency_key": new_idempotency_key()}
     return TicketTypeForm(data, initial=initial, currency=event.currency, prefix="new")
+
+
+def charts_context(event) -> dict:
+    """The charts, from one stats call; if it fails, the page goes on without them and says why."""
+    try:
+        stats = services.event_stats(event_id=event.id, hours=arrivals_hours(event, timezone.now()))
+    except errors.BrightStarError as exc:
+        return {"charts": None, "charts_error": charts_unavailable(exc)}
+    return {"charts": event_charts(event=event, stats=stats)}

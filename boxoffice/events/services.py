@@ -15,8 +15,9 @@ from django.core.cache import cache
 
 from boxoffice.audit.services import audited
 from boxoffice.brightstar import events as api
+from boxoffice.brightstar import scans
 from boxoffice.brightstar.client import new_idempotency_key
-from boxoffice.brightstar.resources import Event, Page, TicketType
+from boxoffice.brightstar.resources import Event, EventStats, Page, TicketType
 
 # Event and ticket-type figures move with every sale elsewhere: keep it short.
 DEFAULT_CACHE_SECONDS = 30
@@ -129,6 +130,11 @@ def event_delete(*, event_id: str, staff) -> None:
         )
     finally:
         event_cache_forget(event_id)
+
+
+def event_stats(*, event_id: str, hours: int) -> EventStats:
+    """The event's figures for its charts: not cached, they move with every sale and scan."""
+    return scans.event_stats(event_id=event_id, hours=hours)
 
 
 def ticket_type_list(*, event_id: str, use_cache: bool = True) -> tuple[TicketType, ...]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.event_create, name="create"),
     path("<bsid:event_id>/", views.event_detail, name="detail"),
     path("<bsid:event_id>/summary/", views.event_summary, name="summary"),
+    path("<bsid:event_id>/charts/", views.event_charts, name="charts"),
     path("<bsid:event_id>/edit/", views.event_edit, name="edit"),
     path("<bsid:event_id>/publish/", views.event_publish, name="publish"),
     path("<bsid:event_id>/cancel/", views.event_cancel, name="cancel"),

@@ -3,7 +3,8 @@
 Reads let API failures through to the middleware (a banner, or an error
 page); writes explain BrightStar's refusals in place, on the field or next to
 the button, and keep what the user typed. Every read of a page is counted:
-the list is one API call, the event page at most three.
+the list is one API call, the event page at most three, its charts one more
+(fetched after the page, so the page never waits for them).
 """
 
 from django.contrib import messages
@@ -18,9 +19,10 @@ from boxoffice.brightstar import errors
 from boxoffice.brightstar.client import new_idempotency_key
 from boxoffice.events import services
 from boxoffice.events.forms import PER_PAGE, SORTS, STATUSES, WHENS, EventFiltersForm, EventForm
-from boxoffice.events.pages import changed, detail_context, event_or_404
+from boxoffice.events.pages import changed, charts_context, detail_context, event_or_404
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import MANAGE_EVENTS, VIEW_EVENTS
+from boxoffice.web.charts import meter
 from boxoffice.web.feedback import describe
 from boxoffice.web.http import HtmxHttpRequest, is_fragment, render_page
 from boxoffice.web.lists import render_list
@@ -53,6 +55,8 @@ def event_list(request: HtmxHttpRequest) -> HttpResponse:
             {"label": label, "url": request.path + form.query(sort=value), "current": value == sort}
             for value, (label, _) in SORTS.items()
         ],
+        # Each row's sold/capacity bar, from the figures the row already carries: no extra call.
+        "meters": {event.id: meter(event.tickets_sold, event.capacity) for event in page},
     }
     return render_list(request, "events/list.html", context, page=page)
 
@@ -65,6 +69,17 @@ def event_list(request: HtmxHttpRequest) -> HttpResponse:
 def event_detail(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     event = event_or_404(event_id)
     return render_page(request, "events/detail.html", detail_context(request, event))
+
+
+@require_GET
+@requires(VIEW_EVENTS)
+def event_charts(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
+    """The charts, fetched by the event page once it is shown (the stats are its slowest read: the page
+    does not wait for them); without JavaScript, the whole page with the charts in place."""
+    event = event_or_404(event_id)
+    if is_fragment(request):
+        return render_page(request, "events/detail.html", {"event": event, **charts_context(event)}, fragment="charts")
+    return render_page(request, "events/detail.html", detail_context(request, event, **charts_context(event)))
 
 
 @require_GET

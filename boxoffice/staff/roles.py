@@ -33,6 +33,8 @@ MANAGE_EVENTS = Capability("manage_events", "create and edit events and ticket t
 VIEW_AUDIT = Capability("view_audit", "read the audit log", (ORGANIZER,))
 # Offline admissions BrightStar refused (refunded meanwhile, in another way): for whoever can settle them, not the door.
 VIEW_CONFLICTS = Capability("view_conflicts", "see offline check-ins BrightStar refused", (BOX_OFFICE, ORGANIZER))
+# The supervisor's view of every door; a door volunteer has their own door's page and needs no more.
+VIEW_DOORS = Capability("view_doors", "see the doors overview", (BOX_OFFICE, ORGANIZER))
 
 CAPABILITIES = (
     VIEW_EVENTS,
@@ -45,6 +47,7 @@ CAPABILITIES = (
     MANAGE_EVENTS,
     VIEW_AUDIT,
     VIEW_CONFLICTS,
+    VIEW_DOORS,
 )
 
 

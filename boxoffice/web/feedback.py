@@ -122,6 +122,26 @@ DOOR_UNANSWERED = gettext_noop(
     "BrightStar did not answer in time. Scan the same code again: it cannot let anyone in twice."
 )
 
+# The door's name on this device (static/js/door-name.js), sent with each scan as its gate.
+DOOR_NAME_MAX = 100  # the API's limit on a scan's gate
+DOOR_SETTING_REFUSED = "Scan not sent"  # a grey panel; the line under it says which setting to fix
+DOOR_NAME_TOO_LONG = (
+    f"A door name is at most {DOOR_NAME_MAX} characters. Change it (“Change” beside the door's name) and scan again."
+)
+DOOR_DEVICE_REFUSED = "This phone's id was not accepted. Reload the page and scan again."
+
+# The doors overview (boxoffice/door/overview.py).
+DOORS_NO_NAME = "Door without a name"  # scans sent before the door was named, or from a page without JavaScript
+DOORS_OTHER_REFUSAL = "Refused for another reason"
+DOORS_KEPT = "The figures below are the last BrightStar gave: they update again as soon as it answers."
+
+
+def refusal_words(code: str) -> str:
+    """A refusal's reason as the door's panel says it ("Void ticket"), for counts by reason: never the code."""
+    pair = DOOR.get(code)
+    return pair[0].plain if pair is not None else DOORS_OTHER_REFUSAL
+
+
 # Venue mode: the dashboard decided from its replica because BrightStar did not answer.
 # Green, but never the plain "Admitted": the volunteer can tell a confirmed admission from a queued one.
 DOOR_OFFLINE_ADMITTED = gettext_noop("⟳ Admitted — offline, will sync")
@@ -184,6 +204,11 @@ def describe(error: errors.BrightStarError, **data: Any) -> str:
     if isinstance(error, errors.ValidationError):
         return field_message(error, **data) or gettext(BAD_INPUT)
     return gettext("BrightStar refused the request.")
+
+
+def charts_unavailable(error: errors.BrightStarError) -> str:
+    """The event page's charts could not be drawn: one line in their place."""
+    return f"No charts just now: {describe(error)}"
 
 
 def field_message(error: errors.BrightStarError, **data: Any) -> str:

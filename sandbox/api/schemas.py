@@ -297,6 +297,13 @@ class TicketTypeStats(Schema):
     name: str
     sold: int
     checked_in: int
+    quantity: int  # on sale in all: the ticket type's capacity
+    price: int  # cents: with quantity, what a full house would bring
+
+
+class TicketTypeSalesDay(Schema):
+    id: str  # the ticket type
+    sold: int  # its tickets in that day's orders
 
 
 class SalesDay(Schema):
@@ -304,6 +311,7 @@ class SalesDay(Schema):
     sold: int  # tickets in that day's orders
     gross: int  # their totals, cents
     refunded: int  # refunded of those orders so far, cents
+    ticket_types: list[TicketTypeSalesDay]  # `sold` per ticket type, as in `ticket_types`; only those sold that day
 
 
 class EventStatsOut(Schema):

@@ -17,6 +17,7 @@ EXPECTED = {
         "refund",
         "resend",
         "view_conflicts",
+        "view_doors",
     },
     "organizer": {c.name for c in roles.CAPABILITIES},
     "admin": {c.name for c in roles.CAPABILITIES},

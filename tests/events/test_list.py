@@ -49,7 +49,7 @@ def test_a_row_shows_date_venue_status_and_tickets_sold_as_a_bar(client_as, even
     assert event.start_date.strftime("%-d %b %Y") in row
     assert "The Old Hall" in row
     assert 'class="badge published"' in row
-    assert '<progress max="100" value="12"' in row
+    assert '<rect class="fill" width="12.0" height="10"/>' in row  # the SVG bar: 12 of 100
     assert "12/100" in row
     assert "$300.00" in row  # gross, for money-seeing roles
 

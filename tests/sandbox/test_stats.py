@@ -47,8 +47,8 @@ def test_the_overview_adds_up(api, night):
     body = get_stats(api, event.pk)
     assert (body["sold"], body["checked_in"], body["capacity"]) == (5, 4, 110)
     assert body["ticket_types"] == [
-        {"id": general.pk, "name": "General", "sold": 3, "checked_in": 3},
-        {"id": vip.pk, "name": "VIP", "sold": 2, "checked_in": 1},
+        {"id": general.pk, "name": "General", "sold": 3, "checked_in": 3, "quantity": 100, "price": 2500},
+        {"id": vip.pk, "name": "VIP", "sold": 2, "checked_in": 1, "quantity": 10, "price": 9000},
     ]
     assert body["refusals"] == {errors.ALREADY_CHECKED_IN: 1, errors.NOT_FOUND: 1}
     gates = {g["gate"]: g for g in body["gates"]}
@@ -89,13 +89,46 @@ def test_an_offline_scan_lands_in_the_bucket_it_was_made_in(api, account):
 
 
 def test_sales_are_per_day_in_the_events_time_zone(api, night):
-    event, _, _, first, second = night
+    event, general, vip, first, second = night
     body = get_stats(api, event.pk)
     zone = ZoneInfo(event.timezone)
     assert body["sales"] == [
-        {"day": first.created_at.astimezone(zone).date().isoformat(), "sold": 3, "gross": 7500, "refunded": 0},
-        {"day": second.created_at.astimezone(zone).date().isoformat(), "sold": 2, "gross": 18000, "refunded": 1000},
+        {
+            "day": first.created_at.astimezone(zone).date().isoformat(),
+            "sold": 3,
+            "gross": 7500,
+            "refunded": 0,
+            "ticket_types": [{"id": general.pk, "sold": 3}],
+        },
+        {
+            "day": second.created_at.astimezone(zone).date().isoformat(),
+            "sold": 2,
+            "gross": 18000,
+            "refunded": 1000,
+            "ticket_types": [{"id": vip.pk, "sold": 2}],
+        },
     ]
+
+
+def test_a_local_midnight_off_the_hour_splits_the_days_where_it_falls(api, account):
+    # Kathmandu is UTC+5:45: 18:10 UTC is 23:55 there, 18:20 UTC is 00:05 the next day.
+    event = event_make(account)
+    Event.objects.filter(pk=event.pk).update(timezone="Asia/Kathmandu")
+    general = ticket_type_make(event, name="General", price=1000, quantity=10)
+    late = datetime(2026, 3, 1, 18, 10, tzinfo=ZoneInfo("UTC"))
+    order_make(event, general, quantity=1, created_at=late)
+    order_make(event, general, quantity=2, created_at=late + timedelta(minutes=10))
+    days = [(day["day"], day["sold"], day["gross"]) for day in get_stats(api, event.pk)["sales"]]
+    assert days == [("2026-03-01", 1, 1000), ("2026-03-02", 2, 2000)]
+
+
+def test_a_days_sales_are_split_per_ticket_type_in_the_ticket_types_order(api, night):
+    event, general, vip, *_ = night
+    order_make(event, vip, quantity=1)  # VIP first today, yet listed after General
+    order_make(event, general, quantity=4)
+    today = get_stats(api, event.pk)["sales"][-1]
+    assert today["ticket_types"] == [{"id": general.pk, "sold": 4}, {"id": vip.pk, "sold": 3}]
+    assert today["sold"] == 7
 
 
 def test_an_event_with_nothing_yet(api, account):
@@ -135,7 +168,7 @@ def _queries(event: Event) -> dict:
         "buckets": (stats.bucket_rows(event=event, start=now - timedelta(hours=6), end=now), "scn_event_time"),
         "gates": (stats.gate_rows(event=event, now=now), "scn_event_gate"),
         "refusals": (stats.refusal_rows(event=event), "scn_event_result"),
-        "sales": (stats.sales_money_rows(event=event, zone=ZoneInfo("UTC")), "ord_event_sales"),
+        "sales": (stats.sales_money_rows(event=event), "ord_event_sales"),
     }
 
 
