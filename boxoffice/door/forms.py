@@ -22,10 +22,12 @@ class ScanForm(forms.Form):
     # Where and on what it was scanned (static/js/door-name.js), for the scan log and the doors overview.
     # Empty is fine (a page without JavaScript, a door not named yet): the scan goes without them.
     gate = forms.CharField(
-        max_length=feedback.DOOR_NAME_MAX, required=False, error_messages={"max_length": feedback.DOOR_NAME_TOO_LONG}
+        max_length=feedback.DOOR_NAME_MAX,
+        required=False,
+        error_messages={"max_length": gettext_lazy(feedback.DOOR_NAME_TOO_LONG)},
     )
     device = forms.CharField(
-        max_length=100, required=False, error_messages={"max_length": feedback.DOOR_DEVICE_REFUSED}
+        max_length=100, required=False, error_messages={"max_length": gettext_lazy(feedback.DOOR_DEVICE_REFUSED)}
     )
 
     # The scan's own fields; an error in these is a refused setting, not a scan to make.

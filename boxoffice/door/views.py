@@ -101,7 +101,9 @@ def scan(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     if not form.is_valid():
         if problem := form.setting_error():  # the door's name or id refused: say so, send nothing
             return _answer(
-                request, event_id, outcomes.ScanResult("refused_setting", outcomes.NONE, DOOR_SETTING_REFUSED, problem)
+                request,
+                event_id,
+                outcomes.ScanResult("refused_setting", outcomes.NONE, gettext(DOOR_SETTING_REFUSED), problem),
             )
         # An Enter on an empty field: nothing to ask the API, nothing to show.
         return HttpResponse(status=204) if request.htmx else redirect("door:scan", event_id=event_id)

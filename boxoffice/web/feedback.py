@@ -124,22 +124,25 @@ DOOR_UNANSWERED = gettext_noop(
 
 # The door's name on this device (static/js/door-name.js), sent with each scan as its gate.
 DOOR_NAME_MAX = 100  # the API's limit on a scan's gate
-DOOR_SETTING_REFUSED = "Scan not sent"  # a grey panel; the line under it says which setting to fix
-DOOR_NAME_TOO_LONG = (
-    f"A door name is at most {DOOR_NAME_MAX} characters. Change it (“Change” beside the door's name) and scan again."
+DOOR_SETTING_REFUSED = gettext_noop("Scan not sent")  # a grey panel; the line under it says which setting to fix
+# A literal (a translation is looked up by its English), so the limit is written out: kept in step below.
+DOOR_NAME_TOO_LONG = gettext_noop(
+    "A door name is at most 100 characters. Change it (“Change” beside the door's name) and scan again."
 )
-DOOR_DEVICE_REFUSED = "This phone's id was not accepted. Reload the page and scan again."
+assert f" {DOOR_NAME_MAX} " in DOOR_NAME_TOO_LONG, "DOOR_NAME_TOO_LONG must name DOOR_NAME_MAX"
+DOOR_DEVICE_REFUSED = gettext_noop("This phone's id was not accepted. Reload the page and scan again.")
 
 # The doors overview (boxoffice/door/overview.py).
-DOORS_NO_NAME = "Door without a name"  # scans sent before the door was named, or from a page without JavaScript
-DOORS_OTHER_REFUSAL = "Refused for another reason"
-DOORS_KEPT = "The figures below are the last BrightStar gave: they update again as soon as it answers."
+# Scans sent before the door was named, or from a page without JavaScript.
+DOORS_NO_NAME = gettext_noop("Door without a name")
+DOORS_OTHER_REFUSAL = gettext_noop("Refused for another reason")
+DOORS_KEPT = gettext_noop("The figures below are the last BrightStar gave: they update again as soon as it answers.")
 
 
 def refusal_words(code: str) -> str:
     """A refusal's reason as the door's panel says it ("Void ticket"), for counts by reason: never the code."""
     pair = DOOR.get(code)
-    return pair[0].plain if pair is not None else DOORS_OTHER_REFUSAL
+    return pair[0].say({}) if pair is not None else gettext(DOORS_OTHER_REFUSAL)
 
 
 # Venue mode: the dashboard decided from its replica because BrightStar did not answer.
