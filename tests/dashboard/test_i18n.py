@@ -366,6 +366,8 @@ def test_the_demo_sells_in_dollars_euros_pounds_and_yen(client_as, account):
     text = " ".join(page_text(html))
     assert "\u00a0€" in text and "\u00a0£" in text and "\u00a0¥" in text and "\u00a0$" in text
     assert re.search(r"\d\u00a0¥", text) and not re.search(r",\d\d\u00a0¥", text)  # yen: no minor units
+    # The sold meters are SVG: their numbers are never written the German way ("2,5" is no length).
+    assert 'class="fill" width="' in html and not re.search(r'(width|height|x|y)="[0-9.]*,', html)
     assert english_left(html) == []
 
 
