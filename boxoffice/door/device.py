@@ -22,6 +22,7 @@ from django.utils.crypto import salted_hmac
 
 from boxoffice.staff.roles import user_roles
 from boxoffice.venue.models import EventReplica, ReplicaTicket
+from boxoffice.venue.selectors import door_page_copy
 
 PAGE_SIZE = 20_000  # rows per page: ~0.3 MB gzipped, a few seconds on bad Wi-Fi
 # The row's state: what an offline door needs to decide.
@@ -70,6 +71,12 @@ def device_key(user, event_id: str) -> str:
     """Whose copy this is: a new user, or a changed role, gets a different key, and the page drops the old copy."""
     roles = ",".join(sorted(user_roles(user))) + (",superuser" if user.is_superuser else "")
     return salted_hmac("door-device", f"{user.pk}:{roles}:{event_id}", algorithm="sha256").hexdigest()[:24]
+
+
+def check_in_closed(*, event_id: str) -> bool:
+    """The event as the door page last loaded it is no longer open for check-in (cancelled, back to draft)."""
+    copy = door_page_copy(event_id=event_id)
+    return copy is not None and copy.event.status != "published"
 
 
 def device_copy_page(

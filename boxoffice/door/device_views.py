@@ -46,6 +46,8 @@ def copy(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     except ValueError:
         after = 0
     since = parse_datetime(request.GET.get("since") or "")
+    if device.check_in_closed(event_id=event_id):  # the page drops its copy of this event
+        return _private(JsonResponse({"closed": True}))
     page = device.device_copy_page(event_id=event_id, after=after, since=since)
     if page is None:  # the replica has not synced once: nothing trustworthy yet (not an error: the page asks again)
         return _private(JsonResponse({"ready": False}))

@@ -292,6 +292,10 @@ DEVICE_WORDS: dict[str, str] = {
     "conflicts": gettext_noop("{conflicts} of them were also let in elsewhere or refused: see the conflicts list."),
     "copy_ready": gettext_noop("This phone has its own copy of the guest list (as of {as_of})."),
     "copy_loading": gettext_noop("Taking this phone's copy of the guest list…"),
+    "logout_unsent": gettext_noop(
+        "{waiting} scans made offline on this phone have not reached the dashboard yet. "
+        "Log out anyway and lose them? Cancel, and they are sent once the dashboard answers."
+    ),
     "no_reload": gettext_noop(
         "Plain HTTP: this page cannot reload without the network. Keep it open; it keeps scanning offline while open."
     ),

@@ -18,11 +18,9 @@
   // of admitting (or refusing as "already in") a second time.
   var unanswered = null;
 
-  // --- timing: Enter -> sent -> received -> painted, as Performance marks ---
-  // Read by `make bench-door` (performance.getEntriesByName("door:verdict")).
-  // Kept per idempotency key: hx-sync queues scans, so the marks of one scan
-  // interleave with the next one's Enter. Two animation frames after the
-  // panel changed is when the verdict is on the glass.
+  // --- timing: Enter -> sent -> received -> swapped -> drawn -> painted, as Performance marks ---
+  // Read by `make bench-door` (bench/verdict.py). Kept per idempotency key: hx-sync queues scans,
+  // so the marks of one scan interleave with the next one's Enter.
   var perf = window.performance && performance.mark ? performance : null;
   var enterAt = 0;
   var timings = {};
@@ -31,23 +29,33 @@
     var t = timings[key] || (timings[key] = {});
     t[step] = perf.mark("door:" + step, at === undefined ? { detail: key } : { startTime: at, detail: key }).startTime;
   }
+  // Just after the frame that holds what the DOM has now: the frame's callbacks, style, layout
+  // and paint have run on the main thread, and the next task starts (rAF, then a message).
+  function afterFrame(then) {
+    requestAnimationFrame(function (frameAt) {
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function () { then(frameAt); };
+      channel.port2.postMessage(0);
+    });
+  }
   function painted(key) {
     var t = perf && timings[key];
     if (!t || t.enter === undefined) return;
     delete timings[key];
-    requestAnimationFrame(function () {
-      // Just after the frame holding the verdict was produced (the first frame's task ends):
-      // the brief's two-frame mark overshoots that by up to one frame interval.
-      var channel = new MessageChannel();
-      channel.port1.onmessage = function () {
-        perf.measure("door:frame", { start: t.enter, end: perf.now(), detail: key });
-      };
-      channel.port2.postMessage(0);
+    var swapped = perf.mark("door:swapped", { detail: key }).startTime;
+    requestAnimationFrame(function () { perf.mark("door:drawing", { detail: key }); });
+    afterFrame(function () {
+      var drawn = perf.mark("door:drawn", { detail: key }).startTime;
+      perf.measure("door:frame", { start: t.enter, end: drawn, detail: key });
+      // The issue's hand measurement: two animation frames after the panel changed. By construction
+      // it waits for a whole second frame too (>= 16.7 ms at 60 Hz on top of the first): door:frame is
+      // when the verdict's frame was made.
       requestAnimationFrame(function () {
         var end = perf.mark("door:painted", { detail: key }).startTime;
         perf.measure("door:verdict", { start: t.enter, end: end, detail: key });
         if (t.sent !== undefined && t.received !== undefined) {
           perf.measure("door:request", { start: t.sent, end: t.received, detail: key });
+          perf.measure("door:swap", { start: t.received, end: swapped, detail: key });
         }
       });
     });
@@ -97,8 +105,9 @@
     } else {
       event.detail.etc.timeout = REQUEST_TIMEOUT_MS;
     }
-    // The last verdict belongs to the last person: it must not stand over the next one.
-    showPanel("pending", "pending", "…", gettext("Checking…"), code);
+    // The last verdict belongs to the last person: it must not stand over the next one. Once htmx
+    // has sent the request (a microtask runs after this event's whole dispatch): the scan leaves first.
+    queueMicrotask(function () { showPanel("pending", "pending", "…", gettext("Checking…"), code); });
   });
 
   // --- the panel: a glyph, a word and a shape per verdict (door.css), never colour alone ---
@@ -144,9 +153,13 @@
   });
   // On a phone the panel sits above the search list: a tap's verdict must come into view,
   // not land off screen while only a badge in the list changes.
+  // Read in the next frame's callbacks, after every change this verdict makes: reading it at once
+  // would lay the page out twice (now, and again for the frame after the log's changes).
   function bringIntoView(panel) {
-    var box = panel.getBoundingClientRect();
-    if (box.top < 0 || box.bottom > window.innerHeight) result.scrollIntoView({ block: "start" });
+    requestAnimationFrame(function () {
+      var box = panel.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > window.innerHeight) result.scrollIntoView({ block: "start" });
+    });
   }
 
   function scanValues(detail) {
@@ -170,6 +183,14 @@
       addLog(v.tone, v.glyph, v.word, v.who || values.barcode, v.outcome);
       feedback(v.tone.split(" ")[0]);
       focusScan();
+    }, function () {
+      // This phone could not write the admission down: nobody was let in, and the staff must know.
+      var panel = showPanel("none", "unanswered", "?", gettext("No answer — scan again"),
+        gettext("This phone could not record the scan. Scan the same code again."));
+      panel.classList.add("fresh");
+      painted(values.idempotency_key);
+      addLog("none", "?", gettext("No answer"), values.barcode, "unanswered");
+      feedback("none");
     });
   }
 
@@ -265,8 +286,11 @@
     return el && el !== input && el.matches("input[type=search], input[type=text], select, textarea");
   }
   function focusScan() {
-    // Someone typing in the search box keeps their focus; otherwise back to scanning.
-    if (!typingElsewhere(document.activeElement)) input.focus({ preventScroll: true });
+    // Someone typing in the search box keeps their focus; otherwise back to scanning. Already
+    // there (a scanner's usual case): no focus() call, which would make the browser update the
+    // page's style at once, inside the task that swapped the verdict in.
+    var at = document.activeElement;
+    if (at !== input && !typingElsewhere(at)) input.focus({ preventScroll: true });
   }
   input.addEventListener("blur", function (event) {
     // Clicking on nothing in particular must not leave the scanner typing into the void.
@@ -321,9 +345,13 @@
   }
   var SOUNDS = { ok: [[1320, 0.12]], warn: [[660, 0.12], [660, 0.12]], bad: [[220, 0.45]], none: [[440, 0.1]] };
   var BUZZ = { ok: [60], warn: [80, 60, 80], bad: [400], none: [40] };
+  // Once the verdict's frame is made: an AudioContext's first start and the oscillators cost
+  // milliseconds that the panel must not wait for; the ear hears a few ms later, never sooner.
   function feedback(tone) {
-    if (pref("sound")) beep(SOUNDS[tone]);
-    if (pref("vibrate") && navigator.vibrate) navigator.vibrate(BUZZ[tone]);
+    afterFrame(function () {
+      if (pref("sound")) beep(SOUNDS[tone]);
+      if (pref("vibrate") && navigator.vibrate) navigator.vibrate(BUZZ[tone]);
+    });
   }
 
   // --- camera: BarcodeDetector, or the vendored decoder in a worker ---------

@@ -4,12 +4,14 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import Client
 from playwright.sync_api import expect
 
 from boxoffice.venue import outbox, sync
 from boxoffice.venue.models import OutboxEntry
-from sandbox.models import Attendee
+from sandbox.models import Attendee, Event
 from tests.browser.conftest import DESKTOP, _expected_answer
 from tests.door.conftest import door_event, refunded_ticket
 
@@ -123,3 +125,127 @@ def test_offline_reload_opens_the_door_from_the_service_worker(door_phone, accou
     expect(page.locator("#scan-input")).to_be_focused()
     scan(page, tickets[0].barcode)
     expect(page.locator("#result .result")).to_have_attribute("data-outcome", "admitted_device")
+
+
+# --- the copy is cleared: logout, a role change, the event's check-in closing (issue 15) ----------------
+
+COPIES = """() => indexedDB.databases().then((all) => all.map((d) => d.name)
+  .filter((name) => name && name.startsWith("brightstar-door:")).sort())"""
+CACHED = "() => caches.keys()"
+
+
+def ready_copy(page, event):
+    sync.replica_sync(event_id=event.id)
+    page.goto(f"/events/{event.id}/door/")
+    expect(page.locator("#device-status")).to_have_attribute("data-state", "ready")
+    assert page.evaluate(COPIES) == [f"brightstar-door:{event.id}"]
+
+
+def copies_gone(page, timeout_ms=10_000):
+    """Waits (asking the page every 50 ms) until no copy is left; fails with what is left after timeout_ms."""
+    left = page.evaluate(
+        f"""(timeout) => new Promise((resolve) => {{
+          const until = performance.now() + timeout;
+          const ask = () => ({COPIES})().then((names) => {{
+            if (!names.length || performance.now() > until) resolve(names); else setTimeout(ask, 50);
+          }});
+          ask();
+        }})""",
+        timeout_ms,
+    )
+    assert left == []
+
+
+def mark_copy(page, event):
+    """A marker in the copy as it stands: gone only if the database itself was deleted."""
+    page.evaluate(
+        """(name) => new Promise((resolve, reject) => {
+          const r = indexedDB.open(name);
+          r.onsuccess = () => { const tx = r.result.transaction("meta", "readwrite");
+            tx.objectStore("meta").put("old", "marker"); tx.oncomplete = () => { r.result.close(); resolve(); };
+            tx.onerror = () => reject(tx.error); };
+        })""",
+        f"brightstar-door:{event.id}",
+    )
+
+
+def marker(page, event):
+    return page.evaluate(
+        """(name) => new Promise((resolve) => {
+          const r = indexedDB.open(name);
+          r.onsuccess = () => { const get = r.result.transaction("meta").objectStore("meta").get("marker");
+            get.onsuccess = () => { r.result.close(); resolve(get.result || null); }; };
+        })""",
+        f"brightstar-door:{event.id}",
+    )
+
+
+def test_logging_out_at_the_door_sends_what_waits_then_clears_the_copy(door_phone, account):
+    event, _, _, tickets = door_event(account)
+    page = door_phone
+    ready_copy(page, event)
+    page.context.set_offline(True)
+    scan(page, tickets[0].barcode)
+    expect(page.locator("#result .result")).to_have_attribute("data-outcome", "admitted_device")
+    page.context.set_offline(False)
+
+    page.locator("form.logout button").click()
+    page.wait_for_url(re.compile(r"/login/"))
+    assert page.evaluate(COPIES) == [] and page.evaluate(CACHED) == []
+    # Sent before it went (by the logout, or by the probe just before it): never lost.
+    assert OutboxEntry.objects.filter(event_id=event.id).count() == 1
+
+
+def test_logging_out_offline_with_unsent_scans_asks_and_keeps_them(door_phone, account):
+    event, _, _, tickets = door_event(account)
+    page = door_phone
+    ready_copy(page, event)
+    page.context.set_offline(True)
+    scan(page, tickets[0].barcode)
+    expect(page.locator("#device-status")).to_have_attribute("data-waiting", "1")
+    asked: list[str] = []
+    # Answered at once (Cancel): a dialog left open would block the page and the click with it.
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+
+    page.locator("form.logout button").click()
+    expect(page.locator("#scan-input")).to_be_focused()  # back to scanning once Cancel is in
+    assert len(asked) == 1 and "1 scans made offline on this phone have not reached the dashboard" in asked[0]
+    assert "/door/" in page.url and page.evaluate(COPIES) == [f"brightstar-door:{event.id}"]
+    expect(page.locator("#device-status")).to_have_attribute("data-waiting", "1")
+
+
+def test_logging_out_from_another_page_clears_the_copy(door_phone, account):
+    event, *_ = door_event(account)
+    page = door_phone
+    ready_copy(page, event)
+    page.goto("/events/")  # no door script here: the login page it ends on clears it (app.js)
+    page.locator("form.logout button").click()
+    page.wait_for_url(re.compile(r"/login/"))
+    copies_gone(page)
+
+
+def test_a_role_change_replaces_the_copy(door_phone, account, staff_users):
+    event, *_ = door_event(account)
+    page = door_phone
+    ready_copy(page, event)
+    mark_copy(page, event)
+    key = page.locator(".door").get_attribute("data-device-key")
+    user = staff_users["door"]
+    user.groups.set([Group.objects.get(name="Box office")])
+
+    page.reload()
+    assert page.locator(".door").get_attribute("data-device-key") != key
+    expect(page.locator("#device-status")).to_have_attribute("data-state", "ready")
+    assert marker(page, event) is None  # the old database went; this one was taken under the new role
+
+
+def test_closing_the_events_check_in_clears_its_copy(door_phone, account):
+    event, *_ = door_event(account)
+    page = door_phone
+    ready_copy(page, event)
+    Event.objects.filter(pk=event.pk).update(status="cancelled")
+    cache.clear()  # the dashboard's cached event: the next load asks BrightStar
+
+    page.reload()
+    expect(page.locator(".alert-error")).to_contain_text("check-in is closed")
+    copies_gone(page)

@@ -38,3 +38,24 @@ def test_a_verdict_needs_exactly_one_round_trip(browser_page_as, account):
     verdict, request = page.evaluate("""() => ["door:verdict", "door:request"].map(
         (name) => performance.getEntriesByName(name, "measure")[0].duration)""")
     assert 0 < request <= verdict
+
+
+# Animations that never end (none may run on an idle page): each keeps Chromium making frames on the
+# clock, so a verdict that arrives meanwhile waits for the next tick instead of being drawn at once.
+ENDLESS = """() => document.getAnimations()
+  .filter((a) => a.effect.getComputedTiming().endTime === Infinity)
+  .map((a) => (a.effect.target && (a.effect.target.id || a.effect.target.className)) || "?")"""
+
+
+def test_nothing_animates_while_the_door_waits_for_a_verdict(browser_page_as, account):
+    event, _, _, tickets = door_event(account)
+    page = open_door(browser_page_as, event)
+    assert page.evaluate(ENDLESS) == []
+
+    page.fill("#scan-input", tickets[0].barcode)
+    page.keyboard.press("Enter")
+    page.wait_for_function(PAINTED)
+    assert page.evaluate(ENDLESS) == []
+    frame, verdict = page.evaluate("""() => ["door:frame", "door:verdict"].map(
+        (name) => performance.getEntriesByName(name, "measure")[0].duration)""")
+    assert 0 < frame < verdict  # the verdict's own frame, then the issue's second frame
