@@ -17,7 +17,7 @@ export SANDBOX_ADDR
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 
-.PHONY: run serve test test-postgres explore venv lint browser clean bench bench-door bench-venue soak
+.PHONY: run serve test test-postgres explore venv lint browser clean bench bench-door bench-venue soak messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON_BOOT)" || { echo "Python >= 3.12 is required (tried python3.13, python3.12, python3)." >&2; exit 1; }
@@ -104,6 +104,20 @@ bench-door: venv
 ## bench-venue: venue mode: the replica's first and incremental sync, offline vs online scans, the outbox's drain
 bench-venue: venv
 	$(PY) bench/venue.py
+
+## messages: extract every marked string into locale/<lang>/LC_MESSAGES/*.po, then compile the .mo files
+# Extracting needs GNU gettext (xgettext: apt-get install gettext); compiling uses Babel, which the venv has,
+# so the committed .mo files can be rebuilt anywhere (tests/dashboard/test_i18n.py checks they are current).
+MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=sandbox --ignore=tests --ignore=bench --ignore=soak \
+	--ignore=scripts --ignore=static/vendor --ignore=screenshots --ignore=node_modules
+messages: venv
+	@command -v xgettext >/dev/null || { echo "make messages needs xgettext: apt-get install gettext" >&2; exit 1; }
+	$(PY) manage.py makemessages --locale=en --locale=de --domain=django --no-obsolete --add-location=file $(MESSAGES_IGNORE)
+	$(PY) manage.py makemessages --locale=en --locale=de --domain=djangojs --no-obsolete --add-location=file $(MESSAGES_IGNORE)
+	@for domain in django djangojs; do \
+	  ls locale/*/LC_MESSAGES/$$domain.po >/dev/null 2>&1 || continue; \
+	  $(VENV)/bin/pybabel compile --statistics -d locale -D $$domain || exit 1; \
+	done
 
 lint: venv
 	$(PY) -m ruff check .

@@ -27,6 +27,7 @@ from babel.numbers import (
 )
 from django.conf import settings
 from django.utils.translation import get_language, to_locale
+from django.utils.translation import gettext as _
 
 MAX_CENTS = 10**12
 _MAX_DIGITS = 40  # longer is "too large" before any arithmetic
@@ -122,13 +123,13 @@ def _reading(number: str, places: int) -> list[Decimal]:
     readings = []
     if len(kinds) == 1:
         sep = kinds[0]
-        head, _, tail = plain.partition(sep)
+        head, _sep, tail = plain.partition(sep)
         if sep in _DECIMAL_LOOKING and plain.count(sep) == 1 and (head or tail):  # ".5" and "5." too
             readings.append(Decimal(f"{head or 0}.{tail}") if tail else Decimal(head))
         if _valid_groups(plain.split(sep)):
             readings.append(Decimal(plain.replace(sep, "")))
     elif len(kinds) == 2 and kinds[1] in _DECIMAL_LOOKING and plain.count(kinds[1]) == 1:
-        whole, _, tail = plain.partition(kinds[1])
+        whole, _sep, tail = plain.partition(kinds[1])
         if tail.isdigit() and _valid_groups(whole.split(kinds[0])):
             readings.append(Decimal(f"{whole.replace(kinds[0], '')}.{tail}"))
     # Every reading is finite (digits only), so its exponent is an int, never NaN's 'n'.
@@ -158,14 +159,15 @@ def _not_here(shown: str, number: str, currency: str, places: int, locale: Local
         one, other = readings
         return _could_mean(shown, one, other, currency, places, locale)
     like = _input_text(readings[0], places, locale) if readings else _example(places, locale)
-    return AmountError(f"“{shown}” is not an amount here. Write it like {like}.")
+    return AmountError(_("“%(shown)s” is not an amount here. Write it like %(like)s.") % {"shown": shown, "like": like})
 
 
 def _could_mean(shown: str, one: Decimal, other: Decimal, currency: str, places: int, locale: Locale) -> AmountError:
     """“1,234” could mean 1234 or 1.234 KWD. Write it like 1234 or 1.234."""
     one_text, other_text = (_input_text(v, places if v != v.to_integral_value() else 0, locale) for v in (one, other))
     return AmountError(
-        f"“{shown}” could mean {one_text} or {other_text} {currency}. Write it like {one_text} or {other_text}."
+        _("“%(shown)s” could mean %(one)s or %(other)s %(currency)s. Write it like %(one)s or %(other)s.")
+        % {"shown": shown, "one": one_text, "other": other_text, "currency": currency}
     )
 
 
@@ -182,17 +184,26 @@ def parse_amount(text: str, currency: str, *, locale=None) -> int:
     shown = body if len(body) <= _SHOWN else body[:_SHOWN] + "…"
     body, negative = _strip_currency(body, currency, loc)
     if not body:
-        raise AmountError("Enter an amount.")
+        raise AmountError(_("Enter an amount."))
     for ch in body:
         if ch in "0123456789" or ch in _SEPARATORS or ch.isspace():
             continue
         if unicodedata.category(ch) == "Nd":
-            raise AmountError(f"“{shown}” is not an amount here. Use the digits 0 to 9, like {_example(places, loc)}.")
+            raise AmountError(
+                _("“%(shown)s” is not an amount here. Use the digits 0 to 9, like %(example)s.")
+                % {"shown": shown, "example": _example(places, loc)}
+            )
         if _names_a_currency(body):
-            raise AmountError(f"“{shown}” is not a {currency} amount. Write it like {_example(places, loc)}.")
-        raise AmountError(f"“{shown}” is not an amount. Use digits, like {_example(places, loc)}.")
+            raise AmountError(
+                _("“%(shown)s” is not a %(currency)s amount. Write it like %(example)s.")
+                % {"shown": shown, "currency": currency, "example": _example(places, loc)}
+            )
+        raise AmountError(
+            _("“%(shown)s” is not an amount. Use digits, like %(example)s.")
+            % {"shown": shown, "example": _example(places, loc)}
+        )
     if sum(ch.isdigit() for ch in body) > _MAX_DIGITS:
-        raise AmountError("That amount is too large.")
+        raise AmountError(_("That amount is too large."))
 
     decimal, group = get_decimal_symbol(loc), get_group_symbol(loc)
     number = _normalise(body, group)
@@ -210,21 +221,23 @@ def parse_amount(text: str, currency: str, *, locale=None) -> int:
     fraction = match.group(1) or ""
     if len(fraction) > places:
         if not places:
-            raise AmountError(f"{currency} amounts have no decimal places.")
-        raise AmountError(f"{currency} amounts have at most {places} decimal places.")
+            raise AmountError(_("%(currency)s amounts have no decimal places.") % {"currency": currency})
+        raise AmountError(
+            _("%(currency)s amounts have at most %(places)d decimal places.") % {"currency": currency, "places": places}
+        )
     if not fraction and number.count(group) == 1 and group in _DECIMAL_LOOKING:
         # "1,234" KWD at an en-US desk: 1234 here, 1.234 where "," is the decimal
         # point, and both are KWD amounts. Grouping is optional, so ask for none.
-        head, _, tail = number.partition(group)
+        head, _sep, tail = number.partition(group)
         if len(tail) <= places:
             raise _could_mean(shown, Decimal(head + tail), Decimal(f"{head}.{tail}"), currency, places, loc)
     if negative:
-        raise AmountError("The amount cannot be negative.")
+        raise AmountError(_("The amount cannot be negative."))
     with localcontext() as ctx:
         ctx.prec = _MAX_DIGITS + 10
         cents = int(value.scaleb(places))
     if cents > MAX_CENTS:
-        raise AmountError("That amount is too large.")
+        raise AmountError(_("That amount is too large."))
     return cents
 
 

@@ -48,9 +48,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware (as Django asks): the cookie, then Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Needs the user: a staff member's own choice of language beats the browser's.
+    "boxoffice.staff.language.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -73,6 +77,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
@@ -80,7 +85,8 @@ TEMPLATES = [
                 "boxoffice.web.context_processors.environment",
             ],
             # tz: {% timezone event.timezone %} shows an event's times in its own zone.
-            "builtins": ["boxoffice.web.templatetags", "django.templatetags.tz"],
+            # i18n: {% translate %} on every page without a {% load %} to forget.
+            "builtins": ["boxoffice.web.templatetags", "django.templatetags.tz", "django.templatetags.i18n"],
         },
     },
 ]
@@ -194,7 +200,13 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
 }
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# What the dashboard speaks; each staff member picks one (staff profile), else the browser's
+# Accept-Language decides. Adding one: here, then `make messages` and translate locale/<code>/.
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times by language: templates name a format (DATETIME_FORMAT), boxoffice/formats/ says how.
+FORMAT_MODULE_PATH = ["boxoffice.formats"]
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

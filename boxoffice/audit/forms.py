@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from boxoffice.audit.models import AuditEntry
 from boxoffice.web.lists import FilterForm
@@ -8,22 +10,36 @@ class AuditFiltersForm(FilterForm):
     # Dates the wrong way round are explained (422), not ignored: an empty log would be believed.
     lenient = False
 
-    action = forms.ChoiceField(required=False, label="Action")
-    staff = forms.ChoiceField(required=False, label="Staff member")
-    outcome = forms.ChoiceField(required=False, choices=[("", "Any outcome"), *AuditEntry.Outcome.choices])
+    action = forms.ChoiceField(required=False, label=_("Action"))
+    staff = forms.ChoiceField(required=False, label=_("Staff member"))
+    outcome = forms.ChoiceField(
+        required=False,
+        label=_("Outcome"),
+        choices=[
+            ("", _("Any outcome")),
+            (AuditEntry.Outcome.SUCCEEDED, _("Succeeded")),
+            (AuditEntry.Outcome.REPLAYED, _("Replayed")),
+            (AuditEntry.Outcome.REJECTED, _("Rejected")),
+            (AuditEntry.Outcome.UNKNOWN, _("Unknown")),
+        ],
+    )
     object_id = forms.CharField(
         required=False,
         max_length=64,
-        label="Object id",
+        label=_("Object id"),
         widget=forms.SearchInput(attrs={"placeholder": "ord_…, evt_…", "autocomplete": "off"}),
     )
-    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        required=False, label=pgettext_lazy("date", "From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label=pgettext_lazy("date", "To"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, data=None, *, actions: list[str], staff: list[str]):
         super().__init__(data)
         # What appears in the log today: the menus never offer a filter that finds nothing.
-        for name, first, values in (("action", "Any action", actions), ("staff", "Anyone", staff)):
+        for name, first, values in (("action", _("Any action"), actions), ("staff", _("Anyone"), staff)):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = [("", first), *((value, value) for value in values)]
@@ -36,5 +52,5 @@ class AuditFiltersForm(FilterForm):
         cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "“To” must not be before “From”.")
+            self.add_error("date_to", gettext("“To” must not be before “From”."))
         return cleaned

@@ -20,7 +20,7 @@ from boxoffice.door.services import staff_name
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import CHECK_IN
 from boxoffice.venue.device import DeviceScan, device_scans_upload
-from boxoffice.web.feedback import DEVICE_WORDS
+from boxoffice.web.feedback import device_words
 from boxoffice.web.http import HtmxHttpRequest
 
 UPLOAD_MAX = 500  # scans per upload; the page sends its queue in chunks of this many
@@ -29,7 +29,7 @@ BODY_MAX = 256 * 1024
 
 def device_page_context(request: HtmxHttpRequest, event_id: str) -> dict:
     """What the door page hands its phone: whose copy it may keep, and the words it may say offline."""
-    return {"device_key": device.device_key(request.user, event_id), "device_words": DEVICE_WORDS}
+    return {"device_key": device.device_key(request.user, event_id), "device_words": device_words()}
 
 
 def _private(response: HttpResponse) -> HttpResponse:

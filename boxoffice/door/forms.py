@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from boxoffice.brightstar.client import new_idempotency_key
 from boxoffice.web import feedback
@@ -21,10 +22,12 @@ class ScanForm(forms.Form):
     # Where and on what it was scanned (static/js/door-name.js), for the scan log and the doors overview.
     # Empty is fine (a page without JavaScript, a door not named yet): the scan goes without them.
     gate = forms.CharField(
-        max_length=feedback.DOOR_NAME_MAX, required=False, error_messages={"max_length": feedback.DOOR_NAME_TOO_LONG}
+        max_length=feedback.DOOR_NAME_MAX,
+        required=False,
+        error_messages={"max_length": gettext_lazy(feedback.DOOR_NAME_TOO_LONG)},
     )
     device = forms.CharField(
-        max_length=100, required=False, error_messages={"max_length": feedback.DOOR_DEVICE_REFUSED}
+        max_length=100, required=False, error_messages={"max_length": gettext_lazy(feedback.DOOR_DEVICE_REFUSED)}
     )
 
     # The scan's own fields; an error in these is a refused setting, not a scan to make.
@@ -52,7 +55,7 @@ class ScanForm(forms.Form):
         super().clean()
         data = self.cleaned_data
         if bool(data.get("barcode")) == bool(data.get("attendee_id")):
-            raise forms.ValidationError("Scan a ticket code, or pick one attendee.")
+            raise forms.ValidationError(gettext("Scan a ticket code, or pick one attendee."))
         return data
 
 
@@ -64,19 +67,26 @@ class AttendeeFilterForm(FilterForm):
     CHECKED_IN = {"": None, "yes": True, "no": False}
 
     q = forms.CharField(
-        max_length=200, required=False, label="Name or email", widget=forms.SearchInput(attrs={"autocomplete": "off"})
+        max_length=200,
+        required=False,
+        label=gettext_lazy("Name or email"),
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
     )
     # Text with a menu, not a choice: a tier added since the names were cached still filters.
-    ticket_type = forms.CharField(max_length=64, required=False, label="Ticket type", widget=forms.Select)
+    ticket_type = forms.CharField(max_length=64, required=False, label=gettext_lazy("Ticket type"), widget=forms.Select)
     checked_in = forms.ChoiceField(
-        choices=[("", "Everyone"), ("yes", "Checked in"), ("no", "Not checked in")],
+        choices=[
+            ("", gettext_lazy("Everyone")),
+            ("yes", gettext_lazy("Checked in")),
+            ("no", gettext_lazy("Not checked in")),
+        ],
         required=False,
-        label="Checked in",
+        label=gettext_lazy("Checked in"),
     )
 
     def __init__(self, data=None, *, names: dict[str, str]):
         super().__init__(data)
-        self.fields["ticket_type"].widget.choices = [("", "All types"), *names.items()]
+        self.fields["ticket_type"].widget.choices = [("", gettext("All types")), *names.items()]
 
     def values(self) -> dict:
         """The service's keyword arguments; an invalid field falls back to "no filter"."""

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext
 
 from boxoffice.audit.models import AuditEntry
 from boxoffice.audit.selectors import audit_list
@@ -66,9 +67,10 @@ def local_time(moment: datetime | None, zone: str) -> str:
         return ""
     where = ZoneInfo(zone)
     local = timezone.localtime(moment, where)
+    # Django's dateformat, not strftime: the day and month names are in the staff member's language.
     if local.date() == timezone.localdate(timezone=where):
-        return local.strftime("%H:%M %Z")
-    return local.strftime("%a %d %b %H:%M %Z")
+        return dateformat.format(local, "H:i T")
+    return dateformat.format(local, "D d M H:i T")
 
 
 def first_admitted_by(attendee_id: str) -> str:
@@ -85,7 +87,7 @@ def admitted(event_id: str, attendee: Attendee, barcode: str = "") -> ScanResult
     return ScanResult(
         "admitted",
         OK,
-        "Admitted",
+        gettext("Admitted"),
         attendee=attendee,
         barcode=barcode or attendee.barcode,
         ticket_type=ticket_type_name(event_id, attendee.ticket_type_id),
@@ -114,8 +116,8 @@ def undone(event_id: str, attendee: Attendee) -> ScanResult:
     return ScanResult(
         "undone",
         NONE,
-        "Check-in undone",
-        "The ticket can be scanned again.",
+        gettext("Check-in undone"),
+        gettext("The ticket can be scanned again."),
         attendee=attendee,
         ticket_type=ticket_type_name(event_id, attendee.ticket_type_id),
         barcode=attendee.barcode,
@@ -124,8 +126,8 @@ def undone(event_id: str, attendee: Attendee) -> ScanResult:
 
 def undo_refused(exc: errors.BrightStarError) -> ScanResult:
     if exc.code == errors.NOT_CHECKED_IN:
-        return ScanResult("undone", NONE, "Was not checked in", "Nothing to undo.")
-    return ScanResult("unanswered", NONE, "Undo not confirmed", describe(exc))
+        return ScanResult("undone", NONE, gettext("Was not checked in"), gettext("Nothing to undo."))
+    return ScanResult("unanswered", NONE, gettext("Undo not confirmed"), describe(exc))
 
 
 def _as_attendee(verdict: OfflineVerdict) -> Attendee | None:
@@ -157,8 +159,8 @@ def offline(verdict: OfflineVerdict, barcode: str = "") -> ScanResult:
         return ScanResult(
             "undone_offline",
             NONE,
-            feedback.DOOR_OFFLINE_UNDONE,
-            feedback.DOOR_OFFLINE_UNDONE_DETAIL,
+            feedback.door_text(feedback.DOOR_OFFLINE_UNDONE),
+            feedback.door_text(feedback.DOOR_OFFLINE_UNDONE_DETAIL),
             attendee=attendee,
             ticket_type=name,
             barcode=barcode,
@@ -186,12 +188,12 @@ def _zone_of(verdict: OfflineVerdict) -> str:
 
 def waiting(verdict: OfflineVerdict, barcode: str = "") -> ScanResult:
     """Online, but the ticket was let in offline and BrightStar has not heard yet: already in."""
-    data = {"when": local_time(verdict.when, _zone_of(verdict)), "who": verdict.who or "a door"}
+    data = {"when": local_time(verdict.when, _zone_of(verdict)), "who": verdict.who or gettext("a door")}
     return ScanResult(
         "duplicate",
         WARN,
         feedback.DOOR[errors.ALREADY_CHECKED_IN][0].say(data),
-        feedback.DOOR_WAITING_TO_SYNC.format_map(data),
+        feedback.door_text(feedback.DOOR_WAITING_TO_SYNC).format_map(data),
         attendee=_as_attendee(verdict),
         ticket_type=verdict.ticket.ticket_type_name if verdict.ticket else "",
         barcode=barcode,

@@ -22,6 +22,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 from django_htmx.http import reswap
 
@@ -75,7 +76,7 @@ def doors_overview(*, event_id: str, zone: str, hours: int = HOURS) -> DoorsOver
     stats = event_stats(event_id=event_id, hours=hours)
     doors = tuple(
         Door(
-            name=g.gate or feedback.DOORS_NO_NAME,
+            name=g.gate or gettext(feedback.DOORS_NO_NAME),
             named=g.gate is not None,
             admitted=g.admitted,
             refused=g.refused,
@@ -118,7 +119,9 @@ def overview(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
         except errors.BrightStarError as exc:
             # Keep what is on screen; only the status line changes (out of band).
             response = render(
-                request, f"{TEMPLATE}#status", {"message": describe(exc), "kept": feedback.DOORS_KEPT, "oob": True}
+                request,
+                f"{TEMPLATE}#status",
+                {"message": describe(exc), "kept": gettext(feedback.DOORS_KEPT), "oob": True},
             )
             patch_vary_headers(response, ("HX-Request",))
             return reswap(response, "none")

@@ -13,6 +13,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -100,7 +101,9 @@ def scan(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     if not form.is_valid():
         if problem := form.setting_error():  # the door's name or id refused: say so, send nothing
             return _answer(
-                request, event_id, outcomes.ScanResult("refused_setting", outcomes.NONE, DOOR_SETTING_REFUSED, problem)
+                request,
+                event_id,
+                outcomes.ScanResult("refused_setting", outcomes.NONE, gettext(DOOR_SETTING_REFUSED), problem),
             )
         # An Enter on an empty field: nothing to ask the API, nothing to show.
         return HttpResponse(status=204) if request.htmx else redirect("door:scan", event_id=event_id)
@@ -234,11 +237,14 @@ def attendees(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
 def filter_words(values: dict, names: dict[str, str]) -> str:
     """The filter in words for a printed list's header: "Not checked in · VIP Balcony · matching “ada”"."""
     checked_in = values.get("checked_in")
-    parts = ["Everyone" if checked_in is None else "Checked in" if checked_in else "Not checked in"]
+    if checked_in is None:
+        parts = [gettext("Everyone")]
+    else:
+        parts = [gettext("Checked in") if checked_in else gettext("Not checked in")]
     if values.get("ticket_type"):
         parts.append(names.get(values["ticket_type"], values["ticket_type"]))
     if values.get("q"):
-        parts.append(f"matching “{values['q']}”")
+        parts.append(gettext("matching “%(q)s”") % {"q": values["q"]})
     return " · ".join(parts)
 
 

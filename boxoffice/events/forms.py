@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from boxoffice.brightstar.errors import BrightStarError
 from boxoffice.money import AmountError, format_amount, parse_amount
@@ -19,12 +20,21 @@ from boxoffice.web.forms import ApiErrorsMixin
 from boxoffice.web.lists import FilterForm
 
 PER_PAGE = 20
-STATUSES = (("", "All"), ("draft", "Draft"), ("published", "Published"), ("cancelled", "Cancelled"))
+STATUSES = (
+    ("", pgettext_lazy("event status", "All")),
+    ("draft", pgettext_lazy("event status", "Draft")),
+    ("published", pgettext_lazy("event status", "Published")),
+    ("cancelled", pgettext_lazy("event status", "Cancelled")),
+)
 # The list opens on what is on now and next; the past is a tab away. "Today" starts at
 # midnight here, and an event counts until it ends, so day two of a festival is still on.
-WHENS = (("", "Today & next"), ("past", "Past"), ("all", "All dates"))
+WHENS = (("", gettext_lazy("Today & next")), ("past", gettext_lazy("Past")), ("all", gettext_lazy("All dates")))
 # Our words in the URL, the API's sort keys behind them.
-SORTS = {"date": ("Date", "start_date"), "title": ("Title", "title"), "newest": ("Newest", "-created_at")}
+SORTS = {
+    "date": (gettext_lazy("Date"), "start_date"),
+    "title": (gettext_lazy("Title"), "title"),
+    "newest": (gettext_lazy("Newest"), "-created_at"),
+}
 DEFAULT_SORT = "date"
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "JPY")
 
@@ -78,23 +88,34 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
 
 class EventForm(ApiErrorsMixin, forms.Form):
-    title = forms.CharField(max_length=200, error_messages={"required": "Give the event a title."})
-    start_date = forms.DateTimeField(
-        label="Starts", widget=LocalDateTimeInput(), error_messages={"required": "When does it start?"}
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=200,
+        error_messages={"required": gettext_lazy("Give the event a title.")},
     )
-    end_date = forms.DateTimeField(label="Ends", required=False, widget=LocalDateTimeInput())
-    venue = forms.CharField(max_length=200, required=False)
+    start_date = forms.DateTimeField(
+        label=gettext_lazy("Starts"),
+        widget=LocalDateTimeInput(),
+        error_messages={"required": gettext_lazy("When does it start?")},
+    )
+    end_date = forms.DateTimeField(label=gettext_lazy("Ends"), required=False, widget=LocalDateTimeInput())
+    venue = forms.CharField(label=gettext_lazy("Venue"), max_length=200, required=False)
     currency = forms.ChoiceField(
-        choices=[(c, c) for c in CURRENCIES], initial="USD", help_text="Cannot change once tickets are sold."
+        label=gettext_lazy("Currency"),
+        choices=[(c, c) for c in CURRENCIES],
+        initial="USD",
+        help_text=gettext_lazy("Cannot change once tickets are sold."),
     )
     # Left empty: the account's zone (new events) or as it was (edits).
     timezone = forms.CharField(
-        label="Time zone",
+        label=gettext_lazy("Time zone"),
         max_length=64,
         required=False,
-        help_text="Its times are shown and typed in this zone (an IANA name, like Europe/Berlin).",
+        help_text=gettext_lazy("Its times are shown and typed in this zone (an IANA name, like Europe/Berlin)."),
     )
-    description = forms.CharField(max_length=10_000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=gettext_lazy("Description"), max_length=10_000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     # Issued with the create form so a double click creates one event, not two.
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=255)
 
@@ -120,7 +141,9 @@ class EventForm(ApiErrorsMixin, forms.Form):
         if not name:
             return None
         if not _known_zone(name):
-            raise forms.ValidationError(f"“{name[:64]}” is not a time zone. Write an IANA name, like Europe/Berlin.")
+            raise forms.ValidationError(
+                gettext("“%(name)s” is not a time zone. Write an IANA name, like Europe/Berlin.") % {"name": name[:64]}
+            )
         return name
 
     @classmethod
@@ -146,7 +169,7 @@ class EventForm(ApiErrorsMixin, forms.Form):
         cleaned = self.cleaned_data
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end <= start:
-            self.add_error("end_date", "The end must be after the start.")
+            self.add_error("end_date", gettext("The end must be after the start."))
         return cleaned
 
     def changes(self) -> dict:
@@ -161,16 +184,21 @@ class EventForm(ApiErrorsMixin, forms.Form):
 
 
 class TicketTypeForm(ApiErrorsMixin, forms.Form):
-    name = forms.CharField(max_length=200, error_messages={"required": "Give the ticket type a name."})
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=200,
+        error_messages={"required": gettext_lazy("Give the ticket type a name.")},
+    )
     price = forms.CharField(
         max_length=32,
-        error_messages={"required": "Enter a price (0 for free)."},
+        error_messages={"required": gettext_lazy("Enter a price (0 for free).")},
         widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8}),
     )
     quantity = forms.IntegerField(
         min_value=0,
         max_value=10**7,
-        error_messages={"required": "How many are for sale?"},
+        label=gettext_lazy("Quantity"),
+        error_messages={"required": gettext_lazy("How many are for sale?")},
         widget=forms.NumberInput(attrs={"size": 6}),
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=255)
@@ -181,7 +209,7 @@ class TicketTypeForm(ApiErrorsMixin, forms.Form):
         self.currency = currency
         self.ticket_type = ticket_type
         super().__init__(*args, **kwargs)
-        self.fields["price"].label = f"Price ({currency})"
+        self.fields["price"].label = gettext("Price (%(currency)s)") % {"currency": currency}
 
     @classmethod
     def for_ticket_type(cls, ticket_type, *, currency: str, data=None) -> "TicketTypeForm":

@@ -8,6 +8,7 @@ page with that row open, and forms post as plain forms.
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -60,7 +61,7 @@ def ticket_type_edit(request: HtmxHttpRequest, event_id: str, ticket_type_id: st
                 form.api_error(exc)
             else:
                 if not is_fragment(request):
-                    messages.success(request, f"Saved “{ticket_type.name}”.")
+                    messages.success(request, gettext("Saved “%(name)s”.") % {"name": ticket_type.name})
                     return redirect("events:detail", event_id=event_id)
                 context = {"event": event, "tt": ticket_type, "saved": True, "focus_row": True}
                 return changed(render_page(request, TEMPLATE, context, fragment="ticket_row"))
@@ -92,7 +93,7 @@ def ticket_type_create(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
             form.api_error(exc)
         else:
             if not is_fragment(request):
-                messages.success(request, f"Added “{created.name}”.")
+                messages.success(request, gettext("Added “%(name)s”.") % {"name": created.name})
                 return redirect("events:detail", event_id=event_id)
             # The whole table, with the new row in place and an empty form for the next one.
             context = {

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -117,7 +118,10 @@ def event_create(request: HtmxHttpRequest) -> HttpResponse:
         except errors.BrightStarError as exc:
             form.api_error(exc)
         else:
-            messages.success(request, f"Created “{event.title}” as a draft. Add ticket types, then publish it.")
+            messages.success(
+                request,
+                gettext("Created “%(title)s” as a draft. Add ticket types, then publish it.") % {"title": event.title},
+            )
             url = reverse("events:detail", args=[event.id])
             return HttpResponseClientRedirect(url) if is_fragment(request) else redirect(url)
     return render_page(request, "events/create.html", {"form": form}, fragment="form", status=422)
@@ -146,7 +150,7 @@ def event_edit(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
             form.api_error(exc)
         else:
             if not is_fragment(request):
-                messages.success(request, "Event saved.")
+                messages.success(request, gettext("Event saved."))
                 return redirect("events:detail", event_id=event_id)
             context = {"event": event, "edit_form": EventForm.for_event(event), "saved": True}
             return changed(render_page(request, "events/detail.html", context, fragment="edit"))
@@ -181,13 +185,15 @@ def _refused(request: HtmxHttpRequest, event_id: str, exc: errors.BrightStarErro
 @require_POST
 @requires(MANAGE_EVENTS)
 def event_publish(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
-    return _status_change(request, event_id, "published", "Published: tickets are on sale.")
+    return _status_change(request, event_id, "published", gettext("Published: tickets are on sale."))
 
 
 @require_POST
 @requires(MANAGE_EVENTS)
 def event_cancel(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
-    return _status_change(request, event_id, "cancelled", "Event cancelled. Refund its orders from the order pages.")
+    return _status_change(
+        request, event_id, "cancelled", gettext("Event cancelled. Refund its orders from the order pages.")
+    )
 
 
 @require_POST
@@ -197,6 +203,6 @@ def event_delete(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
         services.event_delete(event_id=event_id, staff=request.user)
     except errors.BrightStarError as exc:
         return _refused(request, event_id, exc)
-    messages.success(request, "Draft event deleted.")
+    messages.success(request, gettext("Draft event deleted."))
     url = reverse("events:list")
     return HttpResponseClientRedirect(url) if is_fragment(request) else redirect(url)

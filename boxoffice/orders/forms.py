@@ -7,18 +7,27 @@ Amounts are typed in currency units and become integer cents through
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from boxoffice.brightstar.resources import Attendee, Order
 from boxoffice.money import AmountError, format_amount, parse_amount
 from boxoffice.web.forms import ApiErrorsMixin
 from boxoffice.web.lists import FilterForm
 
+# Sent to BrightStar in English (the reason is the refund's record); shown in the staff member's language.
 REASONS = ("Customer request", "Event change", "Duplicate order", "Other")
+REASON_LABELS = {
+    "Customer request": _("Customer request"),
+    "Event change": _("Event change"),
+    "Duplicate order": _("Duplicate order"),
+    "Other": _("Other"),
+}
 ORDER_STATUSES = (
-    ("completed", "Completed"),
-    ("partially_refunded", "Partially refunded"),
-    ("refunded", "Refunded"),
-    ("cancelled", "Cancelled"),
+    ("completed", _("Completed")),
+    ("partially_refunded", _("Partially refunded")),
+    ("refunded", pgettext_lazy("order status", "Refunded")),
+    ("cancelled", _("Cancelled")),
 )
 
 
@@ -40,11 +49,11 @@ def ticket_prices(order: Order) -> dict[str, int]:
 
 class RefundForm(ApiErrorsMixin, forms.Form):
     # Which tickets to void; none ticked is a refund of money only.
-    tickets = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Tickets to void")
+    tickets = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label=_("Tickets to void"))
     amount = forms.CharField(max_length=32, required=False)
     reason = forms.ChoiceField(
-        choices=[("", "Choose a reason…"), *((r, r) for r in REASONS)],
-        error_messages={"required": "Choose a reason for the refund."},
+        choices=[("", _("Choose a reason…")), *((r, REASON_LABELS[r]) for r in REASONS)],
+        error_messages={"required": _("Choose a reason for the refund.")},
     )
     note = forms.CharField(required=False, max_length=300)
     # Issued when the form is rendered and posted back unchanged, so a double
@@ -97,7 +106,7 @@ class RefundForm(ApiErrorsMixin, forms.Form):
         except AmountError as exc:
             raise forms.ValidationError(str(exc)) from None
         if cents < 1:
-            raise forms.ValidationError("Enter an amount above zero.")
+            raise forms.ValidationError(gettext("Enter an amount above zero."))
         return cents
 
     def clean(self):
@@ -107,21 +116,25 @@ class RefundForm(ApiErrorsMixin, forms.Form):
         amount = cleaned.get("amount")
         tickets = cleaned.get("tickets") or []
         if "amount" in cleaned and amount is None and not tickets:
-            self.add_error("amount", "Enter the amount to refund, or tick the tickets to refund.")
+            self.add_error("amount", gettext("Enter the amount to refund, or tick the tickets to refund."))
         if expected is not None:
             # Judged against the page the user saw; BrightStar judges the rest.
             left = max(self.order.total - expected, 0)
             cost = min(self._tickets_cost(tickets), left)
             if amount is not None and amount > left:
-                self.add_error("amount", f"Only {format_amount(left, self.order.currency)} is left to refund.")
+                self.add_error(
+                    "amount",
+                    gettext("Only %(amount)s is left to refund.")
+                    % {"amount": format_amount(left, self.order.currency)},
+                )
             elif amount is not None and tickets and amount > cost:
                 self.add_error(
                     "amount",
-                    f"Those tickets cost {format_amount(cost, self.order.currency)}: "
-                    "refund at most that, or untick them.",
+                    gettext("Those tickets cost %(amount)s: refund at most that, or untick them.")
+                    % {"amount": format_amount(cost, self.order.currency)},
                 )
         if cleaned.get("reason") == "Other" and not cleaned.get("note", "").strip():
-            self.add_error("note", "Say why, when the reason is “Other”.")
+            self.add_error("note", gettext("Say why, when the reason is “Other”."))
         return cleaned
 
     def _tickets_cost(self, ticket_ids) -> int:
@@ -158,17 +171,21 @@ class OrderFiltersForm(FilterForm):
     q = forms.CharField(
         required=False,
         max_length=200,
-        label="Buyer, email or order id",
+        label=_("Buyer, email or order id"),
         widget=forms.SearchInput(attrs={"autocomplete": "off"}),
     )
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *ORDER_STATUSES])
-    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(required=False, label=_("Status"), choices=[("", _("Any status")), *ORDER_STATUSES])
+    date_from = forms.DateField(
+        required=False, label=pgettext_lazy("date", "From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label=pgettext_lazy("date", "To"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):
         super().clean()
         cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "“To” must not be before “From”.")
+            self.add_error("date_to", gettext("“To” must not be before “From”."))
         return cleaned

@@ -25,7 +25,7 @@ from boxoffice.orders.services import OrderPage
 from boxoffice.prepared import Prepared
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import REFUND, RESEND, VIEW_ORDERS, has
-from boxoffice.web.feedback import describe
+from boxoffice.web.feedback import confirmation_sent, describe, refund_done, refund_replayed
 from boxoffice.web.http import HtmxHttpRequest, render_page, search_text
 from boxoffice.web.lists import render_list
 
@@ -190,12 +190,10 @@ def _refunded(request, sent: Sent[Refund], found: OrderPage) -> HttpResponse:
     order = result.order or found.order
     amount = format_amount(result.amount, order.currency)
     if sent.sent_twice_by_staff:
-        text = f"That refund of {amount} was already made (the same form was sent twice). Nothing was refunded twice."
+        text = refund_replayed(amount=amount)
     else:
         left = format_amount(order.refundable, order.currency)
-        voided = len(result.attendee_ids)
-        tickets = f" and voided {voided} ticket{'s' if voided != 1 else ''}" if voided else ""
-        text = f"Refunded {amount}{tickets}. Still refundable: {left}."
+        text = refund_done(amount=amount, voided=len(result.attendee_ids), left=left)
     if not request.htmx:
         messages.success(request, text)
         return redirect("orders:detail", order_id=order.id)
@@ -224,7 +222,7 @@ def resend(request: HtmxHttpRequest, order_id: str) -> HttpResponse:
         key = new_idempotency_key()
     if not request.htmx:
         if sent is not None:
-            messages.success(request, f"Confirmation sent to {sent.email}.")
+            messages.success(request, confirmation_sent(email=sent.email))
         elif notice is not None:
             messages.error(request, notice["text"])
         return redirect("orders:detail", order_id=order_id)

@@ -1,3 +1,4 @@
+from boxoffice.staff.labels import role_labels
 from boxoffice.staff.roles import capabilities_of, user_roles
 
 
@@ -5,4 +6,4 @@ def staff(request) -> dict:
     user = getattr(request, "user", None)
     if user is None:
         return {}
-    return {"can": capabilities_of(user), "staff_roles": sorted(user_roles(user))}
+    return {"can": capabilities_of(user), "staff_roles": role_labels(sorted(user_roles(user)))}

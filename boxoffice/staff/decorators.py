@@ -3,12 +3,13 @@ import functools
 from django.contrib.auth.views import redirect_to_login
 from django.template.response import TemplateResponse
 
+from boxoffice.staff.labels import capability_words, role_labels
 from boxoffice.staff.roles import Capability, has
 
 
 def forbidden(request, capability: Capability) -> TemplateResponse:
     """A 403 that says which role would be needed, rendered in place for htmx."""
-    context = {"capability": capability, "roles": capability.roles}
+    context = {"capability": capability, "what": capability_words(capability), "roles": role_labels(capability.roles)}
     template = "403.html#message" if getattr(request, "htmx", False) else "403.html"
     return TemplateResponse(request, template, context, status=403)
 

@@ -4,6 +4,11 @@ The SDK raises exceptions that carry the API's machine `code` (and, where a
 sentence needs data, the data itself: `quantity_sold`, `event_title`,
 `attendee`…); this module turns them into sentences, so every page says the
 same thing about the same refusal and no code ever parses English.
+
+Every sentence here is English and marked for translation (gettext_noop):
+the constants stay English, so code and tests can name them, and each is
+translated into the staff member's language where it is said (gettext in
+`say`, `describe`, `door_words`…), never when this module is imported.
 """
 
 from __future__ import annotations
@@ -13,11 +18,13 @@ from dataclasses import dataclass
 from string import Formatter
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop, ngettext
+
 from boxoffice.brightstar import errors
 
-UNREACHABLE = "BrightStar is unreachable. Nothing was changed: try again in a moment."
-UNCONFIRMED = "Not confirmed: BrightStar did not answer. Check the order before trying again."
-BAD_INPUT = "BrightStar could not use what was typed. Change it and try again."
+UNREACHABLE = gettext_noop("BrightStar is unreachable. Nothing was changed: try again in a moment.")
+UNCONFIRMED = gettext_noop("Not confirmed: BrightStar did not answer. Check the order before trying again.")
+BAD_INPUT = gettext_noop("BrightStar could not use what was typed. Change it and try again.")
 # BrightStar's documented limit on confirmation emails per order and hour.
 RESEND_LIMIT_PER_HOUR = 5
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -31,108 +38,140 @@ class Sentence:
     detailed: str = ""
 
     def say(self, data: dict[str, Any]) -> str:
+        """In the active language; the translation names the same {fields} as the English."""
         if self.detailed:
-            names = [name for _, name, _, _ in Formatter().parse(self.detailed) if name]
+            detailed = gettext(self.detailed)
+            names = [name for _, name, _, _ in Formatter().parse(detailed) if name]
             if all(data.get(name) not in (None, "") for name in names):
-                return self.detailed.format_map(data)
-        return self.plain
+                return detailed.format_map(data)
+        return gettext(self.plain) if self.plain else ""
 
 
 _BY_CODE: dict[str, Sentence] = {
     errors.EVENT_NOT_DRAFT: Sentence(
-        "Only draft events can be deleted. Cancel it instead.",
-        "Only draft events can be deleted, and this one is {event_status}. Cancel it instead.",
+        gettext_noop("Only draft events can be deleted. Cancel it instead."),
+        gettext_noop("Only draft events can be deleted, and this one is {event_status}. Cancel it instead."),
     ),
     errors.EVENT_HAS_ORDERS: Sentence(
-        "This event already has orders, so it cannot go back to draft, be deleted or change currency. "
-        "Cancel it instead."
+        gettext_noop(
+            "This event already has orders, so it cannot go back to draft, be deleted or change currency. "
+            "Cancel it instead."
+        )
     ),
-    errors.ORDER_NOT_REFUNDABLE: Sentence("Nothing is left to refund on this order."),
+    errors.ORDER_NOT_REFUNDABLE: Sentence(gettext_noop("Nothing is left to refund on this order.")),
     errors.REFUND_STALE: Sentence(
-        "Someone refunded this order meanwhile. The order has been refreshed; check it and try again."
+        gettext_noop("Someone refunded this order meanwhile. The order has been refreshed; check it and try again.")
     ),
     errors.IDEMPOTENCY_KEY_REUSED: Sentence(
-        "This form was already used for a different request. The page has been refreshed: check it before trying again."
+        gettext_noop(
+            "This form was already used for a different request. "
+            "The page has been refreshed: check it before trying again."
+        )
     ),
-    errors.ALREADY_CHECKED_IN: Sentence("Already checked in.", "Already checked in at {when}."),
-    errors.TICKET_VOID: Sentence("Void ticket (refunded or cancelled)."),
-    errors.EVENT_NOT_ACTIVE: Sentence("This event is not open for check-in."),
-    errors.NOT_CHECKED_IN: Sentence("This ticket is not checked in."),
-    errors.WRONG_EVENT: Sentence("This ticket is for another event.", "This ticket is for {event_title}."),
-    errors.IDEMPOTENCY_IN_PROGRESS: Sentence("That request is still being processed. Give it a moment."),
-    errors.REQUEST_TOO_LARGE: Sentence("That was too large for BrightStar to accept. Send less at once."),
+    errors.ALREADY_CHECKED_IN: Sentence(
+        gettext_noop("Already checked in."), gettext_noop("Already checked in at {when}.")
+    ),
+    errors.TICKET_VOID: Sentence(gettext_noop("Void ticket (refunded or cancelled).")),
+    errors.EVENT_NOT_ACTIVE: Sentence(gettext_noop("This event is not open for check-in.")),
+    errors.NOT_CHECKED_IN: Sentence(gettext_noop("This ticket is not checked in.")),
+    errors.WRONG_EVENT: Sentence(
+        gettext_noop("This ticket is for another event."), gettext_noop("This ticket is for {event_title}.")
+    ),
+    errors.IDEMPOTENCY_IN_PROGRESS: Sentence(gettext_noop("That request is still being processed. Give it a moment.")),
+    errors.REQUEST_TOO_LARGE: Sentence(gettext_noop("That was too large for BrightStar to accept. Send less at once.")),
 }
 
 # A field error that needs the API's data, keyed by (field, the datum it needs).
 _BY_FIELD: dict[str, Sentence] = {
-    "quantity": Sentence("", "Cannot be below what is sold: {quantity_sold} already sold."),
+    "quantity": Sentence("", gettext_noop("Cannot be below what is sold: {quantity_sold} already sold.")),
     # Only a tampered or mangled form carries a key the client refuses to send.
-    "idempotency_key": Sentence("This form has expired. Reload the page and try again."),
+    "idempotency_key": Sentence(gettext_noop("This form has expired. Reload the page and try again.")),
 }
 
 # The door's panel: one big word and a line under it, for each refusal.
 DOOR: dict[str, tuple[Sentence, Sentence]] = {
     errors.ALREADY_CHECKED_IN: (
-        Sentence("Already checked in", "Already checked in at {when}"),
-        Sentence("", "Let in by {who}."),
+        Sentence(gettext_noop("Already checked in"), gettext_noop("Already checked in at {when}")),
+        Sentence("", gettext_noop("Let in by {who}.")),
     ),
-    errors.TICKET_VOID: (Sentence("Void ticket"), Sentence("Refunded or cancelled: do not admit.")),
-    errors.WRONG_EVENT: (Sentence("Not for this event"), _BY_CODE[errors.WRONG_EVENT]),
-    errors.EVENT_NOT_ACTIVE: (Sentence("Event not open"), Sentence("Check-in is closed for this event.")),
-    errors.NOT_FOUND: (Sentence("Unknown code"), Sentence("No ticket has this code.")),
-    errors.VALIDATION_ERROR: (Sentence("Unknown code"), Sentence("No ticket has this code.")),
-    errors.IDEMPOTENCY_IN_PROGRESS: (Sentence("Still checking — scan again"), _BY_CODE[errors.IDEMPOTENCY_IN_PROGRESS]),
+    errors.TICKET_VOID: (
+        Sentence(gettext_noop("Void ticket")),
+        Sentence(gettext_noop("Refunded or cancelled: do not admit.")),
+    ),
+    errors.WRONG_EVENT: (Sentence(gettext_noop("Not for this event")), _BY_CODE[errors.WRONG_EVENT]),
+    errors.EVENT_NOT_ACTIVE: (
+        Sentence(gettext_noop("Event not open")),
+        Sentence(gettext_noop("Check-in is closed for this event.")),
+    ),
+    errors.NOT_FOUND: (Sentence(gettext_noop("Unknown code")), Sentence(gettext_noop("No ticket has this code."))),
+    errors.VALIDATION_ERROR: (
+        Sentence(gettext_noop("Unknown code")),
+        Sentence(gettext_noop("No ticket has this code.")),
+    ),
+    errors.IDEMPOTENCY_IN_PROGRESS: (
+        Sentence(gettext_noop("Still checking — scan again")),
+        _BY_CODE[errors.IDEMPOTENCY_IN_PROGRESS],
+    ),
 }
-DOOR_NO_ANSWER = "No answer — scan again"
+DOOR_NO_ANSWER = gettext_noop("No answer — scan again")
 # The dashboard answered the phone, so the phone's network is fine: BrightStar is what is down.
-DOOR_UNREACHABLE = "BrightStar is not answering the dashboard: nothing was recorded. Scan again in a moment."
-DOOR_UNANSWERED = "BrightStar did not answer in time. Scan the same code again: it cannot let anyone in twice."
+DOOR_UNREACHABLE = gettext_noop(
+    "BrightStar is not answering the dashboard: nothing was recorded. Scan again in a moment."
+)
+DOOR_UNANSWERED = gettext_noop(
+    "BrightStar did not answer in time. Scan the same code again: it cannot let anyone in twice."
+)
 
 # The door's name on this device (static/js/door-name.js), sent with each scan as its gate.
 DOOR_NAME_MAX = 100  # the API's limit on a scan's gate
-DOOR_SETTING_REFUSED = "Scan not sent"  # a grey panel; the line under it says which setting to fix
-DOOR_NAME_TOO_LONG = (
-    f"A door name is at most {DOOR_NAME_MAX} characters. Change it (“Change” beside the door's name) and scan again."
+DOOR_SETTING_REFUSED = gettext_noop("Scan not sent")  # a grey panel; the line under it says which setting to fix
+# A literal (a translation is looked up by its English), so the limit is written out: kept in step below.
+DOOR_NAME_TOO_LONG = gettext_noop(
+    "A door name is at most 100 characters. Change it (“Change” beside the door's name) and scan again."
 )
-DOOR_DEVICE_REFUSED = "This phone's id was not accepted. Reload the page and scan again."
+assert f" {DOOR_NAME_MAX} " in DOOR_NAME_TOO_LONG, "DOOR_NAME_TOO_LONG must name DOOR_NAME_MAX"
+DOOR_DEVICE_REFUSED = gettext_noop("This phone's id was not accepted. Reload the page and scan again.")
 
 # The doors overview (boxoffice/door/overview.py).
-DOORS_NO_NAME = "Door without a name"  # scans sent before the door was named, or from a page without JavaScript
-DOORS_OTHER_REFUSAL = "Refused for another reason"
-DOORS_KEPT = "The figures below are the last BrightStar gave: they update again as soon as it answers."
+# Scans sent before the door was named, or from a page without JavaScript.
+DOORS_NO_NAME = gettext_noop("Door without a name")
+DOORS_OTHER_REFUSAL = gettext_noop("Refused for another reason")
+DOORS_KEPT = gettext_noop("The figures below are the last BrightStar gave: they update again as soon as it answers.")
 
 
 def refusal_words(code: str) -> str:
     """A refusal's reason as the door's panel says it ("Void ticket"), for counts by reason: never the code."""
     pair = DOOR.get(code)
-    return pair[0].plain if pair is not None else DOORS_OTHER_REFUSAL
+    return pair[0].say({}) if pair is not None else gettext(DOORS_OTHER_REFUSAL)
 
 
 # Venue mode: the dashboard decided from its replica because BrightStar did not answer.
 # Green, but never the plain "Admitted": the volunteer can tell a confirmed admission from a queued one.
-DOOR_OFFLINE_ADMITTED = "⟳ Admitted — offline, will sync"
-DOOR_OFFLINE_ADMITTED_DETAIL = (
+DOOR_OFFLINE_ADMITTED = gettext_noop("⟳ Admitted — offline, will sync")
+DOOR_OFFLINE_ADMITTED_DETAIL = gettext_noop(
     "BrightStar is not answering: this dashboard let the ticket in and will tell BrightStar as soon as it answers."
 )
-DOOR_DECIDED_OFFLINE = "Decided offline: BrightStar is not answering."
-DOOR_OFFLINE_UNDONE = "Check-in undone — offline"
-DOOR_OFFLINE_UNDONE_DETAIL = "The ticket can be scanned again. BrightStar will hear of it when it answers."
-DOOR_WAITING_TO_SYNC = "Let in at {when} by {who}, still waiting to sync."
+DOOR_DECIDED_OFFLINE = gettext_noop("Decided offline: BrightStar is not answering.")
+DOOR_OFFLINE_UNDONE = gettext_noop("Check-in undone — offline")
+DOOR_OFFLINE_UNDONE_DETAIL = gettext_noop(
+    "The ticket can be scanned again. BrightStar will hear of it when it answers."
+)
+DOOR_WAITING_TO_SYNC = gettext_noop("Let in at {when} by {who}, still waiting to sync.")
 
 
 def door_offline_words(code: str, **data: Any) -> tuple[str, str]:
     """The panel's word and line for a verdict the dashboard reached without BrightStar."""
     if not code:
-        return DOOR_OFFLINE_ADMITTED, DOOR_OFFLINE_ADMITTED_DETAIL
+        return gettext(DOOR_OFFLINE_ADMITTED), gettext(DOOR_OFFLINE_ADMITTED_DETAIL)
     word, detail = DOOR.get(code, (Sentence(DOOR_NO_ANSWER), Sentence(DOOR_UNREACHABLE)))
-    said = detail.say(data)
-    return word.say(data), f"{said} {DOOR_DECIDED_OFFLINE}" if said else DOOR_DECIDED_OFFLINE
+    said, offline = detail.say(data), gettext(DOOR_DECIDED_OFFLINE)
+    return word.say(data), f"{said} {offline}" if said else offline
 
 
 def code_sentence(code: str) -> str:
     """The plain sentence for an error code alone, when there is no error to describe (the audit log)."""
     sentence = _BY_CODE.get(code)
-    return sentence.plain if sentence is not None else ""
+    return gettext(sentence.plain) if sentence is not None else ""
 
 
 def may_have_changed(error: errors.BrightStarError) -> bool:
@@ -148,24 +187,26 @@ def describe(error: errors.BrightStarError, **data: Any) -> str:
     """One sentence for `error`; `data` fills in what the error itself does not carry."""
     data = {**data, **error.extra}  # the answer knows best; the caller fills the gaps
     if may_have_changed(error):
-        return UNCONFIRMED
+        return gettext(UNCONFIRMED)
     if isinstance(error, errors.ConnectionFailed):
-        return UNREACHABLE
+        return gettext(UNREACHABLE)
     if isinstance(error, errors.ServerError):
-        return "BrightStar had a problem answering. Try again in a moment."
+        return gettext("BrightStar had a problem answering. Try again in a moment.")
     if isinstance(error, errors.RateLimited):
         return _rate_limited(error)
     if isinstance(error, errors.AuthenticationError):
-        return "The dashboard's BrightStar API key was refused. Ask an administrator to check BRIGHTSTAR_API_KEY."
+        return gettext(
+            "The dashboard's BrightStar API key was refused. Ask an administrator to check BRIGHTSTAR_API_KEY."
+        )
     if isinstance(error, errors.PermissionDenied):
-        return "The dashboard's BrightStar API key may not do that (it is read-only)."
+        return gettext("The dashboard's BrightStar API key may not do that (it is read-only).")
     if isinstance(error, errors.NotFound) and error.code != errors.WRONG_EVENT:
-        return "Not found: it may have been deleted, or the link is wrong."
+        return gettext("Not found: it may have been deleted, or the link is wrong.")
     if (sentence := _BY_CODE.get(error.code)) is not None:
         return sentence.say(data)
     if isinstance(error, errors.ValidationError):
-        return field_message(error, **data) or BAD_INPUT
-    return "BrightStar refused the request."
+        return field_message(error, **data) or gettext(BAD_INPUT)
+    return gettext("BrightStar refused the request.")
 
 
 def charts_unavailable(error: errors.BrightStarError) -> str:
@@ -191,14 +232,19 @@ def _rate_limited(error: errors.RateLimited) -> str:
     seconds = float(error.retry_after or error.extra.get("retry_after") or 0)
     if seconds > 120:  # not a short throttle of the whole API: an hourly limit, today the resend's
         minutes = max(1, math.ceil(seconds / 60))
-        return (
-            f"The confirmation was already sent {RESEND_LIMIT_PER_HOUR} times this hour. "
-            f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
-        )
+        return ngettext(
+            "The confirmation was already sent %(limit)d times this hour. Try again in %(minutes)d minute.",
+            "The confirmation was already sent %(limit)d times this hour. Try again in %(minutes)d minutes.",
+            minutes,
+        ) % {"limit": RESEND_LIMIT_PER_HOUR, "minutes": minutes}
     if not seconds:
-        return "Too many requests for now. Try again in a moment."
+        return gettext("Too many requests for now. Try again in a moment.")
     whole = max(1, round(seconds))
-    return f"Too many requests for now. Try again in {whole} second{'s' if whole != 1 else ''}."
+    return ngettext(
+        "Too many requests for now. Try again in %(seconds)d second.",
+        "Too many requests for now. Try again in %(seconds)d seconds.",
+        whole,
+    ) % {"seconds": whole}
 
 
 def door_words(error: errors.BrightStarError, **data: Any) -> tuple[str, str]:
@@ -208,47 +254,83 @@ def door_words(error: errors.BrightStarError, **data: Any) -> tuple[str, str]:
         word, detail = pair
         return word.say(data), detail.say(data)
     if isinstance(error, errors.ConnectionFailed) and not error.may_have_reached_server:
-        return DOOR_NO_ANSWER, DOOR_UNREACHABLE
+        return gettext(DOOR_NO_ANSWER), gettext(DOOR_UNREACHABLE)
     if isinstance(error, errors.ConnectionFailed | errors.ServerError):
         # The retry carries the same Idempotency-Key, so it cannot admit twice.
-        return DOOR_NO_ANSWER, DOOR_UNANSWERED
-    return DOOR_NO_ANSWER, describe(error)
+        return gettext(DOOR_NO_ANSWER), gettext(DOOR_UNANSWERED)
+    return gettext(DOOR_NO_ANSWER), describe(error)
 
 
 # Venue mode, layer 2: the phone lost the dashboard and decided from its own copy (static/js/door-device.js).
 # The page gets these as JSON (templates/door/scan.html): "{when}" and "{as_of}" are filled in there.
 DEVICE_WORDS: dict[str, str] = {
-    "admitted": "Admitted — this phone is offline",
-    "admitted_detail": (
+    "admitted": gettext_noop("Admitted — this phone is offline"),
+    "admitted_detail": gettext_noop(
         "Decided on this phone from its copy of the guest list (as of {as_of}). "
         "It reaches BrightStar when the dashboard answers again."
     ),
-    "duplicate": "Already checked in",
-    "duplicate_detail": "Let in on this phone at {when}. Decided offline, on this phone.",
-    "duplicate_copy_detail": "Already in when this phone's copy was taken ({as_of}). Decided offline, on this phone.",
-    "void": "Void ticket",
-    "void_detail": "Refunded or cancelled: do not admit. Decided offline, on this phone.",
-    "unknown": "Unknown code",
-    "unknown_detail": (
+    "duplicate": gettext_noop("Already checked in"),
+    "duplicate_detail": gettext_noop("Let in on this phone at {when}. Decided offline, on this phone."),
+    "duplicate_copy_detail": gettext_noop(
+        "Already in when this phone's copy was taken ({as_of}). Decided offline, on this phone."
+    ),
+    "void": gettext_noop("Void ticket"),
+    "void_detail": gettext_noop("Refunded or cancelled: do not admit. Decided offline, on this phone."),
+    "unknown": gettext_noop("Unknown code"),
+    "unknown_detail": gettext_noop(
         "Not in this phone's copy (as of {as_of}): a ticket sold since then is not in it. "
         "Decided offline, on this phone."
     ),
-    "offline": (
+    "offline": gettext_noop(
         "⟳ This phone is offline: it decides from its own copy (as of {as_of}) · {waiting} scans waiting on this phone"
     ),
     # The one thing a phone alone cannot know: said on the screen, every time it is offline.
-    "risk": (
+    "risk": gettext_noop(
         "Other doors cannot see this phone's scans until it reconnects: a copied ticket could get in at two doors."
     ),
-    "synced": "Back online: {sent} scans sent from this phone",
-    "conflicts": "{conflicts} of them were also let in elsewhere or refused: see the conflicts list.",
-    "copy_ready": "This phone has its own copy of the guest list (as of {as_of}).",
-    "copy_loading": "Taking this phone's copy of the guest list…",
-    "logout_unsent": (
+    "synced": gettext_noop("Back online: {sent} scans sent from this phone"),
+    "conflicts": gettext_noop("{conflicts} of them were also let in elsewhere or refused: see the conflicts list."),
+    "copy_ready": gettext_noop("This phone has its own copy of the guest list (as of {as_of})."),
+    "copy_loading": gettext_noop("Taking this phone's copy of the guest list…"),
+    "logout_unsent": gettext_noop(
         "{waiting} scans made offline on this phone have not reached the dashboard yet. "
         "Log out anyway and lose them? Cancel, and they are sent once the dashboard answers."
     ),
-    "no_reload": (
+    "no_reload": gettext_noop(
         "Plain HTTP: this page cannot reload without the network. Keep it open; it keeps scanning offline while open."
     ),
 }
+
+
+def device_words() -> dict[str, str]:
+    """DEVICE_WORDS in the active language, for the page that hands them to the phone."""
+    return {key: gettext(text) for key, text in DEVICE_WORDS.items()}
+
+
+def door_text(text: str) -> str:
+    """One of the DOOR_* sentences above in the active language (they are kept in English to be named)."""
+    return gettext(text)
+
+
+# --- The order page's own results (boxoffice/orders/views.py) ---------------------
+
+
+def refund_done(*, amount: str, voided: int, left: str) -> str:
+    """What a refund did, with the amounts already written for the staff member's locale."""
+    if voided:
+        return ngettext(
+            "Refunded %(amount)s and voided %(voided)d ticket. Still refundable: %(left)s.",
+            "Refunded %(amount)s and voided %(voided)d tickets. Still refundable: %(left)s.",
+            voided,
+        ) % {"amount": amount, "voided": voided, "left": left}
+    return gettext("Refunded %(amount)s. Still refundable: %(left)s.") % {"amount": amount, "left": left}
+
+
+def refund_replayed(*, amount: str) -> str:
+    return gettext(
+        "That refund of %(amount)s was already made (the same form was sent twice). Nothing was refunded twice."
+    ) % {"amount": amount}
+
+
+def confirmation_sent(*, email: str) -> str:
+    return gettext("Confirmation sent to %(email)s.") % {"email": email}

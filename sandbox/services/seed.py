@@ -19,6 +19,7 @@ import random
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import connections, transaction
 from django.utils import timezone
@@ -126,6 +127,19 @@ def _slots(n: int) -> list[str]:
     )
 
 
+def _abroad(index: int) -> cat.Abroad | None:
+    """Every third event (never the first, the one on now that the door scans) plays abroad."""
+    if index % 3 != 2:
+        return None
+    return cat.ABROAD[(index // 3) % len(cat.ABROAD)]
+
+
+def _local_price(us_cents: int, ratio: tuple[int, int]) -> int:
+    """A catalogue price in the event's currency, in whole hundreds of minor units (¥7,500, £40.00)."""
+    times, per = ratio
+    return us_cents * times // per // 100 * 100
+
+
 def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().replace("'", "").lower()
 
@@ -161,6 +175,7 @@ class _Seeder:
         # The event on right now is a festival or a conference: those run for
         # days, so one is in full swing whatever the hour the seed runs at.
         kind, title = self._next_title(multi_day=slot == "ongoing")
+        abroad = _abroad(len(self.batch.events))
 
         today = now.replace(hour=0, minute=0)
         days = {
@@ -170,6 +185,11 @@ class _Seeder:
             "cancelled": rng.choice((-1, 1)) * rng.randint(5, 60),
         }.get(slot, 0)
         start = today + timedelta(days=days, hours=kind.start_hour, minutes=kind.start_minute)
+        if abroad is not None:  # doors open at the same hour on the local clock
+            day = (today + timedelta(days=days)).date()
+            start = datetime(
+                day.year, day.month, day.day, kind.start_hour, kind.start_minute, tzinfo=ZoneInfo(abroad.timezone)
+            )
         duration = timedelta(hours=kind.duration_hours)
         if slot == "ongoing" and start > now - timedelta(minutes=30):
             start -= timedelta(days=1)  # today's opening is still to come: it opened yesterday
@@ -190,12 +210,16 @@ class _Seeder:
             description=kind.blurb,
             start_date=start,
             end_date=end,
-            venue=rng.choice(cat.VENUES),
+            venue=rng.choice(cat.VENUES),  # drawn abroad too, so every other draw stays as it was
             currency="USD",
             timezone=self.account.timezone,
             status=status,
         )
-        sales = self._ticket_types(event, kind, created)
+        ratio = (1, 1)
+        if abroad is not None:
+            event.venue, event.currency, event.timezone = abroad.venue, abroad.currency, abroad.timezone
+            ratio = abroad.per_usd_cent
+        sales = self._ticket_types(event, kind, created, ratio)
 
         sales_end = min(start, now)
         cancelled_at = None
@@ -220,7 +244,7 @@ class _Seeder:
         self.batch.stamp(event, created, cancelled_at or (created if slot == "draft" else min(published_at, now)))
         self.batch.events.append(event)
 
-    def _ticket_types(self, event: Event, kind: cat.EventKind, created: datetime) -> list[_Sales]:
+    def _ticket_types(self, event: Event, kind: cat.EventKind, created: datetime, ratio) -> list[_Sales]:
         rng = self.rng
         extra = list(kind.ticket_types[2:])
         chosen = set(rng.sample(extra, rng.randint(0, len(extra))))
@@ -232,7 +256,7 @@ class _Seeder:
                 id=new_id("tkt"),
                 event=event,
                 name=template.name,
-                price=rng.randrange(low, high + 1, 500),
+                price=_local_price(rng.randrange(low, high + 1, 500), ratio),
                 quantity=0,  # sized once the orders are known
                 created_at=created + timedelta(minutes=i),
             )

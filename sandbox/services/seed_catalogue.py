@@ -166,6 +166,26 @@ VENUES: tuple[str, ...] = (
     "Sunset Terrace, San Diego",
 )
 
+
+@dataclass(frozen=True)
+class Abroad:
+    """A night of the tour abroad, sold in the local currency and shown in the local time zone."""
+
+    venue: str
+    currency: str
+    timezone: str
+    per_usd_cent: tuple[int, int]  # a price in the catalogue's US cents becomes this ratio of minor units
+
+
+# Every third event of the demo plays abroad, in this order: so `make run` shows euros, pounds and
+# yen (no minor units) beside dollars, and each language and currency can be tried on a fresh clone.
+ABROAD: tuple[Abroad, ...] = (
+    Abroad("Konzerthaus, Berlin", "EUR", "Europe/Berlin", (1, 1)),
+    Abroad("Roundhouse, London", "GBP", "Europe/London", (4, 5)),
+    Abroad("Blue Note, Tokyo", "JPY", "Asia/Tokyo", (3, 2)),
+    Abroad("Paradiso, Amsterdam", "EUR", "Europe/Amsterdam", (1, 1)),
+)
+
 FIRST_NAMES: tuple[str, ...] = (
     "Olivia",
     "Liam",

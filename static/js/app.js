@@ -2,6 +2,11 @@
 // Loaded as a file (never inline) so the page runs under a strict CSP.
 (function () {
   "use strict";
+  // The active language's strings come from Django's JavaScript catalog (/jsi18n/, loaded first by _base.html).
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (text, data) {
+    return text.replace(/%\((\w+)\)s/g, function (_, name) { return data[name]; });
+  };
 
   var inFlight = 0;
   function setBusy(delta) {
@@ -22,7 +27,7 @@
     dismiss.type = "button";
     dismiss.className = "link";
     dismiss.setAttribute("data-dismiss", "");
-    dismiss.textContent = "Dismiss";
+    dismiss.textContent = gettext("Dismiss");
     box.appendChild(strong);
     box.appendChild(dismiss);
     alerts.appendChild(box);
@@ -48,15 +53,15 @@
 
   // The dashboard itself did not answer (bad Wi-Fi): say so, never fail silently.
   document.addEventListener("htmx:sendError", function () {
-    showAlert("No connection to the dashboard. Check the Wi-Fi and try again; nothing was lost.");
+    showAlert(gettext("No connection to the dashboard. Check the Wi-Fi and try again; nothing was lost."));
   });
   document.addEventListener("htmx:timeout", function () {
-    showAlert("No answer from the dashboard. Check the Wi-Fi and try again.");
+    showAlert(gettext("No answer from the dashboard. Check the Wi-Fi and try again."));
   });
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
     if (status === 403) return; // the 403 fragment is swapped in place by the view
-    showAlert("The dashboard could not do that (error " + status + "). Nothing was lost; try again.");
+    showAlert(interpolate(gettext("The dashboard could not do that (error %(status)s). Nothing was lost; try again."), {status: status}, true));
   });
   // 403 and 422 carry a message fragment meant to be shown where the user is.
   document.addEventListener("htmx:beforeSwap", function (event) {

@@ -40,6 +40,15 @@ self.addEventListener("fetch", function (event) {
     }));
     return;
   }
+  // The words of the page's scripts in the staff member's language (Django's catalog, /jsi18n/?l=de):
+  // the network first, as for the page, and the copy the page asked to keep when there is none. Its
+  // Vary (Accept-Language, Cookie) is ignored: the URL names the language, and logout clears this cache.
+  if (url.pathname === "/jsi18n/") {
+    event.respondWith(fetch(request).catch(function () {
+      return caches.match(request, { ignoreVary: true }).then(function (hit) { return hit || Response.error(); });
+    }));
+    return;
+  }
   if (url.pathname.indexOf("/static/") === 0) {
     event.respondWith(caches.match(request).then(function (hit) { return hit || fetch(request); }));
   }

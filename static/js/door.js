@@ -2,6 +2,8 @@
 // A file, never inline, so the page runs under the strict CSP.
 (function () {
   "use strict";
+  // Words in the staff member's language: Django's JavaScript catalog (/jsi18n/, loaded by _base.html).
+  var gettext = window.gettext || function (text) { return text; };
 
   var form = document.getElementById("scan-form");
   var input = document.getElementById("scan-input");
@@ -105,7 +107,7 @@
     }
     // The last verdict belongs to the last person: it must not stand over the next one. Once htmx
     // has sent the request (a microtask runs after this event's whole dispatch): the scan leaves first.
-    queueMicrotask(function () { showPanel("pending", "pending", "…", "Checking…", code); });
+    queueMicrotask(function () { showPanel("pending", "pending", "…", gettext("Checking…"), code); });
   });
 
   // --- the panel: a glyph, a word and a shape per verdict (door.css), never colour alone ---
@@ -144,10 +146,10 @@
   // Searching for the next person starts a new check-in: clear the last one's verdict.
   var search = document.getElementById("door-search");
   if (search) search.addEventListener("input", function () {
-    if (showingVerdict()) showPanel("idle", "idle", "", "Ready to scan", "");
+    if (showingVerdict()) showPanel("idle", "idle", "", gettext("Ready to scan"), "");
   });
   input.addEventListener("input", function () {
-    if (showingVerdict()) showPanel("idle", "idle", "", "Ready to scan", "");
+    if (showingVerdict()) showPanel("idle", "idle", "", gettext("Ready to scan"), "");
   });
   // On a phone the panel sits above the search list: a tap's verdict must come into view,
   // not land off screen while only a badge in the list changes.
@@ -183,11 +185,11 @@
       focusScan();
     }, function () {
       // This phone could not write the admission down: nobody was let in, and the staff must know.
-      var panel = showPanel("none", "unanswered", "?", "No answer — scan again",
-        "This phone could not record the scan. Scan the same code again.");
+      var panel = showPanel("none", "unanswered", "?", gettext("No answer — scan again"),
+        gettext("This phone could not record the scan. Scan the same code again."));
       panel.classList.add("fresh");
       painted(values.idempotency_key);
-      addLog("none", "?", "No answer", values.barcode, "unanswered");
+      addLog("none", "?", gettext("No answer"), values.barcode, "unanswered");
       feedback("none");
     });
   }
@@ -201,12 +203,12 @@
       return;
     }
     if (values) unanswered = { barcode: values.barcode, key: values.idempotency_key, at: Date.now() };
-    var panel = showPanel("none", "unanswered", "?", "No answer — scan again",
-      "The dashboard did not answer. Scan the same code again: it cannot let anyone in twice.");
+    var panel = showPanel("none", "unanswered", "?", gettext("No answer — scan again"),
+      gettext("The dashboard did not answer. Scan the same code again: it cannot let anyone in twice."));
     panel.classList.add("fresh");
     if (values) painted(values.idempotency_key);
     bringIntoView(panel);
-    addLog("none", "?", "No answer", values ? values.barcode : "", "unanswered");
+    addLog("none", "?", gettext("No answer"), values ? values.barcode : "", "unanswered");
     feedback("none");
   }
 
@@ -404,10 +406,10 @@
           if (event.data && event.data.type === "qrResult") found(event.data.data);
         };
       }
-      camStatus.textContent = "Point the camera at the ticket's code.";
+      camStatus.textContent = gettext("Point the camera at the ticket's code.");
       timer = setInterval(tick, 200);
     }, function () {
-      camStatus.textContent = "The camera is not available: allow it in the browser, or type the code.";
+      camStatus.textContent = gettext("The camera is not available: allow it in the browser, or type the code.");
       camBox.hidden = false;
     });
   }

@@ -193,7 +193,7 @@ def test_the_active_language_is_the_default_locale():
     with translation.override("de"):
         assert parse_amount("1.234,50", "EUR") == 123450
         assert format_amount(123450, "EUR", symbol=False) == "1234,50"
-        assert "Write it like 2,50." in refused("2.5", "EUR", None)
+        assert "Schreiben Sie ihn wie 2,50." in refused("2.5", "EUR", None)  # the refusal is German too
     with translation.override("fr-fr"):
         assert format_amount(123450, "EUR") == "1\u202f234,50\u00a0€"
 
