@@ -199,8 +199,14 @@ def desk(account, client_as, staff_users):
 
 def _desk_pages(event, order, ticket_type) -> dict[str, list[str]]:
     orders = ["/orders/lookup/", "/orders/lookup/?q=ada", f"/orders/event/{event.id}/", f"/orders/{order.id}/"]
-    venue = [f"/events/{event.id}/door/conflicts/"]
     detail = f"/events/{event.id}/"
+    # The doors overview, the scans log's form, and that form refusing a reason for admitted scans (422).
+    venue = [
+        f"{detail}door/conflicts/",
+        f"{detail}doors/",
+        f"{detail}scans/export/",
+        f"{detail}scans/export.csv?result=admitted&reason=NOT_FOUND",
+    ]
     manage = [f"{detail}edit/", f"{detail}tickets/{ticket_type.id}/edit/"]
     door = [f"{detail}door/", f"{detail}door/search/?q=ada", f"{detail}attendees/", f"{detail}attendees/print/"]
     return {
@@ -220,15 +226,44 @@ def _desk_pages(event, order, ticket_type) -> dict[str, list[str]]:
     }
 
 
+def _scanned(client_as, event) -> None:
+    """One ticket let in at a named door and one unknown code refused: the overview and the charts have rows."""
+    from sandbox.models import Attendee
+
+    door, url = client_as("door"), f"/events/{event.id}/door/"
+    ticket = Attendee.objects.filter(event_id=event.id).order_by("id").last()
+    for n, barcode in enumerate((ticket.barcode, "NO-SUCH-CODE")):
+        page = door.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+        key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
+        fields = {"barcode": barcode, "idempotency_key": key, "gate": "Nordeingang", "device": f"phone{n}"}
+        assert door.post(url, fields, HTTP_ACCEPT_LANGUAGE="de").status_code == 200
+
+
+# Fragments htmx fetches into a page (the charts, the overview's refresh), as each role that can see them.
+_FRAGMENTS = {
+    "door": ["charts/"],
+    "box_office": ["charts/", "doors/?zone=Europe/Berlin"],
+    "organizer": ["charts/", "doors/?zone=Europe/Berlin"],
+    "admin": ["charts/"],
+}
+
+
 @pytest.mark.parametrize("role", ["door", "box_office", "organizer", "admin"])
 def test_every_desk_page_is_german_for_every_role(client_as, desk, role):
+    _scanned(client_as, desk["event"])
     client = client_as(role)
     for url in _desk_pages(desk["event"], desk["order"], desk["ticket_type"])[role]:
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="de")
-        assert response.status_code in (200, 403), url
+        assert response.status_code in (200, 403, 422), url
         html = (b"".join(response.streaming_content) if response.streaming else response.content).decode()
         assert '<html lang="de">' in html or response.status_code == 403, url
         assert english_left(html) == [], url
+    for url in _FRAGMENTS[role]:
+        url = f"/events/{desk['event'].id}/{url}"
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="de", HTTP_HX_REQUEST="true")
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert "<html" not in html and english_left(html) == [], url
 
 
 def test_the_login_page_and_the_lockout_are_german(client, dashboard):
@@ -399,3 +434,32 @@ def test_the_javascript_catalog_answers_a_repeat_visit_with_304_and_never_in_the
     assert again.status_code == 304
     english = client.get("/events/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<script src="/jsi18n/?l=en"' in english
+
+
+def test_the_doors_overview_charts_and_scans_log_say_their_figures_in_german(client_as, desk):
+    """The new pages are not German by being empty: a named door, a refusal, arrivals, all in German."""
+    _scanned(client_as, desk["event"])
+    clerk, detail = client_as("box_office"), f"/events/{desk['event'].id}/"
+    overview = clerk.get(f"{detail}doors/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    text = " ".join(page_text(overview))
+    assert 'data-door="Nordeingang"' in overview and "Abweisungen nach Grund" in text
+    assert "Ankünfte im Zeitverlauf" in text and "Tabelle: Scans je 5 Minuten" in text
+    assert re.search(r"1 von 2 verkauften", text)
+    charts = clerk.get(f"{detail}charts/", HTTP_ACCEPT_LANGUAGE="de", HTTP_HX_REQUEST="true").content.decode()
+    text = " ".join(page_text(charts))
+    assert "Bruttoumsatz 2.469,12\u00a0€ (" in text and "1.234,56\u00a0€ erstattet" in charts
+    assert "1 eingelassen und 1 abgewiesen seit " in charts
+    # Geometry stays locale-free whatever the language: "2,5" is no SVG length.
+    lengths = re.findall(r' (?:width|height|x|y|x1|x2|y1|y2|dx|dy)="([^"]*)"', charts)
+    assert lengths and all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in lengths), lengths
+    refused = clerk.get(f"{detail}scans/export.csv?result=admitted&reason=NOT_FOUND", HTTP_ACCEPT_LANGUAGE="de")
+    assert refused.status_code == 422
+    assert "Nur abgewiesene Scans haben einen Grund" in refused.content.decode()
+
+
+def test_the_event_page_writes_its_long_date_the_german_way(client_as, desk):
+    html = client_as("door").get(f"/events/{desk['event'].id}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    when = re.search(r'<p class="muted when">\s*<time[^>]*>([^<]+)</time>', html).group(1)
+    # "Montag, 30. November 2026, 20:00 CET", never "Montag 30 November 2026".
+    weekday = "Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag"
+    assert re.fullmatch(rf"({weekday}), \d{{1,2}}\. [A-ZÄ][a-zä]+ \d{{4}}, \d\d:\d\d \S+", when), when
