@@ -124,6 +124,39 @@ def english_left(html: str) -> list[str]:
     return sorted(found)
 
 
+# Words a German page shares with its English twin and may: German says them the same way (the catalog's
+# msgstr == msgid), or they are not words of ours (the brand, month names German shares, the desk's data).
+_SAME_IN_GERMAN = {
+    word.lower()
+    for message in _catalog("de")
+    if message.id
+    for english, german in zip(
+        message.id if isinstance(message.id, tuple) else (message.id,),
+        message.string if isinstance(message.string, tuple) else (message.string,),
+        strict=False,
+    )
+    if english == german
+    for word in re.findall(r"[^\W\d_]{4,}", _TAG.sub("", english))
+} | {"brightstar", "april", "august", "september", "november", "utc", "europe", "berlin", "asia", "tokyo"}
+# The switcher names each language in itself ("Deutsch", "English"), on every page in every language.
+_SAME_IN_GERMAN |= {name.lower() for _code, name in settings.LANGUAGES}
+IDENTICAL_MIN_LETTERS = 4  # a word of four letters or more: "Door", "Refresh"; not "CSV", "OK", "ID"
+
+
+def english_twins(german_html: str, english_html: str, *, data: set[str]) -> list[str]:
+    """Text the German page shows exactly as the English page does, with a word that is neither German's too nor
+    data: a string nobody marked for translation, whether or not the catalog knows it (which english_left needs)."""
+    allowed = _SAME_IN_GERMAN | {word.lower() for value in data for word in re.findall(r"[^\W\d_]+", value)}
+    twins = set(page_text(german_html)) & set(page_text(english_html))
+    return sorted(piece for piece in twins if any(word.lower() not in allowed for word in _words(piece)))
+
+
+def _words(piece: str) -> list[str]:
+    """The words of a piece of text; codes are not words (NOT_FOUND, order.refund, evt_1a2b, 5VW6PQPKU9HY)."""
+    tokens = (token.strip(_EDGE + "!?\"'„“”\u2018\u2019") for token in piece.split())
+    return [t for t in tokens if re.fullmatch(rf"[^\W\d_]{{{IDENTICAL_MIN_LETTERS},}}", t) and not t.isupper()]
+
+
 # --- the catalogs ----------------------------------------------------------------
 
 
@@ -166,6 +199,12 @@ def test_the_compiled_catalogs_are_current(language, domain):
 
 def test_the_catalogs_name_the_same_messages():
     assert {(m.context, m.id) for m in _catalog("en")} == {(m.context, m.id) for m in _catalog("de")}
+
+
+def test_the_twin_check_finds_an_unmarked_string_the_catalog_never_heard_of():
+    english = '<h1>Frühlingsgala</h1><p>Zebras welcome</p><p title="Status">Status</p><p>Scan</p>'
+    german = '<h1>Frühlingsgala</h1><p>Zebras welcome</p><p title="Status">Status</p><p>Scannen</p>'
+    assert english_twins(german, english, data={"Frühlingsgala"}) == ["Zebras welcome"]
 
 
 def test_the_check_finds_english_when_there_is_some():
@@ -239,6 +278,21 @@ def _scanned(client_as, event) -> None:
         assert door.post(url, fields, HTTP_ACCEPT_LANGUAGE="de").status_code == 200
 
 
+def _desk_data(desk) -> set[str]:
+    """What the desk pages show as it was typed in, the same in any language: titles, names, emails, usernames."""
+    from django.contrib.auth.models import User
+
+    from sandbox.models import Attendee, Event, TicketType
+
+    rows = [
+        *Event.objects.values_list("title", "venue", "timezone"),
+        *TicketType.objects.values_list("name"),
+        *Attendee.objects.filter(event_id=desk["event"].id).values_list("name", "email", "barcode"),
+        *User.objects.values_list("username"),
+    ]
+    return {value for row in rows for value in row if value} | {"Nordeingang"}
+
+
 # Fragments htmx fetches into a page (the charts, the overview's refresh), as each role that can see them.
 _FRAGMENTS = {
     "door": ["charts/"],
@@ -251,19 +305,25 @@ _FRAGMENTS = {
 @pytest.mark.parametrize("role", ["door", "box_office", "organizer", "admin"])
 def test_every_desk_page_is_german_for_every_role(client_as, desk, role):
     _scanned(client_as, desk["event"])
-    client = client_as(role)
+    client, data, twins = client_as(role), _desk_data(desk), {}
     for url in _desk_pages(desk["event"], desk["order"], desk["ticket_type"])[role]:
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="de")
         assert response.status_code in (200, 403, 422), url
         html = (b"".join(response.streaming_content) if response.streaming else response.content).decode()
         assert '<html lang="de">' in html or response.status_code == 403, url
         assert english_left(html) == [], url
+        if response.status_code != 403 and not response.streaming:  # the print list: below, it streams
+            english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+            twins[url] = english_twins(html, english, data=data)
+    assert {url: found for url, found in twins.items() if found} == {}
     for url in _FRAGMENTS[role]:
         url = f"/events/{desk['event'].id}/{url}"
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="de", HTTP_HX_REQUEST="true")
         assert response.status_code == 200, url
         html = response.content.decode()
         assert "<html" not in html and english_left(html) == [], url
+        english = client.get(url, HTTP_ACCEPT_LANGUAGE="en", HTTP_HX_REQUEST="true").content.decode()
+        assert english_twins(html, english, data=data) == [], url
 
 
 def test_the_login_page_and_the_lockout_are_german(client, dashboard):
