@@ -2,7 +2,7 @@
 
 Django's LocaleMiddleware reads the language cookie, then Accept-Language; this
 runs after authentication and puts the staff profile's choice first. The choice
-is read from the database on every request, like the user and their roles, so a
+is read from the database on every request, in the same query as the roles, so a
 language picked on one device holds at the next page on every other.
 """
 
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import translation
 
 from boxoffice.staff.models import StaffProfile
+from boxoffice.staff.roles import user_language
 
 SUPPORTED = frozenset(code for code, _ in settings.LANGUAGES)
 
@@ -18,7 +19,7 @@ def staff_language(user) -> str:
     """The language `user` chose ('' to follow the browser, and for anonymous users)."""
     if not getattr(user, "is_authenticated", False):
         return ""
-    chosen = StaffProfile.objects.filter(user_id=user.pk).values_list("language", flat=True).first() or ""
+    chosen = user_language(user)
     return chosen if chosen in SUPPORTED else ""
 
 

@@ -360,3 +360,40 @@ def test_an_unknown_outcome_stays_unknown_when_a_later_attempt_is_refused(mock, 
     with pytest.raises(ConnectionFailed) as info:
         client.request("POST", "orders/ord_1/refund", json={"reason": "x"}, idempotency_key="k-1", max_attempts=2)
     assert info.value.may_have_reached_server
+
+
+def test_a_redirect_is_refused_not_followed(mock):
+    """The API never redirects: a 3xx (a proxy, a misconfigured URL) is not trusted, and the key goes nowhere else."""
+    mock.post(url("orders/ord_1/refund"), status=307, headers={"Location": "http://elsewhere.invalid/refund"})
+    with pytest.raises(ConnectionFailed) as info:
+        client.request("POST", "orders/ord_1/refund", json={"reason": "x"})
+    assert info.value.code == errors.BAD_RESPONSE and info.value.status == 307
+    assert [call.request.url for call in mock.calls] == [url("orders/ord_1/refund")]
+
+
+@pytest.fixture
+def short_body_server():
+    """Answers 200 with a Content-Length it does not honour, then closes: the body is cut."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+
+    def serve():
+        conn, _ = server.accept()
+        conn.recv(65536)
+        conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"id": ')
+        conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    thread.join(timeout=5)
+    server.close()
+
+
+def test_a_body_cut_short_is_a_connection_failure_not_a_crash(settings, sleeps, short_body_server):
+    settings.BRIGHTSTAR_API_URL = f"http://127.0.0.1:{short_body_server}/v1/test"
+    settings.BRIGHTSTAR_API_KEY = FAKE_KEY
+    with pytest.raises(ConnectionFailed) as info:
+        client.request("POST", "orders/ord_1/refund", json={"reason": "x"})  # no key: one attempt
+    assert info.value.may_have_reached_server

@@ -78,3 +78,28 @@ def test_roles_cost_one_query_per_user_object(staff_users, django_assert_num_que
     with django_assert_num_queries(1):
         assert roles.has(user, roles.MANAGE_EVENTS)
         assert roles.capabilities_of(user)[roles.VIEW_AUDIT.name]
+
+
+def test_a_user_without_a_role_or_profile_has_neither(staff_users, django_assert_num_queries):
+    from django.contrib.auth.models import User
+
+    user = User.objects.get(pk=staff_users["nobody"].pk)
+    with django_assert_num_queries(1):
+        assert roles.user_roles(user) == frozenset()
+        assert roles.user_language(user) == ""
+
+
+def test_roles_and_language_come_from_one_query(staff_users, django_assert_num_queries):
+    from django.contrib.auth.models import Group, User
+
+    from boxoffice.staff.models import StaffProfile
+
+    user = User.objects.get(pk=staff_users["door"].pk)
+    user.groups.add(
+        Group.objects.get_or_create(name="Not a role")[0], Group.objects.get_or_create(name=roles.ORGANIZER)[0]
+    )
+    StaffProfile.objects.create(user=user, language="de")
+    user = User.objects.get(pk=user.pk)
+    with django_assert_num_queries(1):
+        assert roles.user_language(user) == "de"
+        assert roles.user_roles(user) == {roles.DOOR, roles.ORGANIZER}
