@@ -96,7 +96,11 @@ def scan_buckets(*, event: Event, hours: int, now: datetime) -> list[dict]:
 
 
 def gate_stats(*, doors: list[dict], recent: dict[str, int]) -> list[dict]:
-    """Per door, the whole event: admitted, refused, the last scan, and the pace over the last 5 minutes."""
+    """Per door, the whole event: admitted, refused (and why), the last scan, and the pace over the last 5 minutes.
+
+    The reasons come from the same rows as the totals (door_rows groups by
+    reason already), so a door's refusals always add up to its `refused`.
+    """
     gates: dict[str, dict] = {}
     for row in doors:
         gate = gates.setdefault(
@@ -105,8 +109,11 @@ def gate_stats(*, doors: list[dict], recent: dict[str, int]) -> list[dict]:
         )
         gate[row["result"]] += row["count"]
         gate["last_scan_at"] = max(gate["last_scan_at"], row["last_scan_at"])
+        if row["result"] == Scan.Result.REFUSED:
+            gate.setdefault("reasons", Counter())[row["reason"]] += row["count"]
     for name, gate in gates.items():
         gate["per_minute"] = round(recent.get(name, 0) / (RATE_WINDOW.total_seconds() / 60), 1)
+        gate["refusals"] = dict(sorted(gate.pop("reasons", {}).items()))
     # By name, the unnamed door (scans sent without a gate) last.
     return sorted(gates.values(), key=lambda g: (g["gate"] is None, g["gate"] or ""))
 
