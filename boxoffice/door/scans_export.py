@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from boxoffice.brightstar import errors
@@ -43,19 +45,30 @@ REASONS = [
         errors.EVENT_NOT_ACTIVE,
     )
 ]
-RESULTS = [("admitted", "Admitted"), ("refused", "Refused")]
+# The form speaks the reader's language; the file stays English, like the other exports (machine headers, words
+# a script can match on whoever downloaded it).
+RESULTS = [("admitted", _("Admitted")), ("refused", _("Refused"))]
 
 
 class ScanFilterForm(FilterForm):
     # An export must say what is wrong with its filters: a file quietly unfiltered would be taken for the filtered one.
     lenient = False
 
-    result = forms.ChoiceField(required=False, choices=[("", "Admitted and refused"), *RESULTS])
-    reason = forms.ChoiceField(required=False, label="Refused as", choices=[("", "Any reason"), *REASONS])
-    gate = forms.CharField(required=False, max_length=100, label="Door", help_text="As the door phone named it.")
+    result = forms.ChoiceField(required=False, label=_("Result"), choices=[("", _("Admitted and refused")), *RESULTS])
+    reason = forms.ChoiceField(
+        required=False,
+        label=_("Refused as"),
+        choices=[("", _("Any reason")), *((code, _(words)) for code, words in REASONS)],
+    )
+    gate = forms.CharField(
+        required=False,
+        max_length=100,
+        label=pgettext_lazy("entrance", "Door"),
+        help_text=_("As the door phone named it."),
+    )
     since = forms.DateTimeField(
         required=False,
-        label="Scanned since",
+        label=_("Scanned since"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
@@ -71,7 +84,7 @@ class ScanFilterForm(FilterForm):
     def clean(self):
         super().clean()
         if self.cleaned_data.get("reason") and self.cleaned_data.get("result") == "admitted":
-            self.add_error("reason", "Only refused scans have a reason: choose “Refused” or “Any reason”.")
+            self.add_error("reason", gettext("Only refused scans have a reason: choose “Refused” or “Any reason”."))
         return self.cleaned_data
 
 

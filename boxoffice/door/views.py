@@ -288,6 +288,7 @@ def attendees_print(request: HtmxHttpRequest, event_id: str) -> StreamingHttpRes
                         {
                             "rows": [{"attendee": a, "ticket_type": names.get(a.ticket_type_id, "")} for a in batch],
                             "emails": context["emails"],
+                            "event": event,  # a checked-in row shows its time in the event's zone
                         },
                     )
             except errors.BrightStarError as exc:

@@ -14,6 +14,9 @@ from datetime import date, datetime, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext, ngettext, pgettext
+
 from boxoffice.brightstar.resources import Event, EventStats, ScanBucket
 from boxoffice.money import format_amount
 from boxoffice.web import charts
@@ -61,7 +64,13 @@ def event_charts(*, event: Event, stats: EventStats) -> EventCharts:
 
 
 def _day(day: date) -> str:
-    return f"{day.day} {day:%b}"
+    # Translators: a day on a chart's axis, in Django's date format letters (German: "j. M").
+    return date_format(day, pgettext("chart day", "j M"))
+
+
+def count(value: int) -> str:
+    """A whole number grouped as the reader's language groups it (2,000 or 2.000): for text, never SVG geometry."""
+    return number_format(value, force_grouping=True)
 
 
 def _sold(event: Event, stats: EventStats) -> Chart | None:
@@ -75,6 +84,7 @@ def _sold(event: Event, stats: EventStats) -> Chart | None:
         xs=list(ordinals),
         series=[(t.name, running[t.id]) for t in types],
         x_label=lambda x: _day(ordinals[x]),
+        y_label=count,
     )  # no capacity line: each ticket type has its own, and the event's would flatten small sales to nothing
     assert geometry is not None  # days and types are not empty
     total = sum(day.sold for day in days)
@@ -82,16 +92,24 @@ def _sold(event: Event, stats: EventStats) -> Chart | None:
     rows = tuple(
         (
             _day(day.day),
-            *(f"{running[t.id][i]:,}" for t in types),
-            f"{sum(running[t.id][i] for t in types):,}",
+            *(count(running[t.id][i]) for t in types),
+            count(sum(running[t.id][i] for t in types)),
         )
         for i, day in enumerate(days)
     )
     return Chart(
-        title="Tickets sold over time",
-        summary=f"{total:,} tickets sold by {_day(days[-1].day)}, of {stats.capacity:,}, per ticket type, day by day.",
+        title=gettext("Tickets sold over time"),
+        summary=ngettext(
+            "{total} ticket sold by {day}, of {capacity}, per ticket type, day by day.",
+            "{total} tickets sold by {day}, of {capacity}, per ticket type, day by day.",
+            total,
+        ).format(total=count(total), day=_day(days[-1].day), capacity=count(stats.capacity)),
         geometry=geometry,
-        table=Table(caption="Tickets sold so far, by day and ticket type", head=("Day", *names, "All"), rows=rows),
+        table=Table(
+            caption=gettext("Tickets sold so far, by day and ticket type"),
+            head=(gettext("Day"), *names, gettext("All")),
+            rows=rows,
+        ),
     )
 
 
@@ -106,21 +124,27 @@ def _money(event: Event, stats: EventStats) -> Chart | None:
         return format_amount(cents, event.currency)
 
     rows = [
-        ("Full house", full, "capacity"),
-        ("Gross sales", gross, "gross"),
-        ("Refunded", refunded, "refunded"),
-        ("Net", gross - refunded, "net"),
+        (gettext("Full house"), full, "capacity"),
+        (gettext("Gross sales"), gross, "gross"),
+        (gettext("Refunded"), refunded, "refunded"),
+        (gettext("Net"), gross - refunded, "net"),
     ]
     geometry = charts.bars(rows, value_label=amount)
     assert geometry is not None
-    share = f" ({round(100 * gross / full)}% of a full house)" if full else ""
+    said = {"gross": amount(gross), "refunded": amount(refunded), "net": amount(gross - refunded)}
+    if full:
+        summary = gettext("Gross sales {gross} ({share} of a full house), {refunded} refunded, net {net}.").format(
+            share=f"{round(100 * gross / full)}%", **said
+        )
+    else:
+        summary = gettext("Gross sales {gross}, {refunded} refunded, net {net}.").format(**said)
     return Chart(
-        title="Revenue and refunds against capacity",
-        summary=f"Gross sales {amount(gross)}{share}, {amount(refunded)} refunded, net {amount(gross - refunded)}.",
+        title=gettext("Revenue and refunds against capacity"),
+        summary=summary,
         geometry=geometry,
         table=Table(
-            caption="Revenue and refunds against a full house (every ticket sold at its price)",
-            head=("", "Amount"),
+            caption=gettext("Revenue and refunds against a full house (every ticket sold at its price)"),
+            head=("", gettext("Amount")),
             rows=tuple((label, amount(value)) for label, value, _ in rows),
         ),
     )
@@ -132,8 +156,12 @@ def _arrivals(event: Event, stats: EventStats) -> tuple[Chart | None, str]:
         return chart, ""
     if stats.checked_in:  # scanned, but before the window the page asked for (doors-open, at most 72 h back)
         hours = len(stats.buckets) * BUCKET // timedelta(hours=1)
-        return None, f"No scans in the last {hours} hour{'s' if hours != 1 else ''}: arrivals are charted from then."
-    return None, "No arrivals yet: the chart starts with the first scan at the door."
+        return None, ngettext(
+            "No scans in the last hour: arrivals are charted from then.",
+            "No scans in the last {hours} hours: arrivals are charted from then.",
+            hours,
+        ).format(hours=hours)
+    return None, gettext("No arrivals yet: the chart starts with the first scan at the door.")
 
 
 def arrivals_chart(*, buckets: Sequence[ScanBucket], zone: str) -> Chart | None:
@@ -152,18 +180,22 @@ def arrivals_chart(*, buckets: Sequence[ScanBucket], zone: str) -> Chart | None:
     starts = [buckets[0].start, *(buckets[j].start for j in range(short, len(buckets), factor))]
     width = BUCKET * factor
     labels = [f"{start.astimezone(tz):%H:%M}" for start in starts]
-    geometry = charts.columns(labels=labels, names=("Admitted", "Refused"), values=rows)
+    geometry = charts.columns(
+        labels=labels, names=(gettext("Admitted"), gettext("Refused")), values=rows, y_label=count
+    )
     assert geometry is not None
     admitted = sum(a for a, _ in rows)
     refused = sum(r for _, r in rows)
     minutes = int(width.total_seconds() // 60)
     return Chart(
-        title="Arrivals over time",
-        summary=f"{admitted:,} admitted and {refused:,} refused since {labels[0]}, per {minutes} minutes.",
+        title=gettext("Arrivals over time"),
+        summary=gettext("{admitted} admitted and {refused} refused since {start}, per {minutes} minutes.").format(
+            admitted=count(admitted), refused=count(refused), start=labels[0], minutes=minutes
+        ),
         geometry=geometry,
         table=Table(
-            caption=f"Scans per {minutes} minutes ({zone})",
-            head=("From", "Admitted", "Refused"),
-            rows=tuple((label, f"{a:,}", f"{r:,}") for label, (a, r) in zip(labels, rows, strict=True)),
+            caption=gettext("Scans per {minutes} minutes ({zone})").format(minutes=minutes, zone=zone),
+            head=(gettext("From"), gettext("Admitted"), gettext("Refused")),
+            rows=tuple((label, count(a), count(r)) for label, (a, r) in zip(labels, rows, strict=True)),
         ),
     )

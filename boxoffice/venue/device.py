@@ -16,6 +16,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from boxoffice.audit.models import AuditEntry
 from boxoffice.audit.services import audit_record
@@ -25,7 +26,10 @@ from boxoffice.venue.models import OutboxEntry, ReplicaTicket
 
 QUEUED, ALREADY, CONFLICT = "queued", "already", "conflict"
 # What the conflicts list shows for a second entry no device could have caught.
-TWICE = "Let in on two devices while offline: this phone at {when}, and before that {first}."
+# Stored in English, never in the uploading phone's language: the conflicts list shows the code's sentence, else
+# this text translated as the reader reads (venue/views.py), so both are marked for the catalog.
+TWICE = gettext_noop("Let in on two devices while offline: this phone at {when}, and before that at {first}.")
+OFFLINE_ADMITTED = gettext_noop("Admitted on a phone that was offline.")
 
 
 @dataclass(frozen=True)
@@ -87,9 +91,7 @@ def _one(event_id: str, door: str, scan: DeviceScan, staff, *, device: str, staf
             entry.state, entry.result_code, entry.synced_at = OutboxEntry.State.CONFLICT, code, timezone.now()
             when = timezone.localtime(scan.scanned_at).strftime("%H:%M")
             entry.result_message = (
-                TWICE.format(when=when, first=first)
-                if code == errors.ALREADY_CHECKED_IN
-                else "Admitted on a phone that was offline."
+                TWICE.format(when=when, first=first) if code == errors.ALREADY_CHECKED_IN else OFFLINE_ADMITTED
             )[:500]
         else:
             assert ticket is not None  # no refusal code: the ticket was found, valid and not in
@@ -118,7 +120,7 @@ def _refusal(event_id: str, ticket: ReplicaTicket | None) -> tuple[str, str]:
         return errors.TICKET_VOID, ""
     if ticket.checked_in:
         at = timezone.localtime(ticket.checked_in_at).strftime("%H:%M") if ticket.checked_in_at else "?"
-        return errors.ALREADY_CHECKED_IN, f"at {at}"
+        return errors.ALREADY_CHECKED_IN, at
     return "", ""
 
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from boxoffice.brightstar.errors import BrightStarError
@@ -29,7 +30,8 @@ def _event(event_id: str) -> Event | None:
 def conflicts(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     event = _event(event_id)
     rows = [
-        {"entry": e, "said": code_sentence(e.result_code) or e.result_message} for e in conflict_list(event_id=event_id)
+        {"entry": e, "said": code_sentence(e.result_code) or gettext(e.result_message)}
+        for e in conflict_list(event_id=event_id)
     ]
     context = {
         "event_id": event_id,

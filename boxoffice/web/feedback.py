@@ -211,7 +211,7 @@ def describe(error: errors.BrightStarError, **data: Any) -> str:
 
 def charts_unavailable(error: errors.BrightStarError) -> str:
     """The event page's charts could not be drawn: one line in their place."""
-    return f"No charts just now: {describe(error)}"
+    return gettext("No charts just now: {reason}").format(reason=describe(error))
 
 
 def field_message(error: errors.BrightStarError, **data: Any) -> str:

@@ -102,3 +102,35 @@ def test_an_offline_reload_of_the_door_keeps_its_german(door_phone, account):  #
     page.reload()
     expect(page.locator("#result")).to_contain_text("Bereit zum Scannen")
     assert page.evaluate("gettext('Ready to scan')") == "Bereit zum Scannen"
+
+
+def test_the_doors_overview_and_the_door_name_prompt_in_german_fit_a_phone(browser_page_as, client_as, account):
+    """German's long overview words ("Abweisungen nach Grund", a long door name) and the door-name prompt, 390 px."""
+    from tests.door.conftest import door_event, door_url
+
+    event, _general, _vip, tickets = door_event(account)
+    door = client_as("door")
+    for n, barcode in enumerate((tickets[0].barcode, "KEIN-SOLCHER-CODE")):
+        fields = {"barcode": barcode, "idempotency_key": f"i18n2-{n}", "gate": "Haupteingang Südseite (Rollstuhlrampe)"}
+        assert door.post(door_url(event), fields, HTTP_ACCEPT_LANGUAGE="de").status_code == 200
+
+    phone = {"width": 390, "height": 844}
+    page = browser_page_as("box_office", locale="de-DE", viewport=phone)
+    page.goto(f"/events/{event.id}/doors/")
+    expect(page.locator("#doors-title")).to_have_text("Einlässe")
+    expect(page.locator("#doors")).to_contain_text("Haupteingang Südseite")
+    expect(page.locator("#refusals-title")).to_have_text("Abweisungen nach Grund")
+    expect(page.locator("#arrivals")).to_contain_text("Ankünfte im Zeitverlauf")
+    assert_no_sideways_scroll(page)
+    screenshot(page, "doors-overview-de")
+
+    page = browser_page_as("door", locale="de-DE", viewport=phone)
+    page.goto(door_url(event))
+    prompt = page.locator("#door-name-form")
+    expect(prompt).to_be_visible()  # no name stored on this device yet: it asks
+    expect(prompt).to_contain_text("An welchem Einlass steht dieses Gerät?")
+    assert_no_sideways_scroll(page)
+    prompt.locator("input").fill("Haupteingang Südseite (Rollstuhlrampe)")
+    prompt.get_by_role("button", name="Namen speichern").click()
+    expect(page.locator("#door-name-shown")).to_contain_text("Einlass: Haupteingang Südseite")
+    assert_no_sideways_scroll(page)

@@ -124,6 +124,39 @@ def english_left(html: str) -> list[str]:
     return sorted(found)
 
 
+# Words a German page shares with its English twin and may: German says them the same way (the catalog's
+# msgstr == msgid), or they are not words of ours (the brand, month names German shares, the desk's data).
+_SAME_IN_GERMAN = {
+    word.lower()
+    for message in _catalog("de")
+    if message.id
+    for english, german in zip(
+        message.id if isinstance(message.id, tuple) else (message.id,),
+        message.string if isinstance(message.string, tuple) else (message.string,),
+        strict=False,
+    )
+    if english == german
+    for word in re.findall(r"[^\W\d_]{4,}", _TAG.sub("", english))
+} | {"brightstar", "april", "august", "september", "november", "utc", "europe", "berlin", "asia", "tokyo"}
+# The switcher names each language in itself ("Deutsch", "English"), on every page in every language.
+_SAME_IN_GERMAN |= {name.lower() for _code, name in settings.LANGUAGES}
+IDENTICAL_MIN_LETTERS = 4  # a word of four letters or more: "Door", "Refresh"; not "CSV", "OK", "ID"
+
+
+def english_twins(german_html: str, english_html: str, *, data: set[str]) -> list[str]:
+    """Text the German page shows exactly as the English page does, with a word that is neither German's too nor
+    data: a string nobody marked for translation, whether or not the catalog knows it (which english_left needs)."""
+    allowed = _SAME_IN_GERMAN | {word.lower() for value in data for word in re.findall(r"[^\W\d_]+", value)}
+    twins = set(page_text(german_html)) & set(page_text(english_html))
+    return sorted(piece for piece in twins if any(word.lower() not in allowed for word in _words(piece)))
+
+
+def _words(piece: str) -> list[str]:
+    """The words of a piece of text; codes are not words (NOT_FOUND, order.refund, evt_1a2b, 5VW6PQPKU9HY)."""
+    tokens = (token.strip(_EDGE + "!?\"'„“”\u2018\u2019") for token in piece.split())
+    return [t for t in tokens if re.fullmatch(rf"[^\W\d_]{{{IDENTICAL_MIN_LETTERS},}}", t) and not t.isupper()]
+
+
 # --- the catalogs ----------------------------------------------------------------
 
 
@@ -168,6 +201,12 @@ def test_the_catalogs_name_the_same_messages():
     assert {(m.context, m.id) for m in _catalog("en")} == {(m.context, m.id) for m in _catalog("de")}
 
 
+def test_the_twin_check_finds_an_unmarked_string_the_catalog_never_heard_of():
+    english = '<h1>Frühlingsgala</h1><p>Zebras welcome</p><p title="Status">Status</p><p>Scan</p>'
+    german = '<h1>Frühlingsgala</h1><p>Zebras welcome</p><p title="Status">Status</p><p>Scannen</p>'
+    assert english_twins(german, english, data={"Frühlingsgala"}) == ["Zebras welcome"]
+
+
 def test_the_check_finds_english_when_there_is_some():
     """The page check below can fail: an English heading and an English sentence are both caught."""
     html = '<h1>Refund</h1><p data-label="Total">Nothing is left to refund on this order.</p>'
@@ -199,8 +238,14 @@ def desk(account, client_as, staff_users):
 
 def _desk_pages(event, order, ticket_type) -> dict[str, list[str]]:
     orders = ["/orders/lookup/", "/orders/lookup/?q=ada", f"/orders/event/{event.id}/", f"/orders/{order.id}/"]
-    venue = [f"/events/{event.id}/door/conflicts/"]
     detail = f"/events/{event.id}/"
+    # The doors overview, the scans log's form, and that form refusing a reason for admitted scans (422).
+    venue = [
+        f"{detail}door/conflicts/",
+        f"{detail}doors/",
+        f"{detail}scans/export/",
+        f"{detail}scans/export.csv?result=admitted&reason=NOT_FOUND",
+    ]
     manage = [f"{detail}edit/", f"{detail}tickets/{ticket_type.id}/edit/"]
     door = [f"{detail}door/", f"{detail}door/search/?q=ada", f"{detail}attendees/", f"{detail}attendees/print/"]
     return {
@@ -220,15 +265,67 @@ def _desk_pages(event, order, ticket_type) -> dict[str, list[str]]:
     }
 
 
+def _scanned(client_as, event) -> None:
+    """One ticket let in at a named door and one unknown code refused: the overview and the charts have rows."""
+    from sandbox.models import Attendee
+
+    door, url = client_as("door"), f"/events/{event.id}/door/"
+    ticket = Attendee.objects.filter(event_id=event.id).order_by("id").last()
+    for n, barcode in enumerate((ticket.barcode, "NO-SUCH-CODE")):
+        page = door.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+        key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
+        fields = {"barcode": barcode, "idempotency_key": key, "gate": "Nordeingang", "device": f"phone{n}"}
+        assert door.post(url, fields, HTTP_ACCEPT_LANGUAGE="de").status_code == 200
+
+
+def _desk_data(desk) -> set[str]:
+    """What the desk pages show as it was typed in, the same in any language: titles, names, emails, usernames."""
+    from django.contrib.auth.models import User
+
+    from sandbox.models import Attendee, Event, TicketType
+
+    rows = [
+        *Event.objects.values_list("title", "venue", "timezone"),
+        *TicketType.objects.values_list("name"),
+        *Attendee.objects.filter(event_id=desk["event"].id).values_list("name", "email", "barcode"),
+        *User.objects.values_list("username"),
+    ]
+    return {value for row in rows for value in row if value} | {"Nordeingang"}
+
+
+# Fragments htmx fetches into a page (the charts, the overview's refresh), as each role that can see them.
+_FRAGMENTS = {
+    "door": ["charts/"],
+    "box_office": ["charts/", "doors/?zone=Europe/Berlin"],
+    "organizer": ["charts/", "doors/?zone=Europe/Berlin"],
+    "admin": ["charts/"],
+}
+
+
+def _html(response) -> str:
+    return (b"".join(response.streaming_content) if response.streaming else response.content).decode()
+
+
 @pytest.mark.parametrize("role", ["door", "box_office", "organizer", "admin"])
 def test_every_desk_page_is_german_for_every_role(client_as, desk, role):
-    client = client_as(role)
+    _scanned(client_as, desk["event"])
+    client, data, twins = client_as(role), _desk_data(desk), {}
     for url in _desk_pages(desk["event"], desk["order"], desk["ticket_type"])[role]:
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="de")
-        assert response.status_code in (200, 403), url
-        html = (b"".join(response.streaming_content) if response.streaming else response.content).decode()
+        assert response.status_code in (200, 403, 422), url
+        html = _html(response)
         assert '<html lang="de">' in html or response.status_code == 403, url
         assert english_left(html) == [], url
+        twins[url] = english_twins(html, _html(client.get(url, HTTP_ACCEPT_LANGUAGE="en")), data=data)
+    for url in _FRAGMENTS[role]:
+        url = f"/events/{desk['event'].id}/{url}"
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="de", HTTP_HX_REQUEST="true")
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert "<html" not in html and english_left(html) == [], url
+        english = client.get(url, HTTP_ACCEPT_LANGUAGE="en", HTTP_HX_REQUEST="true").content.decode()
+        twins[url] = english_twins(html, english, data=data)
+    assert {url: found for url, found in twins.items() if found} == {}
 
 
 def test_the_login_page_and_the_lockout_are_german(client, dashboard):
@@ -399,3 +496,32 @@ def test_the_javascript_catalog_answers_a_repeat_visit_with_304_and_never_in_the
     assert again.status_code == 304
     english = client.get("/events/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<script src="/jsi18n/?l=en"' in english
+
+
+def test_the_doors_overview_charts_and_scans_log_say_their_figures_in_german(client_as, desk):
+    """The new pages are not German by being empty: a named door, a refusal, arrivals, all in German."""
+    _scanned(client_as, desk["event"])
+    clerk, detail = client_as("box_office"), f"/events/{desk['event'].id}/"
+    overview = clerk.get(f"{detail}doors/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    text = " ".join(page_text(overview))
+    assert 'data-door="Nordeingang"' in overview and "Abweisungen nach Grund" in text
+    assert "Ankünfte im Zeitverlauf" in text and "Tabelle: Scans je 5 Minuten" in text
+    assert re.search(r"1 von 2 verkauften", text)
+    charts = clerk.get(f"{detail}charts/", HTTP_ACCEPT_LANGUAGE="de", HTTP_HX_REQUEST="true").content.decode()
+    text = " ".join(page_text(charts))
+    assert "Bruttoumsatz 2.469,12\u00a0€ (" in text and "1.234,56\u00a0€ erstattet" in charts
+    assert "1 eingelassen und 1 abgewiesen seit " in charts
+    # Geometry stays locale-free whatever the language: "2,5" is no SVG length.
+    lengths = re.findall(r' (?:width|height|x|y|x1|x2|y1|y2|dx|dy)="([^"]*)"', charts)
+    assert lengths and all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in lengths), lengths
+    refused = clerk.get(f"{detail}scans/export.csv?result=admitted&reason=NOT_FOUND", HTTP_ACCEPT_LANGUAGE="de")
+    assert refused.status_code == 422
+    assert "Nur abgewiesene Scans haben einen Grund" in refused.content.decode()
+
+
+def test_the_event_page_writes_its_long_date_the_german_way(client_as, desk):
+    html = client_as("door").get(f"/events/{desk['event'].id}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    when = re.search(r'<p class="muted when">\s*<time[^>]*>([^<]+)</time>', html).group(1)
+    # "Montag, 30. November 2026, 20:00 CET", never "Montag 30 November 2026".
+    weekday = "Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag"
+    assert re.fullmatch(rf"({weekday}), \d{{1,2}}\. [A-ZÄ][a-zä]+ \d{{4}}, \d\d:\d\d \S+", when), when
