@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import BigIntegerField, Case, F, Max, Min, Q, Sum, Value, When
+from django.db.models import BigIntegerField, Case, F, Max, Q, Sum, Value, When
 from django.utils import timezone
 
 from sandbox.models import SALES_SLOT_SECONDS, SCAN_BUCKET_SECONDS, Event, SalesTally, Scan, ScanTally, TicketType
@@ -96,7 +96,11 @@ def scan_buckets(*, event: Event, hours: int, now: datetime) -> list[dict]:
 
 
 def gate_stats(*, doors: list[dict], recent: dict[str, int]) -> list[dict]:
-    """Per door, the whole event: admitted, refused, the last scan, and the pace over the last 5 minutes."""
+    """Per door, the whole event: admitted, refused (and why), the last scan, and the pace over the last 5 minutes.
+
+    The reasons come from the same rows as the totals (door_rows groups by
+    reason already), so a door's refusals always add up to its `refused`.
+    """
     gates: dict[str, dict] = {}
     for row in doors:
         gate = gates.setdefault(
@@ -105,8 +109,11 @@ def gate_stats(*, doors: list[dict], recent: dict[str, int]) -> list[dict]:
         )
         gate[row["result"]] += row["count"]
         gate["last_scan_at"] = max(gate["last_scan_at"], row["last_scan_at"])
+        if row["result"] == Scan.Result.REFUSED:
+            gate.setdefault("reasons", Counter())[row["reason"]] += row["count"]
     for name, gate in gates.items():
         gate["per_minute"] = round(recent.get(name, 0) / (RATE_WINDOW.total_seconds() / 60), 1)
+        gate["refusals"] = dict(sorted(gate.pop("reasons", {}).items()))
     # By name, the unnamed door (scans sent without a gate) last.
     return sorted(gates.values(), key=lambda g: (g["gate"] is None, g["gate"] or ""))
 
@@ -156,10 +163,13 @@ def sales_rows(*, event: Event, zone: ZoneInfo):
     event's sales.
     """
     tally = SalesTally.objects.filter(event=event)
-    span = tally.aggregate(first=Min("slot"), last=Max("slot"))
-    if span["first"] is None:
+    # Two queries, not one aggregate(Min, Max): SQLite reads an index's end for a lone MIN or MAX, but walks
+    # the event's whole range (21,000 rows at 40,000 orders, ~5 ms) to give both at once.
+    slots = tally.order_by().values_list("slot", flat=True)
+    first, last = slots.order_by("slot").first(), slots.order_by("-slot").first()
+    if first is None or last is None:
         return []
-    runs = _offsets(zone, span["first"], span["last"])
+    runs = _offsets(zone, first, last)
     shift = Case(
         *(When(slot__lt=start, then=Value(before)) for (start, _), (_, before) in zip(runs[1:], runs, strict=False)),
         default=Value(runs[-1][1]),

@@ -41,6 +41,11 @@ def _integer(value: Any) -> int:
     return value
 
 
+def _counts(value: Any) -> dict[str, int]:
+    """{error code: count}, as the stats give refusals."""
+    return {str(code): _integer(count) for code, count in dict(value).items()}
+
+
 def _build[R](cls: type, data: Any, make: Callable[[Any], R]) -> R:
     try:
         return make(data)
@@ -222,6 +227,7 @@ class GateStats:
     refused: int
     last_scan_at: datetime
     per_minute: float  # over the last 5 minutes
+    refusals: Mapping[str, int]  # error code -> count, this door's only (they add up to `refused`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,10 +283,11 @@ class EventStats:
                         refused=_integer(g["refused"]),
                         last_scan_at=_required_datetime(g["last_scan_at"]),
                         per_minute=float(g["per_minute"]),
+                        refusals=_counts(g["refusals"]),
                     )
                     for g in d["gates"]
                 ),
-                refusals={str(code): _integer(count) for code, count in dict(d["refusals"]).items()},
+                refusals=_counts(d["refusals"]),
                 ticket_types=tuple(
                     TicketTypeStats(
                         id=t["id"],

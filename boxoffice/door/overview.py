@@ -13,6 +13,7 @@ status out of band); the next answer replaces both.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -42,6 +43,12 @@ TEMPLATE = "door/overview.html"
 
 
 @dataclass(frozen=True)
+class Reason:
+    words: str  # as the door's panel says it, never the API's code
+    count: int
+
+
+@dataclass(frozen=True)
 class Door:
     name: str
     named: bool  # False: the scans sent without a door name, together
@@ -49,12 +56,18 @@ class Door:
     refused: int
     per_minute: float  # over the last 5 minutes
     last_scan_at: datetime
+    refusals: tuple[Reason, ...]  # this door's, most frequent first
 
 
-@dataclass(frozen=True)
-class Reason:
-    words: str  # as the door's panel says it, never the API's code
-    count: int
+def reasons(refusals: Mapping[str, int]) -> tuple[Reason, ...]:
+    """{code: count} in staff words, most frequent first (ties by words, so a refresh never reorders them).
+
+    Two codes may read the same to staff (an unknown code, a malformed one): counted as one reason.
+    """
+    counts: Counter[str] = Counter()
+    for code, count in refusals.items():
+        counts[feedback.refusal_words(code)] += count
+    return tuple(Reason(words, count) for words, count in sorted(counts.items(), key=lambda wc: (-wc[1], wc[0])))
 
 
 @dataclass(frozen=True)
@@ -82,16 +95,13 @@ def doors_overview(*, event_id: str, zone: str, hours: int = HOURS) -> DoorsOver
             refused=g.refused,
             per_minute=g.per_minute,
             last_scan_at=g.last_scan_at,
+            refusals=reasons(g.refusals),
         )
         for g in stats.gates
     )
-    # Two codes may read the same to staff (an unknown code, a malformed one): counted as one reason.
-    reasons: Counter[str] = Counter()
-    for code, count in stats.refusals.items():
-        reasons[feedback.refusal_words(code)] += count
     return DoorsOverview(
         doors=doors,
-        refusals=tuple(Reason(words, count) for words, count in reasons.most_common()),
+        refusals=reasons(stats.refusals),
         arrivals=arrivals_chart(buckets=stats.buckets, zone=zone),
         checked_in=stats.checked_in,
         sold=stats.sold,

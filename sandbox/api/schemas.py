@@ -290,6 +290,7 @@ class GateStats(Schema):
     refused: int
     last_scan_at: datetime
     per_minute: float  # scans over the last 5 minutes, / 5
+    refusals: dict[ScanReason, int]  # this door's `refused` by reason (they add up to it); {} if none
 
 
 class TicketTypeStats(Schema):

@@ -49,12 +49,17 @@ def test_the_overview_comes_back_typed(brightstar):
     general = ticket_type_make(event, name="General")
     ticket = order_make(event, general, quantity=2).attendees.first()
     attendees.attendee_check_in(event_id=event.pk, barcode=ticket.barcode, idempotency_key="k-1", gate="North")
+    with pytest.raises(NotFound):
+        attendees.attendee_check_in(event_id=event.pk, barcode="NOPE", idempotency_key="k-2", gate="South")
     stats = scans.event_stats(event_id=event.pk, hours=1)
     assert isinstance(stats, EventStats) and len(stats.buckets) == 12
     assert sum(b.admitted for b in stats.buckets) == 1
-    assert [(g.gate, g.admitted, g.refused) for g in stats.gates] == [("North", 1, 0)]
+    assert [(g.gate, g.admitted, g.refused, g.refusals) for g in stats.gates] == [
+        ("North", 1, 0, {}),
+        ("South", 0, 1, {errors.NOT_FOUND: 1}),
+    ]
     assert [(t.name, t.sold, t.checked_in, t.quantity, t.price) for t in stats.ticket_types] == [
         ("General", 2, 1, general.quantity, general.price)
     ]
-    assert (stats.sold, stats.checked_in, stats.capacity, stats.refusals) == (2, 1, 100, {})
+    assert (stats.sold, stats.checked_in, stats.capacity, stats.refusals) == (2, 1, 100, {errors.NOT_FOUND: 1})
     assert [(day.sold, day.gross, day.by_ticket_type) for day in stats.sales] == [(2, 5000, {general.pk: 2})]

@@ -86,6 +86,19 @@ def test_three_named_doors_scan_and_the_overview_counts_each_with_refusals_by_re
         expect(row.locator('[data-figure="admitted"]')).to_have_text(admitted)
         expect(row.locator('[data-figure="refused"]')).to_have_text(refused)
         expect(row.locator('[data-figure="last-scan"]')).to_have_text(re.compile(r"^\d\d:\d\d:\d\d UTC$"))
+    # Why, per door: the south gate's two refusals and the east side's one, in the door panel's words.
+    for name, expected in [
+        ("North entrance", {}),
+        ("South gate", {"Already checked in": "1", "Void ticket": "1"}),
+        ("East side", {"Unknown code": "1"}),
+    ]:
+        listed = door_row(page, name).locator("[data-door-reason]")
+        expect(listed).to_have_count(len(expected))
+        for words, count in expected.items():
+            expect(
+                listed.and_(page.locator(f'[data-door-reason="{words}"]')).locator('[data-figure="count"]')
+            ).to_have_text(count)
+    expect(door_row(page, "South gate")).not_to_contain_text("ALREADY_CHECKED_IN")
     reasons = page.locator("#refusals")
     for words in ("Already checked in", "Void ticket", "Unknown code"):
         expect(reasons.locator(f'tr[data-reason="{words}"] [data-figure="count"]')).to_have_text("1")

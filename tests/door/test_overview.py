@@ -7,6 +7,7 @@ import pytest
 
 from boxoffice.brightstar import client as bs_client
 from boxoffice.brightstar.errors import ConnectionFailed
+from boxoffice.door.overview import reasons
 from boxoffice.web import feedback
 from sandbox.models import Attendee, Scan
 from tests.door.conftest import door_url, outcome
@@ -42,6 +43,15 @@ def rows(html: str, attribute: str) -> dict[str, str]:
 def figure(row: str, name: str) -> str:
     start = row.index(f'data-figure="{name}">') + len(f'data-figure="{name}">')
     return row[start : row.index("<", start)]
+
+
+def door_reasons(row: str) -> dict[str, str]:
+    """{reason in staff words: count} of one door's row."""
+    found = {}
+    for chunk in row.split('data-door-reason="')[1:]:
+        words, _, rest = chunk.partition('"')
+        found[words] = figure(rest, "count")
+    return found
 
 
 @pytest.fixture
@@ -153,6 +163,10 @@ def test_each_door_has_its_counts_rate_and_last_scan_and_refusals_are_in_staff_w
         "Void ticket": "1",
         "Unknown code": "1",
     }
+    # Per door: all three refusals were at the south gate, none at the others.
+    assert door_reasons(doors["South gate"]) == {"Already checked in": "1", "Void ticket": "1", "Unknown code": "1"}
+    assert door_reasons(doors["North entrance"]) == {} and "No refusals" in doors["North entrance"]
+    assert door_reasons(doors[feedback.DOORS_NO_NAME]) == {}
     assert "ALREADY_CHECKED_IN" not in html and "TICKET_VOID" not in html
     # Overall: 3 in of 5 valid tickets sold (the refunded one is void).
     assert 'data-figure="checked-in">3<' in html and 'data-figure="sold">4<' in html
@@ -263,3 +277,18 @@ def test_brightstar_down_on_the_page_says_so_in_the_usual_words(client_as, scann
     cache.clear()
     response = organizer.get(overview_url(scanned))
     assert response.status_code == 503 and feedback.UNREACHABLE in response.content.decode()
+
+
+# --- refusals in staff words --------------------------------------------------------------------
+
+
+def test_reasons_are_staff_words_most_frequent_first_and_codes_reading_alike_are_one():
+    got = reasons({"NOT_FOUND": 1, "TICKET_VOID": 2, "SOME_NEW_CODE": 2, "ANOTHER_NEW_CODE": 1, "WRONG_EVENT": 2})
+    words = [r.words for r in got]
+    other = str(feedback.refusal_words("SOME_NEW_CODE"))
+    assert "TICKET_VOID" not in words and other not in ("SOME_NEW_CODE", "")
+    assert dict((r.words, r.count) for r in got)[other] == 3  # two codes no panel knows: one reason
+    counts = [r.count for r in got]
+    assert counts == sorted(counts, reverse=True) and sum(counts) == 8
+    tied = [r.words for r in got if r.count == 2]
+    assert tied == sorted(tied) and len(tied) == 2  # ties by words: a refresh never reorders them

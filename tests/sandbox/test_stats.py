@@ -57,6 +57,12 @@ def test_the_overview_adds_up(api, night):
     assert (gates["North"]["admitted"], gates["North"]["refused"]) == (3, 0)
     assert (gates["South"]["admitted"], gates["South"]["refused"]) == (1, 1)
     assert (gates[None]["admitted"], gates[None]["refused"]) == (0, 1)
+    # Per door, by reason: the event's refusals split where they happened.
+    assert [gates[name]["refusals"] for name in ("North", "South", None)] == [
+        {},
+        {errors.ALREADY_CHECKED_IN: 1},
+        {errors.NOT_FOUND: 1},
+    ]
     assert gates["North"]["per_minute"] == 0.6  # 3 scans in the last 5 minutes
     last = Scan.objects.filter(gate="South").latest("scanned_at").scanned_at
     assert datetime.fromisoformat(gates["South"]["last_scan_at"]) == last.replace(

@@ -184,8 +184,12 @@ def test_the_doors_figures_are_the_log_counted(account):
     rows = list(Scan.objects.filter(event=event))
     expected_gates = {}
     for s in rows:
-        g = expected_gates.setdefault(s.gate, {"admitted": 0, "refused": 0, "last_scan_at": s.scanned_at, "recent": 0})
+        g = expected_gates.setdefault(
+            s.gate, {"admitted": 0, "refused": 0, "last_scan_at": s.scanned_at, "recent": 0, "reasons": Counter()}
+        )
         g[s.result] += 1
+        if s.result == "refused":
+            g["reasons"][s.reason] += 1
         g["last_scan_at"] = max(g["last_scan_at"], s.scanned_at)
         g["recent"] += now - timedelta(minutes=5) < s.scanned_at <= now
     assert [g["gate"] for g in body.gates] == ["East", "North", "South", None]
@@ -193,6 +197,8 @@ def test_the_doors_figures_are_the_log_counted(account):
         e = expected_gates[g["gate"]]
         assert (g["admitted"], g["refused"], g["last_scan_at"]) == (e["admitted"], e["refused"], e["last_scan_at"])
         assert g["per_minute"] == round(e["recent"] / 5, 1)
+        assert g["refusals"] == dict(sorted(e["reasons"].items())) and sum(g["refusals"].values()) == g["refused"]
+    assert sum(len(g["refusals"]) > 1 for g in body.gates) >= 2  # the recount means something: doors differ by reason
     assert body.refusals == dict(sorted(Counter(s.reason for s in rows if s.result == "refused").items()))
     for bucket in body.buckets:
         inside = [s for s in rows if bucket["start"] <= s.scanned_at < bucket["start"] + timedelta(minutes=5)]
