@@ -60,17 +60,22 @@ def chromium() -> Iterator:
             browser.close()
 
 
-def door_page(browser, base_url: str, username: str, password: str, door_path: str):
+def door_page(browser, base_url: str, username: str, password: str, door_path: str, *, prepare=None):
     """A logged-in door volunteer on the door page, as a person logs in."""
     context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto("/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    # The login form's own button: the header's language switcher is a form with submit buttons too.
+    page.click('form[action$="/login/"] button[type=submit]')
     page.wait_for_url(lambda url: "/login/" not in url)
+    if prepare:
+        prepare(page)
     page.goto(door_path)
-    page.wait_for_selector("#scan-input:focus")
+    # As a volunteer taps the field: autofocus is not always honoured on a page that loads in the background.
+    page.wait_for_selector("#scan-input")
+    page.focus("#scan-input")
     return page
 
 
@@ -241,9 +246,15 @@ def device_figures(
     under CPU throttling), then local lookups offline under the same throttling."""
     with chromium() as browser:
         # The same page without a copy (the dashboard says it has none yet): the heap it needs anyway.
-        bare = door_page(browser, base_url, username, password, door_path)
-        bare.route("**/door/device/copy/**", lambda route: route.fulfill(json={"ready": False}))
-        bare.reload()
+        # Routed before the door page first loads: a small copy would otherwise be stored before any reload.
+        bare = door_page(
+            browser,
+            base_url,
+            username,
+            password,
+            door_path,
+            prepare=lambda p: p.route("**/door/device/copy/**", lambda route: route.fulfill(json={"ready": False})),
+        )
         bare.wait_for_selector("#device-status[data-state=loading]")
         heap_without = _heap_bytes(bare)
         bare.context.close()
