@@ -22,7 +22,7 @@ class Snapshot:
     @classmethod
     def read(cls, db: sqlite3.Connection) -> Snapshot:
         return cls(
-            events={r[0]: r[1:] for r in db.execute("SELECT id, status, title FROM sandbox_event")},
+            events={r[0]: r[1:] for r in db.execute("SELECT id, status, title, currency FROM sandbox_event")},
             attendees={
                 r[0]: r[1:] for r in db.execute("SELECT barcode, event_id, status, checked_in FROM sandbox_attendee")
             },
@@ -43,7 +43,9 @@ class Floor:
         self.tally = tally
         self.lock = threading.Lock()
         self.rng = random.Random(seed)
-        self.published = sorted(e for e, (status, _) in base.events.items() if status == "published")
+        self.published = sorted(e for e, (status, *_) in base.events.items() if status == "published")
+        # The demo sells in several currencies: a refund is typed and read in its order's own.
+        self.currency = {o: base.events[event_id][2] for o, (event_id, *_) in base.orders.items()}
         self.events = sorted(base.events)
         pools = defaultdict(lambda: defaultdict(list))
         for barcode, (event_id, status, checked_in) in sorted(base.attendees.items()):

@@ -10,6 +10,8 @@ import uuid
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from babel.numbers import get_currency_precision
+
 from bench.harness.browser import Browser
 from soak.floor import Floor
 from soak.told import PASSWORD, RefundTry, Scan, Tally, door_outcome, refund_form, refund_verdict
@@ -22,12 +24,14 @@ NOTHING_RECORDED = re.compile(r"nothing was (recorded|changed)", re.I)
 REASONS = ("Customer request", "Event change", "Duplicate order")
 
 
-def cents(text: str) -> int:
-    return int(Decimal(text.replace(",", "")) * 100)
+def cents(text: str, places: int = 2) -> int:
+    """An amount as the English form shows it ("1,234.56"; "1,234" for yen) -> minor units."""
+    return int(Decimal(text.replace(",", "")) * 10**places)
 
 
-def dollars(amount: int) -> str:
-    return f"{Decimal(amount) / 100:.2f}"
+def typed(amount: int, places: int = 2) -> str:
+    """Minor units -> what staff type in English: "12.50", or "1250" for yen."""
+    return f"{Decimal(amount) / 10**places:.{places}f}"
 
 
 def scan(floor: Floor, browser: Browser, door: str, event_id: str, kind: str, barcode: str) -> None:
@@ -84,11 +88,12 @@ def refund(floor: Floor, browser: Browser, staff: str, rng: random.Random) -> No
     form = refund_form(page.text)
     if not form:
         return  # nothing left to refund: nothing to try
-    left = cents(form["amount"])
+    places = get_currency_precision(floor.currency[order_id])
+    left = cents(form["amount"], places)
     roll = rng.random()
     amount = left + 1 if roll < 0.05 else left if roll < 0.15 else rng.randint(1, max(1, left // 3))
     fields = {
-        "amount": dollars(amount),
+        "amount": typed(amount, places),
         "reason": rng.choice(REASONS),
         "note": "",
         "idempotency_key": form["idempotency_key"],
@@ -113,8 +118,9 @@ def refund(floor: Floor, browser: Browser, staff: str, rng: random.Random) -> No
     else:
         record.told = "unresolved"
     if record.told == "done":
-        told = re.search(r"\$([\d,]+\.\d\d)", record.message)
-        record.told_amount = cents(told[1]) if told else None
+        # "Refunded $12.50.", "Refunded €12.50.", "Refunded ¥1,250.": the first amount after the word.
+        told = re.search(r"Refunded\s+\D*?(\d[\d,]*(?:\.\d+)?)", record.message)
+        record.told_amount = cents(told[1], places) if told else None
     with floor.tally.lock:
         floor.tally.refunds.append(record)
 
