@@ -42,6 +42,44 @@ def attendee_list(
     )
 
 
+@dataclass(frozen=True)
+class SearchFound:
+    """The door's name search: BrightStar's answer, or, when it is silent, the replica's (`copy_as_of` set)."""
+
+    items: tuple[Attendee | venue_selectors.ReplicaMatch, ...]
+    total: int
+    ticket_types: dict[str, str]  # id -> name, for the rows shown
+    copy_as_of: datetime | None = None  # the replica's last sync: what the list is as of, offline
+
+    @property
+    def offline(self) -> bool:
+        return self.copy_as_of is not None
+
+
+def attendee_search(*, event_id: str, q: str, limit: int) -> SearchFound:
+    """Find attendees by name (or email) at the door: one call; the replica when BrightStar does not answer.
+
+    Offline the replica matches names only (it keeps no emails), and the door
+    is marked offline as a failed scan marks it. No replica yet: the error
+    stands, there is nothing to search.
+    """
+    try:
+        page = api.attendee_list(event_id=event_id, q=q, limit=limit)
+        names = ticket_type_names(event_id) if page.items else {}
+    except venue.UNREACHABLE:
+        found = venue_selectors.replica_search(event_id=event_id, q=q, limit=limit)
+        if found is None:
+            raise
+        venue.went_offline(event_id=event_id)
+        return SearchFound(
+            found.items,
+            found.total,
+            {m.ticket_type_id: m.ticket_type_name for m in found.items},
+            copy_as_of=found.synced_at,
+        )
+    return SearchFound(page.items, page.total, names)
+
+
 def attendee_iter(
     *,
     event_id: str,
