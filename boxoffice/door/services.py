@@ -62,14 +62,20 @@ def attendee_search(*, event_id: str, q: str, limit: int) -> SearchFound:
     Offline the replica matches names only (it keeps no emails), and the door
     is marked offline as a failed scan marks it. No replica yet: the error
     stands, there is nothing to search.
+
+    BrightStar known to be silent (a scan or a search failed in the last
+    SILENT_SECONDS): one try, not the client's retries and their sleeps,
+    as a scan does, so each keystroke's list comes from the copy at once.
     """
+    attempts = 1 if cache.get(_silent_key(event_id)) else None
     try:
-        page = api.attendee_list(event_id=event_id, q=q, limit=limit)
+        page = api.attendee_list(event_id=event_id, q=q, limit=limit, max_attempts=attempts)
         names = ticket_type_names(event_id) if page.items else {}
     except venue.UNREACHABLE:
         found = venue_selectors.replica_search(event_id=event_id, q=q, limit=limit)
         if found is None:
             raise
+        cache.set(_silent_key(event_id), True, SILENT_SECONDS)
         venue.went_offline(event_id=event_id)
         return SearchFound(
             found.items,
@@ -77,6 +83,8 @@ def attendee_search(*, event_id: str, q: str, limit: int) -> SearchFound:
             {m.ticket_type_id: m.ticket_type_name for m in found.items},
             copy_as_of=found.synced_at,
         )
+    if attempts:
+        cache.delete(_silent_key(event_id))
     return SearchFound(page.items, page.total, names)
 
 

@@ -125,3 +125,18 @@ def test_online_the_search_is_one_call_and_shows_emails_to_the_desk(
     assert api_calls == [("GET", f"events/{event.id}/attendees")]
     assert "Ada Lovelace" in html and COPY not in html
     assert ("ada@example.com" in html) is sees
+
+
+def test_once_brightstar_is_silent_the_next_searches_try_it_once_not_three_times(
+    opened, event, tickets, outage, api_calls
+):
+    # Each keystroke searches: the client's retries and their sleeps would hold every list back.
+    attendees = ("GET", f"events/{event.id}/attendees")
+    with outage:
+        search(opened, event, "Ada")
+        assert api_calls == [attendees] * 3  # the first failure still gets the client's retries
+        search(opened, event, "Grace")
+        assert api_calls == [attendees] * 4
+    api_calls.clear()
+    html = search(opened, event, "Ada")  # back online: the one try answers, and the list is BrightStar's
+    assert api_calls == [attendees] and COPY not in html and "Check in Ada Lovelace" in html
