@@ -51,10 +51,6 @@ class SearchFound:
     ticket_types: dict[str, str]  # id -> name, for the rows shown
     copy_as_of: datetime | None = None  # the replica's last sync: what the list is as of, offline
 
-    @property
-    def offline(self) -> bool:
-        return self.copy_as_of is not None
-
 
 def attendee_search(*, event_id: str, q: str, limit: int) -> SearchFound:
     """Find attendees by name (or email) at the door: one call; the replica when BrightStar does not answer.
