@@ -31,9 +31,12 @@ def attendee_list(
     q: str | None = None,
     limit: int = 20,
     offset: int = 0,
+    max_attempts: int | None = None,
 ) -> Page[Attendee]:
     response = client.get(
-        f"events/{event_id}/attendees", params=_attendee_params(ticket_type, checked_in, q, limit, offset)
+        f"events/{event_id}/attendees",
+        params=_attendee_params(ticket_type, checked_in, q, limit, offset),
+        max_attempts=max_attempts,
     )
     return Page.from_response(response, Attendee, limit=limit, offset=offset)
 

@@ -42,6 +42,48 @@ def attendee_list(
     )
 
 
+@dataclass(frozen=True)
+class SearchFound:
+    """The door's name search: BrightStar's answer, or, when it is silent, the replica's (`copy_as_of` set)."""
+
+    items: tuple[Attendee | venue_selectors.ReplicaMatch, ...]
+    total: int
+    ticket_types: dict[str, str]  # id -> name, for the rows shown
+    copy_as_of: datetime | None = None  # the replica's last sync: what the list is as of, offline
+
+
+def attendee_search(*, event_id: str, q: str, limit: int) -> SearchFound:
+    """Find attendees by name (or email) at the door: one call; the replica when BrightStar does not answer.
+
+    Offline the replica matches names only (it keeps no emails), and the door
+    is marked offline as a failed scan marks it. No replica yet: the error
+    stands, there is nothing to search.
+
+    BrightStar known to be silent (a scan or a search failed in the last
+    SILENT_SECONDS): one try, not the client's retries and their sleeps,
+    as a scan does, so each keystroke's list comes from the copy at once.
+    """
+    attempts = 1 if cache.get(_silent_key(event_id)) else None
+    try:
+        page = api.attendee_list(event_id=event_id, q=q, limit=limit, max_attempts=attempts)
+        names = ticket_type_names(event_id) if page.items else {}
+    except venue.UNREACHABLE:
+        found = venue_selectors.replica_search(event_id=event_id, q=q, limit=limit)
+        if found is None:
+            raise
+        cache.set(_silent_key(event_id), True, SILENT_SECONDS)
+        venue.went_offline(event_id=event_id)
+        return SearchFound(
+            found.items,
+            found.total,
+            {m.ticket_type_id: m.ticket_type_name for m in found.items},
+            copy_as_of=found.synced_at,
+        )
+    if attempts:
+        cache.delete(_silent_key(event_id))
+    return SearchFound(page.items, page.total, names)
+
+
 def attendee_iter(
     *,
     event_id: str,

@@ -28,6 +28,7 @@ from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import CHECK_IN, VIEW_EMAILS, has
 from boxoffice.venue import selectors as venue_selectors
 from boxoffice.venue import services as venue
+from boxoffice.venue.selectors import ReplicaMatch
 from boxoffice.venue.services import OfflineVerdict
 from boxoffice.web.feedback import DOOR_NAME_MAX, DOOR_SETTING_REFUSED, describe
 from boxoffice.web.http import HtmxHttpRequest, render_page, search_text
@@ -39,7 +40,7 @@ LIST_PAGE_SIZE = 50
 PRINT_BATCH = 100  # rows rendered per chunk of the streamed print view (one API page)
 
 
-def _for(request: HtmxHttpRequest, attendees: Iterable[Attendee]) -> Iterator[Attendee]:
+def _for[A: Attendee | ReplicaMatch](request: HtmxHttpRequest, attendees: Iterable[A]) -> Iterator[A]:
     """The attendees as this user may see them: without their emails for the door.
 
     Dropped here, not only hidden by the template, so no page, fragment or
@@ -199,16 +200,20 @@ def search(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     }
     if len(q) >= 2:
         try:
-            page = services.attendee_list(event_id=event_id, q=q, limit=SEARCH_LIMIT)
+            found = services.attendee_search(event_id=event_id, q=q, limit=SEARCH_LIMIT)
         except errors.BrightStarError as exc:
             context["message"] = describe(exc)
         else:
-            names = services.ticket_type_names(event_id) if page.items else {}
             context["found"] = [
-                {"attendee": a, "ticket_type": names.get(a.ticket_type_id, ""), "key": new_idempotency_key()}
-                for a in _for(request, page.items)
+                {
+                    "attendee": a,
+                    "ticket_type": found.ticket_types.get(a.ticket_type_id, ""),
+                    "key": new_idempotency_key(),
+                }
+                for a in _for(request, found.items)
             ]
-            context["total"] = page.total
+            context["total"] = found.total
+            context["copy_as_of"] = found.copy_as_of
     if not request.htmx:  # the search form posted without JavaScript
         return _page(request, event_id, search=context)
     return render_page(request, "door/scan.html", context, fragment="search_results")
