@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from boxoffice.audit.models import AuditEntry
 from boxoffice.audit.services import audit_record
 from boxoffice.brightstar import errors
+from boxoffice.door.device import barcode_hash, event_seed
 from boxoffice.venue import tasks
 from boxoffice.venue.models import OutboxEntry, ReplicaTicket
 
@@ -38,6 +39,9 @@ class DeviceScan:
     barcode: str
     scanned_at: datetime
     gate: str = ""  # the door's name on the phone when it scanned
+    # A tap in the phone's offline search list: no barcode (the copy holds none), its row's hash and name instead.
+    hash: str = ""
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ def device_scans_upload(
 def _one(event_id: str, door: str, scan: DeviceScan, staff, *, device: str, staff_name: str) -> Uploaded:
     key = scan.idempotency_key
     with transaction.atomic():
-        ticket = ReplicaTicket.objects.filter(event_id=event_id, barcode=scan.barcode).select_for_update().first()
+        ticket = _ticket(event_id, scan)
         earlier = OutboxEntry.objects.filter(idempotency_key=key).first()
         if earlier is not None:  # uploaded before (its answer was lost)
             return Uploaded(
@@ -76,8 +80,8 @@ def _one(event_id: str, door: str, scan: DeviceScan, staff, *, device: str, staf
         entry = OutboxEntry(
             event_id=event_id,
             attendee_id=ticket.attendee_id if ticket else "",
-            barcode=scan.barcode[:64],
-            name=ticket.name if ticket else "",
+            barcode=(ticket.barcode if ticket else scan.barcode)[:64],
+            name=ticket.name if ticket else scan.name[:200],
             idempotency_key=key,
             scanned_at=scan.scanned_at,
             staff=_user(staff),
@@ -107,9 +111,32 @@ def _one(event_id: str, door: str, scan: DeviceScan, staff, *, device: str, staf
             idempotency_key=key,
             outcome=AuditEntry.Outcome.REJECTED if code else AuditEntry.Outcome.SUCCEEDED,
             error_code=code,
-            detail={"offline": True, "door": door, "barcode": scan.barcode, "scanned_at": scan.scanned_at.isoformat()},
+            detail={
+                "offline": True,
+                "door": door,
+                "barcode": entry.barcode,
+                "scanned_at": scan.scanned_at.isoformat(),
+                **({"hash": scan.hash} if scan.hash else {}),
+            },
         )
     return Uploaded(key, CONFLICT if code else QUEUED, code)
+
+
+def _ticket(event_id: str, scan: DeviceScan) -> ReplicaTicket | None:
+    """The scan's ticket, its row locked; None when the replica has no such ticket (a conflict: unknown).
+
+    A tap sent no barcode: among the event's tickets under that exact name, the one whose barcode hashes
+    (door/device.py, the copy's own hash) to what the phone holds. A name is shared by a whole order at most:
+    a few hashes, not a search.
+    """
+    rows = ReplicaTicket.objects.filter(event_id=event_id)
+    if not scan.hash:
+        return rows.filter(barcode=scan.barcode).select_for_update().first()
+    seed = event_seed(event_id)
+    for pk, barcode in rows.filter(name=scan.name).values_list("id", "barcode"):
+        if barcode_hash(barcode, seed) == scan.hash:
+            return rows.filter(pk=pk).select_for_update().first()
+    return None
 
 
 def _refusal(event_id: str, ticket: ReplicaTicket | None) -> tuple[str, str]:
