@@ -56,6 +56,15 @@ def test_a_tap_finds_its_ticket_among_the_names_and_reaches_brightstar_once(door
     assert set(Attendee.objects.filter(event=event, checked_in=True).values_list("pk", flat=True)) == {second.pk}
 
 
+def test_taps_on_two_tickets_under_one_name_in_one_upload_each_find_their_own(door, event, tickets):
+    seed = event_seed(event.id)
+    scans = [tap(str(uuid.uuid4()), barcode_hash(t.barcode, seed), "Ada Lovelace") for t in (tickets[2], tickets[0])]
+    results = upload(door, event, scans).json()["results"]
+    assert [r["result"] for r in results] == ["queued", "queued"]
+    entries = [OutboxEntry.objects.get(idempotency_key=s["key"]) for s in scans]
+    assert [e.attendee_id for e in entries] == [tickets[2].pk, tickets[0].pk]
+
+
 def test_a_hash_no_ticket_of_that_name_has_is_an_unknown_conflict(door, event, tickets):
     seed = event_seed(event.id)
     grace = barcode_hash(tickets[3].barcode, seed)  # a real hash, but Grace's, not Ada's
