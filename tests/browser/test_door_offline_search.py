@@ -113,3 +113,20 @@ def test_offline_a_void_ticket_lists_as_void_without_a_button(door_phone, accoun
     expect(results).to_contain_text("10 of 12: type more to narrow.")
     page.fill("#door-search", "nobody here")
     expect(results).to_contain_text("Nobody in this phone's copy matches “nobody here”.")
+
+
+def test_a_search_the_dashboard_leaves_unanswered_is_answered_from_the_copy(door_phone, account):  # noqa: F811
+    event, *_ = door_event(account)
+    page = door_phone
+    open_door(page, event)
+    # The network is up, but the dashboard never answers a search: after the phone's short wait, its copy does.
+    page.route("**/door/search/**", lambda route: None)
+    page.fill("#door-search", "grace")
+    results = page.locator("#search-results")
+    expect(results.locator("[data-source=device]")).to_contain_text(NOTICE, timeout=6_000)
+    expect(results.locator(".found-row")).to_contain_text("Grace Hopper")
+    expect(results.locator(".found-row")).to_contain_text("VIP Balcony")
+    # And the phone now decides at once, as after a scan that found the dashboard silent, until it answers again.
+    expect(page.locator("#device-status")).to_have_attribute("data-state", "offline")
+    page.unroute("**/door/search/**")
+    expect(page.locator("#device-status")).to_have_attribute("data-state", "ready", timeout=15_000)
