@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from boxoffice.venue import outbox, sync
 from sandbox.models import Attendee
+from tests.browser.conftest import assert_accessible
 from tests.browser.test_door_offline import door_phone, scan  # noqa: F401 - the offline phone, a fixture
 from tests.door.conftest import door_event, refunded_ticket
 from tests.factories import order_make
@@ -111,6 +112,7 @@ def test_offline_a_void_ticket_lists_as_void_without_a_button(door_phone, accoun
     page.fill("#door-search", "queue")
     expect(results.locator(".found-row")).to_have_count(10)
     expect(results).to_contain_text("10 of 12: type more to narrow.")
+    assert_accessible(page)  # the list from the copy, its buttons named for each person
     page.fill("#door-search", "nobody here")
     expect(results).to_contain_text("Nobody in this phone's copy matches “nobody here”.")
 
