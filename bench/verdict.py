@@ -230,6 +230,12 @@ _INDEX = """() => {
   return [m.duration, m.detail];
 }"""
 _LOOKUPS = """() => performance.getEntriesByName("door:lookup", "measure").map((m) => m.duration)"""
+# The offline name search over the whole index (door-device.js device.search): the first one folds every name.
+_SEARCHES = """async (queries) => {
+  for (const q of queries) await window.BrightStarDoorDevice.search(q);
+  return [performance.getEntriesByName("door:fold", "measure")[0].duration,
+          performance.getEntriesByName("door:search", "measure").map((m) => m.duration)];
+}"""
 
 
 def _heap_bytes(page) -> int:
@@ -240,10 +246,17 @@ def _heap_bytes(page) -> int:
 
 
 def device_figures(
-    base_url: str, username: str, password: str, door_path: str, barcodes: list[str], *, cpu_slowdown: float = 4
+    base_url: str,
+    username: str,
+    password: str,
+    door_path: str,
+    barcodes: list[str],
+    *,
+    queries: list[str],
+    cpu_slowdown: float = 4,
 ) -> dict:
     """Layer 2 on a phone: the copy's download (gzip bytes, time), its index in memory (heap, build time
-    under CPU throttling), then local lookups offline under the same throttling."""
+    under CPU throttling), then local lookups and name searches offline under the same throttling."""
     with chromium() as browser:
         # The same page without a copy (the dashboard says it has none yet): the heap it needs anyway.
         # Routed before the door page first loads: a small copy would otherwise be stored before any reload.
@@ -281,6 +294,9 @@ def device_figures(
             scan_one(page, code, i)
         lookups = page.evaluate(_LOOKUPS)
         verdicts = page.evaluate("() => performance.getEntriesByName('door:verdict', 'measure').map((m) => m.duration)")
+        heap_before_search = _heap_bytes(page)
+        fold_ms, searches = page.evaluate(_SEARCHES, queries)
+        heap_after_search = _heap_bytes(page)
         page.context.close()
     return {
         "copy_gzip_bytes": encoded,
@@ -293,6 +309,9 @@ def device_figures(
         "heap_without_copy_bytes": heap_without,
         "lookup": summary(lookups),
         "offline_verdict": summary(verdicts),
+        "search": summary(searches),
+        "search_fold_ms": round(fold_ms),
+        "search_heap_bytes": heap_after_search - heap_before_search,
         "cpu_slowdown": cpu_slowdown,
     }
 
@@ -318,4 +337,10 @@ def print_device(figures: dict, attendees: int) -> None:
         f"p95 {look['p95_ms']:.1f} ms (n={look['n']}) — target p95 <= 20 ms: "
         f"{'ok' if look['p95_ms'] <= 20 else 'over'}; Enter -> painted offline p50 {verdict['median_ms']:.1f} ms, "
         f"p95 {verdict['p95_ms']:.1f} ms"
+    )
+    found = figures["search"]
+    print(
+        f"Name search offline over the whole index, CPU {figures['cpu_slowdown']:g}x slower: p50 "
+        f"{found['median_ms']:.1f} ms, p95 {found['p95_ms']:.1f} ms (n={found['n']}); the first one folds every "
+        f"name first ({figures['search_fold_ms']} ms, JS heap {figures['search_heap_bytes'] / 1e6:+.1f} MB)"
     )

@@ -7,6 +7,7 @@ they answer while BrightStar does not.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 
 from django.contrib.staticfiles import finders
@@ -25,6 +26,9 @@ from boxoffice.web.http import HtmxHttpRequest
 
 UPLOAD_MAX = 500  # scans per upload; the page sends its queue in chunks of this many
 BODY_MAX = 256 * 1024
+# A tap in the offline search list sends its row's hash: cyrb53's 53 bits in base36 (device.barcode_hash).
+HASH = re.compile(r"[0-9a-z]{1,11}")
+NAME_MAX = 200  # ReplicaTicket.name
 
 
 def device_page_context(request: HtmxHttpRequest, event_id: str) -> dict:
@@ -56,27 +60,41 @@ def copy(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
     return _private(JsonResponse(page, json_dumps_params={"separators": (",", ":"), "ensure_ascii": False}))
 
 
+def _scan(s: dict) -> DeviceScan | None:
+    """One queued scan as sent, or None when it lacks what it needs: a key, a time with its zone, and a
+    barcode, or (a tap in the offline search list) the row's hash and the name the phone showed."""
+    key, at = str(s["key"])[:255], parse_datetime(s["scanned_at"])
+    # The door's name is cut, not refused: a refused upload would hold the phone's whole queue.
+    gate = str(s.get("gate") or "").strip()[:100]
+    if not (key and at and at.tzinfo):
+        return None
+    if "barcode" in s:
+        return DeviceScan(key, str(s["barcode"])[:64], at, gate)
+    digest, name = s["hash"], s["name"]
+    if not (isinstance(digest, str) and HASH.fullmatch(digest) and int(digest, 36) < 2**53):
+        return None
+    if not (isinstance(name, str) and 0 < len(name) <= NAME_MAX):
+        return None
+    return DeviceScan(key, "", at, gate, hash=digest, name=name)
+
+
 @require_POST
 @requires(CHECK_IN)
 def upload(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
-    """{"device": id, "scans": [{"key", "barcode", "scanned_at", "gate"?}]} -> what became of each, by key."""
+    """{"device": id, "scans": [{"key", "barcode" | "hash" and "name", "scanned_at", "gate"?}]} -> each one's fate."""
     if len(request.body) > BODY_MAX:
         return JsonResponse({"error": "too large"}, status=413)
     try:
         body = json.loads(request.body)
-        # The door's name is cut, not refused: a refused upload would hold the phone's whole queue.
-        raw = [
-            (str(s["key"])[:255], str(s["barcode"])[:64], parse_datetime(s["scanned_at"]), str(s.get("gate") or ""))
-            for s in body["scans"][:UPLOAD_MAX]
-        ]
+        found = [_scan(s) for s in body["scans"][:UPLOAD_MAX]]
         phone = str(body.get("device", ""))[:36]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return JsonResponse({"error": "not a device upload"}, status=400)
-    scans = [
-        DeviceScan(key, barcode, at, gate.strip()[:100]) for key, barcode, at, gate in raw if key and at and at.tzinfo
-    ]
-    if len(scans) != len(raw):
-        return JsonResponse({"error": "each scan needs a key and a time with its zone"}, status=400)
+    scans = [scan for scan in found if scan is not None]
+    if len(scans) != len(found):
+        return JsonResponse(
+            {"error": "each scan needs a key, a time with its zone, and a barcode or a hash and a name"}, status=400
+        )
     done = device_scans_upload(
         event_id=event_id, device=phone, scans=scans, staff=request.user, staff_name=staff_name(request.user)
     )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from boxoffice.audit.models import AuditEntry
 from boxoffice.audit.services import audit_record
 from boxoffice.brightstar import errors
+from boxoffice.door.device import barcode_hash, event_seed
 from boxoffice.venue import tasks
 from boxoffice.venue.models import OutboxEntry, ReplicaTicket
 
@@ -38,6 +39,9 @@ class DeviceScan:
     barcode: str
     scanned_at: datetime
     gate: str = ""  # the door's name on the phone when it scanned
+    # A tap in the phone's offline search list: no barcode (the copy holds none), its row's hash and name instead.
+    hash: str = ""
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,16 +59,28 @@ def device_scans_upload(
     The drain sends each admission's door name, the phone's id and `staff_name` to BrightStar's scan log.
     """
     door = f"phone {device}"[:64]
-    results = [_one(event_id, door, scan, staff, device=device[:100], staff_name=staff_name) for scan in scans]
+    tapped = _tapped(event_id, scans)
+    results = [
+        _one(event_id, door, scan, staff, tapped=tapped, device=device[:100], staff_name=staff_name) for scan in scans
+    ]
     if any(r.result == QUEUED for r in results):
         tasks.schedule_drain(event_id)
     return results
 
 
-def _one(event_id: str, door: str, scan: DeviceScan, staff, *, device: str, staff_name: str) -> Uploaded:
+def _one(
+    event_id: str,
+    door: str,
+    scan: DeviceScan,
+    staff,
+    *,
+    tapped: dict[tuple[str, str], int],
+    device: str,
+    staff_name: str,
+) -> Uploaded:
     key = scan.idempotency_key
     with transaction.atomic():
-        ticket = ReplicaTicket.objects.filter(event_id=event_id, barcode=scan.barcode).select_for_update().first()
+        ticket = _ticket(event_id, scan, tapped)
         earlier = OutboxEntry.objects.filter(idempotency_key=key).first()
         if earlier is not None:  # uploaded before (its answer was lost)
             return Uploaded(
@@ -76,8 +92,8 @@ def _one(event_id: str, door: str, scan: DeviceScan, staff, *, device: str, staf
         entry = OutboxEntry(
             event_id=event_id,
             attendee_id=ticket.attendee_id if ticket else "",
-            barcode=scan.barcode[:64],
-            name=ticket.name if ticket else "",
+            barcode=(ticket.barcode if ticket else scan.barcode)[:64],
+            name=ticket.name if ticket else scan.name[:200],
             idempotency_key=key,
             scanned_at=scan.scanned_at,
             staff=_user(staff),
@@ -107,9 +123,42 @@ def _one(event_id: str, door: str, scan: DeviceScan, staff, *, device: str, staf
             idempotency_key=key,
             outcome=AuditEntry.Outcome.REJECTED if code else AuditEntry.Outcome.SUCCEEDED,
             error_code=code,
-            detail={"offline": True, "door": door, "barcode": scan.barcode, "scanned_at": scan.scanned_at.isoformat()},
+            detail={
+                "offline": True,
+                "door": door,
+                "barcode": entry.barcode,
+                "scanned_at": scan.scanned_at.isoformat(),
+                **({"hash": scan.hash} if scan.hash else {}),
+            },
         )
     return Uploaded(key, CONFLICT if code else QUEUED, code)
+
+
+def _tapped(event_id: str, scans: list[DeviceScan]) -> dict[tuple[str, str], int]:
+    """The replica row of each tap, by (hash, name): among the event's tickets under that exact name, the one
+    whose barcode hashes (door/device.py, the copy's own hash) to what the phone holds.
+
+    One query for the whole upload: the replica has no index on names, so each query walks the event's rows
+    (about 0.3 s at 100,000 on a busy 2-core machine), and a phone may send hundreds of taps at once.
+    """
+    wanted = {(scan.hash, scan.name) for scan in scans if scan.hash}
+    if not wanted:
+        return {}
+    seed, found = event_seed(event_id), {}
+    rows = ReplicaTicket.objects.filter(event_id=event_id, name__in={name for _, name in wanted})
+    for pk, name, barcode in rows.values_list("id", "name", "barcode"):
+        if (digest := barcode_hash(barcode, seed), name) in wanted:
+            found[digest, name] = pk
+    return found
+
+
+def _ticket(event_id: str, scan: DeviceScan, tapped: dict[tuple[str, str], int]) -> ReplicaTicket | None:
+    """The scan's ticket, its row locked; None when the replica has no such ticket (a conflict: unknown)."""
+    rows = ReplicaTicket.objects.filter(event_id=event_id)
+    if not scan.hash:
+        return rows.filter(barcode=scan.barcode).select_for_update().first()
+    pk = tapped.get((scan.hash, scan.name))
+    return rows.filter(pk=pk).select_for_update().first() if pk is not None else None
 
 
 def _refusal(event_id: str, ticket: ReplicaTicket | None) -> tuple[str, str]:

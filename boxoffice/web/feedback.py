@@ -299,6 +299,17 @@ DEVICE_WORDS: dict[str, str] = {
     "no_reload": gettext_noop(
         "Plain HTTP: this page cannot reload without the network. Keep it open; it keeps scanning offline while open."
     ),
+    # The name search answered from the phone's copy: the server's list (templates/door/scan.html), without emails.
+    "found_offline": gettext_noop("This phone is offline: found in its own copy (as of {as_of})."),
+    "found_none": gettext_noop("Nobody in this phone's copy matches “{q}”."),
+    "found_more": gettext_noop("{shown} of {total}: type more to narrow."),
+    "badge_not_in": gettext_noop("not in"),
+    "badge_void": gettext_noop("void"),
+    "badge_in_at": gettext_noop("in at {when}"),
+    # Already in when the copy was taken: the copy keeps no check-in time.
+    "badge_in": gettext_noop("already in"),
+    "check_in": gettext_noop("Check in"),
+    "check_in_name": gettext_noop("Check in {name}"),
 }
 
 

@@ -33,7 +33,9 @@
   // The copy in memory, built once from IndexedDB (or from the pages as they download): a lookup is a Map
   // read, not a transaction (~2 ms each, ~35 ms at p95 on a 4x slower phone). Parallel arrays, not a row
   // object per ticket, keep 100,000 attendees to a few MB (make bench-door measures it).
-  var index = null;  // { at: Map(hash number -> i), names: [], types: [], states: [], letIn: Map(i -> ISO time) }
+  // { at: Map(hash number -> i), names: [], types: [], states: [], letIn: Map(i -> ISO time), hay }; hay: the
+  // names folded for the offline name search (device.search), built at its first search.
+  var index = null;
   var queued = new Set();  // idempotency keys of the scans waiting on this phone: a repeat is its first verdict
   var stopped = false;
   var indexed = null;  // the index's first build  // the event's check-in closed: nothing more is fetched or kept
@@ -213,14 +215,15 @@
   }
 
   // --- the copy in memory -------------------------------------------------------------
-  function emptyIndex() { return { at: new Map(), names: [], types: [], states: [], letIn: new Map() }; }
+  function emptyIndex() { return { at: new Map(), names: [], types: [], states: [], letIn: new Map(), hay: null }; }
   function remember(key, value, refreshing, into) {
     var to = into || index;
     if (!to) return;
     var hash = parseInt(key, 36);  // exact: cyrb53 is below 2^53
     var i = to.at.get(hash);
-    if (i === undefined) { i = to.names.length; to.at.set(hash, i); }
+    if (i === undefined) { i = to.names.length; to.at.set(hash, i); to.hay = null; }
     else if (refreshing && to.letIn.has(i)) return;  // as in IndexedDB: this phone's admission stands
+    if (to.names[i] !== value[0]) to.hay = null;  // a new name: the search folds them again, when next it runs
     to.names[i] = value[0];
     to.types[i] = value[1];
     to.states[i] = value[2];
@@ -271,9 +274,11 @@
     });
   }
 
-  device.decide = function (code, key) {
+  device.decide = function (code, key) { return decideHash(cyrb53(code, meta.seed), key, code); };
+  // A tap on "Check in" in the offline search's list: the row's hash stands for the barcode the copy lacks.
+  device.decideRow = function (hash, key) { return decideHash(parseInt(hash, 36), key, ""); };
+  function decideHash(hash, key, code) {
     var started = performance.now();
-    var hash = cyrb53(code, meta.seed);
     return lookup(hash).then(function (row) {
       var verdict = judge(row, code, key);
       performance.measure("door:lookup", { start: started, end: performance.now(), detail: key });
@@ -292,6 +297,7 @@
         }
         waiting += 1;
         show();
+        if (!device.offline) schedule(0);  // a tap on a list shown offline, once back online: sent now
         return verdict;
       }, function (error) {
         note(hash, row);
@@ -299,7 +305,7 @@
         throw error;
       });
     });
-  };
+  }
   function note(hash, row) {
     var i = index && index.at.get(hash);
     if (i === undefined || i === null) return;
@@ -316,7 +322,11 @@
       var had = event.target.result;
       if (had && (had[3] || had[2] !== NOT_IN)) { stored = had; return; }
       tickets.put(value, hash);
-      tx.objectStore("queue").put({ key: key, barcode: code, scanned_at: value[3], gate: doorName() });
+      // A tap has no barcode: the dashboard finds the ticket by its name and this hash (venue/device.py).
+      var scan = code ? { key: key, barcode: code } : { key: key, hash: hash, name: value[0] };
+      scan.scanned_at = value[3];
+      scan.gate = doorName();
+      tx.objectStore("queue").put(scan);
     };
     return finished(tx).then(function () { return stored; });
   }
@@ -342,6 +352,103 @@
              who: who };
   }
 
+  // --- the name search from the copy: offline, the list the dashboard would give, as far as the copy knows ---
+  var FOUND_MAX = 10;  // boxoffice/door/views.py SEARCH_LIMIT
+  var SEARCH_MIN = 2;  // as the dashboard: one letter matches half the guest list
+  var ASCII = /^[\x00-\x7f]*$/;
+  var MARKS = /\p{M}/gu;
+  // Lower case, then accents dropped (NFD parts "é" into "e" and a combining mark): "jose" finds "José".
+  // In that order: lowering "İ" gives "i" and a combining dot, which then goes too.
+  function fold(text) {
+    var lower = text.toLowerCase();
+    return ASCII.test(lower) ? lower : lower.normalize("NFD").replace(MARKS, "");
+  }
+  // Every name folded, in one string with a line break between them, where each starts, and its row's hash:
+  // one native indexOf over the string finds the next name that matches, about 3x faster at 100,000 names than a
+  // test per name, in about the same memory (make bench-door measures both). Built at the first search of this
+  // page (a phone that never searches offline never pays for it), again after a refresh brought a new name.
+  function searchable() {
+    if (!index.hay) {
+      var started = performance.now(), n = index.names.length, parts = new Array(n);
+      var starts = new Int32Array(n + 1), hashes = new Float64Array(n), at = 1;
+      for (var i = 0; i < n; i++) { parts[i] = fold(index.names[i]); starts[i] = at; at += parts[i].length + 1; }
+      starts[n] = at;
+      index.at.forEach(function (row, hash) { hashes[row] = hash; });
+      index.hay = { text: "\n" + parts.join("\n") + "\n", starts: starts, hashes: hashes };
+      performance.measure("door:fold", { start: started, end: performance.now(), detail: n });
+    }
+    return index.hay;
+  }
+  // Substring match over every name, in the copy's order: the first ten and how many in all.
+  device.search = function (q) {
+    return (indexed || Promise.resolve()).then(function () {
+      var needle = fold(q.trim()).replace(/\s+/g, " ");  // no line break: a hit stays within one name
+      if (!index || needle.length < SEARCH_MIN) return null;
+      var hay = searchable(), text = hay.text, starts = hay.starts, started = performance.now();
+      var rows = [], total = 0, pos = text.indexOf(needle), lo, hi, mid;
+      while (pos >= 0) {
+        // The name this hit is in: the last one starting at or before it (the needle holds no line break).
+        lo = 0; hi = starts.length - 2;
+        while (lo < hi) { mid = (lo + hi + 1) >> 1; if (starts[mid] <= pos) lo = mid; else hi = mid - 1; }
+        total += 1;
+        if (rows.length < FOUND_MAX) rows.push({ hash: hay.hashes[lo].toString(36), name: index.names[lo],
+          type: meta.types[index.types[lo]] || "", state: index.states[lo], letIn: index.letIn.get(lo) || "" });
+        pos = text.indexOf(needle, starts[lo + 1]);  // the next name: one hit per name
+      }
+      performance.measure("door:search", { start: started, end: performance.now(), detail: total });
+      return { q: q.trim(), rows: rows, total: total };
+    });
+  };
+  function element(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) el.className = className;
+    if (text) el.textContent = text;
+    return el;
+  }
+  // The server's list (templates/door/scan.html search_results), from the copy: DOM methods only, the names are
+  // anyone's typing. Its "Check in" carries the row's hash; door.js decides the tap (decideRow).
+  device.searchList = function (found) {
+    var box = document.createDocumentFragment();
+    if (!found) return box;
+    var notice = element("p", "alert alert-offline", say("found_offline", { as_of: clock(meta.as_of) }));
+    notice.setAttribute("data-source", "device");
+    box.appendChild(notice);
+    if (!found.rows.length) {
+      box.appendChild(element("p", "muted", say("found_none", { q: found.q })));
+      return box;
+    }
+    var list = element("ul", "found");
+    found.rows.forEach(function (row) {
+      var item = element("li", "found-row"), about = element("div");
+      item.setAttribute("data-hash", row.hash);
+      about.appendChild(element("strong", "", row.name));
+      about.appendChild(document.createElement("br"));
+      if (row.type) about.appendChild(document.createTextNode(row.type + " · "));
+      if (row.state === VOID) about.appendChild(element("span", "badge void", say("badge_void")));
+      else if (row.letIn) {
+        about.appendChild(element("span", "badge in", say("badge_in_at", { when: clock(row.letIn) })));
+      }
+      else if (row.state === IN) about.appendChild(element("span", "badge in", say("badge_in")));
+      else about.appendChild(element("span", "badge", say("badge_not_in")));
+      item.appendChild(about);
+      if (row.state === NOT_IN && !row.letIn) {
+        // In a form as the server's is, for its layout (door.css .found-row > form); a plain button never submits.
+        var form = element("form"), button = element("button", "primary", say("check_in"));
+        button.type = "button";
+        button.setAttribute("data-device-hash", row.hash);
+        button.setAttribute("aria-label", say("check_in_name", { name: row.name }));
+        form.appendChild(button);
+        item.appendChild(form);
+      }
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    if (found.total > found.rows.length) {
+      box.appendChild(element("p", "help", say("found_more", { shown: found.rows.length, total: found.total })));
+    }
+    return box;
+  };
+
   // --- offline and back: the queue goes up with its keys and times, chunk by chunk, then the copy catches up ---
   device.wentOffline = function () {
     if (device.offline) return;
@@ -358,7 +465,11 @@
         method: "POST",
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
         body: JSON.stringify({ device: phoneId(), scans: chunk.map(function (s) {
-          return { key: s.key, barcode: s.barcode, scanned_at: s.scanned_at, gate: s.gate || "" };
+          var sent = s.barcode ? { barcode: s.barcode } : { hash: s.hash, name: s.name };
+          sent.key = s.key;
+          sent.scanned_at = s.scanned_at;
+          sent.gate = s.gate || "";
+          return sent;
         }) }),
       }).then(function (answer) {
         // Recorded on the dashboard, whatever the verdict: off this phone's queue.

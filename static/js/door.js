@@ -166,10 +166,14 @@
     return (detail && detail.etc && detail.etc.values) || null;
   }
 
-  // Venue mode, layer 2 (door-device.js): the verdict from this phone's own copy.
+  // Venue mode, layer 2 (door-device.js): the verdict from this phone's own copy. A scan brings its barcode;
+  // a tap in the offline search's list, the row's hash.
   function decideHere(values) {
     unanswered = null;
-    window.BrightStarDoorDevice.decide(values.barcode, values.idempotency_key).then(function (v) {
+    var device = window.BrightStarDoorDevice;
+    var decided = values.hash ? device.decideRow(values.hash, values.idempotency_key)
+      : device.decide(values.barcode, values.idempotency_key);
+    decided.then(function (v) {
       var panel = showPanel(v.tone, v.outcome, v.glyph, v.word, v.detail);
       if (v.who) {
         var who = document.createElement("p");
@@ -180,19 +184,51 @@
       panel.classList.add("fresh");
       painted(values.idempotency_key);
       bringIntoView(panel);
-      addLog(v.tone, v.glyph, v.word, v.who || values.barcode, v.outcome);
+      addLog(v.tone, v.glyph, v.word, v.who || values.barcode || "", v.outcome);
       feedback(v.tone.split(" ")[0]);
       focusScan();
+      // As the dashboard's answer to a tap does: the list shows states, so it asks again.
+      if (values.hash && window.htmx) window.htmx.trigger(document.body, "door:refresh");
     }, function () {
       // This phone could not write the admission down: nobody was let in, and the staff must know.
       var panel = showPanel("none", "unanswered", "?", gettext("No answer — scan again"),
         gettext("This phone could not record the scan. Scan the same code again."));
       panel.classList.add("fresh");
       painted(values.idempotency_key);
-      addLog("none", "?", gettext("No answer"), values.barcode, "unanswered");
+      addLog("none", "?", gettext("No answer"), values.barcode || "", "unanswered");
       feedback("none");
     });
   }
+
+  // --- the name search: the dashboard's list online; offline, or silent past the phone's short wait,
+  // this phone's copy answers (door-device.js), and a tap on its "Check in" is decided here as a scan is.
+  var searchResults = document.getElementById("search-results");
+  function searchHere() {
+    var device = window.BrightStarDoorDevice;
+    device.search(search.value).then(function (found) { searchResults.replaceChildren(device.searchList(found)); });
+  }
+  document.addEventListener("htmx:confirm", function (event) {
+    var device = window.BrightStarDoorDevice;
+    // Without a copy, the dashboard answers or fails as before.
+    if (!search || event.detail.elt !== search || !device || !device.ready()) return;
+    if (device.offline) { event.preventDefault(); searchHere(); return; }
+    event.detail.etc.timeout = device.timeout;
+  });
+  function searchUnanswered(event) {
+    var device = window.BrightStarDoorDevice;
+    if (!search || event.detail.elt !== search || !device || !device.ready()) return;
+    device.wentOffline();
+    searchHere();
+  }
+  document.addEventListener("htmx:sendError", searchUnanswered);
+  document.addEventListener("htmx:timeout", searchUnanswered);
+  document.addEventListener("htmx:responseError", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status >= 500) searchUnanswered(event);
+  });
+  if (searchResults) searchResults.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-device-hash]");
+    if (button) decideHere({ hash: button.getAttribute("data-device-hash"), idempotency_key: uuid() });
+  });
 
   function noAnswer(detail) {
     var values = scanValues(detail);
