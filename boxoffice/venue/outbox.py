@@ -3,6 +3,8 @@
 Each entry is retried until BrightStar gives a final answer: agreed (synced)
 or refused (a conflict for the organizer). Silence, a 5xx or a throttle
 stops the drain where it is, so a later entry never overtakes an earlier one.
+A refusal decided offline goes to the scan log; BrightStar only logs it, so
+it is never a conflict (dropped, with its code, if BrightStar will not log it).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.utils import timezone
 from boxoffice.audit.services import audited
 from boxoffice.brightstar import attendees as api
 from boxoffice.brightstar import errors
+from boxoffice.brightstar import scans as scans_api
 from boxoffice.brightstar.resources import Attendee, Sent
 from boxoffice.venue.models import EventReplica, OutboxEntry, ReplicaTicket
 
@@ -40,17 +43,41 @@ def outbox_drain(*, event_id: str) -> int:
             EventReplica.objects.filter(event_id=event_id, offline_since=None).update(offline_since=timezone.now())
             return queue.filter(state=OutboxEntry.State.PENDING).count()
         except errors.BrightStarError as exc:
-            _settle(entry, OutboxEntry.State.CONFLICT, code=exc.code, message=exc.message)
-            _follow_refusal(entry, exc)
+            if entry.kind == OutboxEntry.Kind.REFUSAL:
+                _settle(entry, OutboxEntry.State.DROPPED, code=exc.code, message=exc.message)
+            else:
+                _settle(entry, OutboxEntry.State.CONFLICT, code=exc.code, message=exc.message)
+                _follow_refusal(entry, exc)
         else:
             _settle(entry, OutboxEntry.State.SYNCED)
-            _follow(entry, sent.value)
+            if sent is not None:
+                _follow(entry, sent)
         EventReplica.objects.filter(event_id=event_id).update(offline_since=None)
     return 0
 
 
-def _send(entry: OutboxEntry) -> Sent[Attendee]:
-    """One entry through the SDK, audited as the member of staff who scanned it."""
+def _send(entry: OutboxEntry) -> Attendee | None:
+    """One entry through the SDK; the ticket as BrightStar now has it, for the replica (None: a refusal logged)."""
+    if entry.kind == OutboxEntry.Kind.REFUSAL:
+        # Not audited here: the scan and its refusal are in the audit trail since the door decided
+        # (attendee.check_in_offline), and logging it changes no ticket.
+        scans_api.scan_refusal_record(
+            event_id=entry.event_id,
+            reason=entry.reason,
+            scanned_at=entry.scanned_at,
+            idempotency_key=entry.idempotency_key,
+            barcode=entry.barcode or None,
+            attendee_id=None if entry.barcode else entry.attendee_id,
+            gate=entry.gate,
+            device=entry.device,
+            staff=entry.staff_name,
+        )
+        return None
+    return _send_audited(entry).value
+
+
+def _send_audited(entry: OutboxEntry) -> Sent[Attendee]:
+    """A check-in or an undo, audited as the member of staff who scanned it."""
     if entry.kind == OutboxEntry.Kind.UNDO:
         return audited(
             lambda: api.attendee_check_in_undo(
