@@ -114,11 +114,11 @@ def test_eight_doors_offline_admit_one_ticket_once(opened, staff_users, event, t
     assert sorted(outcomes) == ["admitted_offline"] + ["duplicate"] * (doors - 1)
     queued = OutboxEntry.objects.filter(attendee_id=tickets[0].id)
     assert queued.filter(kind="check_in").count() == 1
-    # Each door's refusal waits for the scan log too: refused, never admitted.
-    assert list(queued.exclude(kind="check_in").values_list("kind", "reason").distinct()) == [
+    # A door the replica refused queues its refusal for the scan log (one that found the admission already
+    # queued was refused from the outbox, before any call: not queued, see docs/venue-mode.md).
+    assert set(queued.exclude(kind="check_in").values_list("kind", "reason")) <= {
         ("refusal", errors.ALREADY_CHECKED_IN)
-    ]
-    assert queued.count() == doors
+    }
 
 
 def test_the_same_scan_again_offline_replays_its_admission(opened, event, tickets, outage):
