@@ -5,8 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from boxoffice.brightstar import attendees, client
-from boxoffice.brightstar.resources import EventStats, Page, Scan, as_api_date
+from boxoffice.brightstar import attendees, client, errors
+from boxoffice.brightstar.resources import EventStats, Page, Scan, Sent, as_api_date
+
+# What `scan_refusal_record` takes: a refusal's code, never an admission.
+REFUSAL_REASONS = frozenset(
+    {errors.ALREADY_CHECKED_IN, errors.TICKET_VOID, errors.NOT_FOUND, errors.WRONG_EVENT, errors.EVENT_NOT_ACTIVE}
+)
 
 
 def scan_list(
@@ -62,6 +67,48 @@ def scan_iter(
             return
         seen = frozenset(scan.id for scan in page.items)
         offset += len(page.items)
+
+
+def scan_refusal_record(
+    *,
+    event_id: str,
+    reason: str,
+    scanned_at: datetime,
+    idempotency_key: str,
+    barcode: str | None = None,
+    attendee_id: str | None = None,
+    gate: str | None = None,
+    device: str | None = None,
+    staff: str | None = None,
+    max_attempts: int | None = None,
+) -> Sent[Scan]:
+    """Put a refusal decided elsewhere (a door while BrightStar was unreachable) into the scan log.
+
+    Not a check-in replayed: the ticket may have changed since, and a replay
+    could admit someone the door refused. The API judges nothing and changes
+    no ticket; it logs the refusal, counted in `event_stats` like any other.
+    `reason` is the refusal's error code (`REFUSAL_REASONS`); `scanned_at`
+    when the door refused it (up to 7 days old, as a check-in's); exactly
+    one of `barcode` (as scanned) or `attendee_id`. The key makes a resend
+    after a lost answer log it once.
+    """
+    if (barcode is None) == (attendee_id is None):
+        raise ValueError("give exactly one of barcode or attendee_id")
+    if reason not in REFUSAL_REASONS:
+        raise ValueError(f"not a refusal's code: {reason!r}")
+    body: dict[str, str] = {"barcode": barcode} if barcode is not None else {"attendee_id": attendee_id or ""}
+    body.update(reason=reason, scanned_at=as_api_date(scanned_at))
+    for name, value in (("gate", gate), ("device", device), ("staff", staff)):
+        if value:  # the API takes 1 character or more: an empty one is left out, as None is
+            body[name] = value
+    return client.send(
+        "POST",
+        f"events/{event_id}/scans",
+        Scan.from_json,
+        json=body,
+        idempotency_key=idempotency_key,
+        max_attempts=max_attempts,
+    )
 
 
 def _scan_params(

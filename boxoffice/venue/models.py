@@ -56,7 +56,7 @@ class ReplicaTicket(models.Model):
 
 
 class OutboxEntry(models.Model):
-    """A check-in (or an undo) decided offline, waiting for BrightStar to hear of it.
+    """A check-in, an undo or a refusal decided offline, waiting for BrightStar to hear of it.
 
     Drained in `id` order with its original Idempotency-Key and the real
     scan time, so a replay can neither admit twice nor move the time.
@@ -65,12 +65,18 @@ class OutboxEntry(models.Model):
     class Kind(models.TextChoices):
         CHECK_IN = "check_in"
         UNDO = "undo"
+        # A scan refused from the replica, for BrightStar's scan log and stats only (POST /events/{id}/scans):
+        # it admits nobody, there or here, so it never waits as an admission and is never a conflict.
+        REFUSAL = "refusal"
 
     class State(models.TextChoices):
         PENDING = "pending"  # not yet answered by BrightStar
         SENDING = "sending"  # claimed by the drain: an undo must no longer just delete it
         SYNCED = "synced"  # BrightStar agreed
         CONFLICT = "conflict"  # BrightStar refused: the organizer must look at it
+        # A refusal BrightStar would not log (older than its 7 days, the event gone): its code in result_code.
+        # Nothing for a person to resolve, so not a conflict; and not synced, since the log lacks it.
+        DROPPED = "dropped"
 
     event_id = models.CharField(max_length=64)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CHECK_IN)
@@ -87,6 +93,7 @@ class OutboxEntry(models.Model):
     gate = models.CharField(max_length=100, blank=True, default="")
     device = models.CharField(max_length=100, blank=True, default="")
     staff_name = models.CharField(max_length=150, blank=True, default="")
+    reason = models.CharField(max_length=32, blank=True, default="")  # a refusal's code (Kind.REFUSAL)
     state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=64, blank=True, default="")  # the code of the last failed try

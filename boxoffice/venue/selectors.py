@@ -15,6 +15,10 @@ from boxoffice.prepared import Prepared
 from boxoffice.venue.models import EventReplica, OutboxEntry, ReplicaTicket
 
 WAITING = (OutboxEntry.State.PENDING, OutboxEntry.State.SENDING)
+# What "waiting to sync" counts: admissions (and undos) BrightStar's figures lack. A refusal waits in the
+# outbox too, for the scan log, but changes no figure a door reads: counted, 50 void tickets refused would
+# read "50 waiting to sync" beside counters that have nothing to add.
+SYNCING = (OutboxEntry.Kind.CHECK_IN, OutboxEntry.Kind.UNDO)
 
 
 @dataclass(frozen=True)
@@ -34,8 +38,8 @@ class DoorMode:
 def door_mode(*, event_id: str) -> DoorMode:
     replica = EventReplica.objects.filter(event_id=event_id).values("offline_since", "synced_at").first()
     queue = OutboxEntry.objects.filter(event_id=event_id)
-    waiting = queue.filter(state__in=WAITING).aggregate(n=Min("id"), since=Min("scanned_at"))
-    count = queue.filter(state__in=WAITING).count() if waiting["n"] is not None else 0
+    waiting = queue.filter(state__in=WAITING, kind__in=SYNCING).aggregate(n=Min("id"), since=Min("scanned_at"))
+    count = queue.filter(state__in=WAITING, kind__in=SYNCING).count() if waiting["n"] is not None else 0
     return DoorMode(
         has_replica=replica is not None and replica["synced_at"] is not None,
         offline_since=replica["offline_since"] if replica else None,
@@ -112,7 +116,7 @@ def replica_counts(*, event_id: str, ticket_types: tuple[TicketType, ...] = ()) 
 
 # Asked on every counters poll of every door: compiled once (boxoffice/prepared.py).
 _WAITING_OF = Prepared(
-    lambda event_id: OutboxEntry.objects.filter(event_id=event_id, state__in=WAITING).values_list(
+    lambda event_id: OutboxEntry.objects.filter(event_id=event_id, state__in=WAITING, kind__in=SYNCING).values_list(
         "attendee_id", "kind"
     ),
     event_id="prepared:event",

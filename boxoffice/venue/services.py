@@ -195,8 +195,8 @@ def offline_check_in(
 ) -> OfflineVerdict | None:
     """Decide a scan from the replica; None when this event has none (its door never opened).
 
-    `gate`, `device` and `staff_name` wait in the outbox entry for the scan log (admissions only:
-    a refusal decided offline is not queued, so BrightStar never hears of it).
+    `gate`, `device` and `staff_name` wait in the outbox entry for BrightStar's scan log, which gets
+    refusals too (`_refusal_queue`).
     """
     if not _has_replica(event_id):
         return None
@@ -207,6 +207,8 @@ def offline_check_in(
         else:
             ticket = _LOCKED_BY_ATTENDEE.first(event_id=event_id, code=attendee_id or "")
         earlier = _BY_KEY.first(key=idempotency_key)
+        if earlier is not None and earlier.kind == OutboxEntry.Kind.REFUSAL:
+            return _refusal_again(event_id, earlier, ticket)
         if earlier is not None:
             # The same scan again (its answer was lost): replay the first verdict, never "already in".
             same = ticket is not None and earlier.attendee_id == ticket.attendee_id
@@ -242,10 +244,59 @@ def offline_check_in(
             verdict = OfflineVerdict(ADMITTED, ticket)
         _WENT_OFFLINE.run(values={"offline_since": now}, event_id=event_id)
         _audit(event_id, verdict, staff, idempotency_key, barcode, door)
-        if verdict.admitted:
-            # In the same transaction: an admission is never shown without its drain queued.
-            tasks.schedule_drain(event_id, delay=tasks.DRAIN_RETRY_SECONDS)
+        if not verdict.admitted:
+            _refusal_queue(
+                event_id, verdict, barcode, attendee_id, idempotency_key, staff, now, door, gate, device, staff_name
+            )
+        # In the same transaction: nothing decided here is shown without its drain queued.
+        tasks.schedule_drain(event_id, delay=tasks.DRAIN_RETRY_SECONDS)
     return verdict
+
+
+def _refusal_queue(
+    event_id: str,
+    verdict: OfflineVerdict,
+    barcode: str | None,
+    attendee_id: str | None,
+    key: str,
+    staff,
+    now: datetime,
+    door: str,
+    gate: str,
+    device: str,
+    staff_name: str,
+) -> None:
+    """A refusal decided here waits for BrightStar's scan log, so its doors overview and stats count it.
+
+    Drained in order with the admissions, as a log entry (POST /events/{id}/scans), never as a
+    check-in replayed: the ticket may have changed since, and a replay could admit someone the door
+    turned away. The ticket as the replica has it names the scan; an unknown code keeps what was scanned.
+    """
+    ticket = verdict.ticket
+    OutboxEntry.objects.create(
+        event_id=event_id,
+        kind=OutboxEntry.Kind.REFUSAL,
+        reason=verdict.code,
+        attendee_id=ticket.attendee_id if ticket else (attendee_id or ""),
+        barcode=ticket.barcode if ticket else (barcode or "")[:64],
+        name=ticket.name if ticket else "",
+        idempotency_key=key,
+        scanned_at=now,
+        staff=_user(staff),
+        staff_username=_username(staff),
+        door=door[:64],
+        gate=gate,
+        device=device,
+        staff_name=staff_name,
+    )
+
+
+def _refusal_again(event_id: str, earlier: OutboxEntry, ticket: ReplicaTicket | None) -> OfflineVerdict:
+    """The same refused scan again (its answer was lost): the same refusal, queued once."""
+    if earlier.reason == errors.ALREADY_CHECKED_IN and ticket is not None:
+        who = _admitted_by(event_id, ticket.attendee_id)
+        return OfflineVerdict(earlier.reason, ticket, when=ticket.checked_in_at, who=who)
+    return OfflineVerdict(earlier.reason, ticket)
 
 
 def follow_check_in(*, event_id: str, attendee: Attendee) -> None:

@@ -57,10 +57,12 @@ def replica_sync(*, event_id: str, max_pages: int | None = None) -> int:
 def _store(event_id: str, items: tuple[Attendee, ...], names: dict[str, str], cursor: str) -> None:
     with transaction.atomic():
         # A scan decided here but not yet told to BrightStar outranks BrightStar's older view of it.
+        # Not a refusal: it changed nothing (and, queued after an admission, would hide it).
         pending = dict(
             OutboxEntry.objects.filter(
                 event_id=event_id, state=OutboxEntry.State.PENDING, attendee_id__in=[a.id for a in items]
             )
+            .exclude(kind=OutboxEntry.Kind.REFUSAL)
             .order_by("id")
             .values_list("attendee_id", "kind")
         )

@@ -2,7 +2,7 @@ from django.http import HttpResponse
 from ninja import Query, Router, Status
 
 from sandbox import changes, errors, selectors
-from sandbox.api.common import CONFLICT, ERRORS, page_by_ids, scope
+from sandbox.api.common import CONFLICT, ERRORS, page_by_ids, page_headers, scope
 from sandbox.api.schemas import AttendeeFilters, AttendeeOut, CheckInIn
 from sandbox.errors import ApiError, invalid
 from sandbox.services import checkins as services
@@ -22,9 +22,7 @@ def _changes(request, response: HttpResponse, event_id: str, filters: AttendeeFi
     response["X-Next-Cursor"] = changes.cursor_of(rows[-1]) if rows else filters.changes_after
     # The seed promises these on every list. A feed request is the first page of what
     # follows its cursor: everything after it is "available", and this is page 1 of it.
-    response["X-Total-Count"] = str(total)
-    response["X-Page"] = "1"
-    response["X-Per-Page"] = str(filters.limit)
+    page_headers(response, total=total, limit=filters.limit, offset=0)
     return rows
 
 

@@ -14,7 +14,8 @@ def scope(request) -> dict:
     return {"account": request.auth.account, "livemode": request.auth.livemode}
 
 
-def _headers(response: HttpResponse, *, total: int, limit: int, offset: int) -> None:
+def page_headers(response: HttpResponse, *, total: int, limit: int, offset: int) -> None:
+    """The seed's paging headers, which every list carries (`X-Page` is offset ÷ limit + 1)."""
     response["X-Total-Count"] = str(total)
     response["X-Page"] = str(offset // limit + 1)
     response["X-Per-Page"] = str(limit)
@@ -22,7 +23,7 @@ def _headers(response: HttpResponse, *, total: int, limit: int, offset: int) -> 
 
 def page(response: HttpResponse, qs: QuerySet, *, limit: int, offset: int) -> list:
     """One page of `qs`; the totals go in the seed's headers, the body stays an array."""
-    _headers(response, total=qs.count(), limit=limit, offset=offset)
+    page_headers(response, total=qs.count(), limit=limit, offset=offset)
     return list(qs[offset : offset + limit])
 
 
@@ -33,7 +34,7 @@ def page_by_ids(response: HttpResponse, qs: QuerySet, *, limit: int, offset: int
     deep offset, or filtering with LIKE, walks the index alone instead of
     loading every row it passes over.
     """
-    _headers(response, total=qs.count(), limit=limit, offset=offset)
+    page_headers(response, total=qs.count(), limit=limit, offset=offset)
     ids = list(qs.values_list("pk", flat=True)[offset : offset + limit])
     rows = qs.model.objects.in_bulk(ids)
     return [rows[pk] for pk in ids]
@@ -41,5 +42,5 @@ def page_by_ids(response: HttpResponse, qs: QuerySet, *, limit: int, offset: int
 
 def page_found(response: HttpResponse, rows: list, *, total: int, limit: int, offset: int) -> list:
     """A page its selector found and counted itself (the scan log, from its tally), with the same headers."""
-    _headers(response, total=total, limit=limit, offset=offset)
+    page_headers(response, total=total, limit=limit, offset=offset)
     return rows

@@ -11,12 +11,14 @@ compares; the contract tests read the schemas).
 import dataclasses
 
 from django.http import HttpResponse
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.renderers import JSONRenderer
 
-from sandbox import selectors, stats
+from sandbox import errors, selectors, stats
 from sandbox.api.common import ERRORS, page_found, scope
-from sandbox.api.schemas import EventStatsOut, ScanFilters, ScanOut, StatsFilters
+from sandbox.api.schemas import EventStatsOut, ScanFilters, ScanOut, ScanRefusalIn, StatsFilters
+from sandbox.errors import ApiError
+from sandbox.services import checkins
 
 SCAN_FIELDS = tuple(ScanOut.model_fields)
 RENDERER = JSONRenderer()  # the API's (factory.py sets no other)
@@ -57,6 +59,27 @@ def build_router() -> Router:
         )
         page = page_found(response, rows, total=total, limit=filters.limit, offset=filters.offset)
         return rendered(request, response, scans_body(page))
+
+    @router.post(
+        "/events/{event_id}/scans",
+        response={201: ScanOut, **ERRORS},
+        summary="Log a refusal decided elsewhere (a door offline): never admits, changes no ticket",
+    )
+    def scan_refusal_record(request, event_id: str, payload: ScanRefusalIn):
+        if (payload.barcode is None) == (payload.attendee_id is None):
+            raise ApiError(errors.VALIDATION_ERROR, "Give exactly one of barcode or attendee_id", field="barcode")
+        scan = checkins.scan_refusal_record(
+            **scope(request),
+            event_id=event_id,
+            reason=payload.reason,
+            scanned_at=payload.scanned_at,
+            barcode=payload.barcode,
+            attendee_id=payload.attendee_id,
+            gate=payload.gate,
+            device=payload.device,
+            staff=payload.staff,
+        )
+        return Status(201, scans_body([scan])[0])
 
     @router.get(
         "/events/{event_id}/stats",

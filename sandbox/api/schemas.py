@@ -252,6 +252,23 @@ class CheckInIn(Strict):
 ScanReason = Literal["ALREADY_CHECKED_IN", "TICKET_VOID", "NOT_FOUND", "WRONG_EVENT", "EVENT_NOT_ACTIVE"]
 
 
+class ScanRefusalIn(Strict):
+    """A refusal decided elsewhere (a door offline), for the log: it never admits, so no ticket changes."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"oneOf": [{"required": ["barcode"]}, {"required": ["attendee_id"]}]}
+    )
+    # Exactly one of the two, as check-in takes them: the code as scanned, or the ticket picked from a list.
+    barcode: text(strict=True, min_length=1, max_length=64) = optional()
+    attendee_id: text(strict=True, min_length=1, max_length=64) = optional()
+    reason: ScanReason  # a refusal's code: nothing else may be logged this way
+    # Required: a refusal told later has a time of its own. The same window as check-in's (services/checkins.py).
+    scanned_at: UtcDateTime
+    gate: text(strict=True, min_length=1, max_length=100) = optional()
+    device: text(strict=True, min_length=1, max_length=100) = optional()
+    staff: text(strict=True, min_length=1, max_length=150) = optional()
+
+
 class ScanOut(Schema):
     id: str
     event_id: str

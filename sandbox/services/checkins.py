@@ -190,3 +190,32 @@ def attendee_check_in_undo(*, account: Account, livemode: bool, event_id: str, a
             TicketType.objects.filter(pk=attendee.ticket_type_id).update(checked_in_count=F("checked_in_count") - 1)
     attendee.checked_in, attendee.checked_in_at, attendee.updated_at = False, None, now
     return attendee
+
+
+def scan_refusal_record(
+    *,
+    account: Account,
+    livemode: bool,
+    event_id: str,
+    reason: str,
+    scanned_at: datetime,
+    barcode: str | None = None,
+    attendee_id: str | None = None,
+    gate: str | None = None,
+    device: str | None = None,
+    staff: str | None = None,
+) -> Scan:
+    """Log a refusal decided elsewhere (a door while this API was unreachable), exactly as a refused check-in.
+
+    Not a check-in replayed: the ticket may have changed since (a refund undone, an undo), and a replay
+    could then admit someone the door turned away. So nothing is judged and no ticket changes; the ticket
+    is only looked up to name it in the log, as a refused check-in names it (one query).
+    """
+    _check_scan_time(scanned_at)
+    event = selectors.event_row(account=account, livemode=livemode, event_id=event_id)
+    lookup = {"barcode": barcode} if barcode is not None else {"pk": attendee_id}
+    ticket = Attendee.objects.filter(**lookup, event__account=account, event__livemode=livemode).first()
+    scan = Scan(event_id=event.pk, barcode=barcode, attendee_id=attendee_id, gate=gate, device=device, staff=staff)
+    with transaction.atomic(using=DB):  # the tally triggers run in this transaction (migration 0007)
+        _scan_record(scan, ticket, Scan.Result.REFUSED, reason, scanned_at)
+    return scan

@@ -155,11 +155,31 @@ SDK_CALLS = {
         "since": WHEN,
     },
     scans.event_stats: {"event_id": "evt_1", "hours": 12},
+    scans.scan_refusal_record: {
+        "event_id": "evt_1",
+        "barcode": "QR-1",
+        "reason": "TICKET_VOID",
+        "scanned_at": WHEN,
+        "idempotency_key": "k1",
+        "gate": "North",
+        "device": "scanner-7",
+        "staff": "dora",
+    },
 }
 # The calls above whose other spelling sends other names.
 MORE_SDK_CALLS = [
     (orders.order_list, {"q": "bob", "expand_event": True}),  # the account's orders: another path
     (attendees.attendee_check_in, {"event_id": "evt_1", "attendee_id": "att_1", "idempotency_key": "k1"}),
+    (
+        scans.scan_refusal_record,
+        {
+            "event_id": "evt_1",
+            "attendee_id": "att_1",
+            "reason": "NOT_FOUND",
+            "scanned_at": WHEN,
+            "idempotency_key": "k",
+        },
+    ),
 ]
 
 
@@ -306,7 +326,12 @@ def test_every_sdk_call_is_checked():
 @pytest.mark.parametrize(
     ("function", "kwargs"),
     [*SDK_CALLS.items(), *MORE_SDK_CALLS],
-    ids=[*(f.__name__ for f in SDK_CALLS), "order_list_account", "attendee_check_in_by_id"],
+    ids=[
+        *(f.__name__ for f in SDK_CALLS),
+        "order_list_account",
+        "attendee_check_in_by_id",
+        "scan_refusal_record_by_id",
+    ],
 )
 def test_every_field_the_sdk_sends_is_one_the_api_takes(openapi, calls, function, kwargs):
     result = function(**kwargs)

@@ -94,8 +94,18 @@ def test_brightstar_killed_mid_shift(browser_page_as, brightstar, account, clien
     start_sandbox(brightstar)
     assert tasks.outbox_drain_task.call(event.id) == 0
 
-    entries = {e.attendee_id: e for e in OutboxEntry.objects.filter(event_id=event.id)}
+    queued = OutboxEntry.objects.filter(event_id=event.id)
+    entries = {e.attendee_id: e for e in queued.filter(kind="check_in")}
     assert set(entries) == {tickets[1].id, tickets[2].id, larry.id}
+    # The replica's refusals went to BrightStar's scan log, never as conflicts (the second door's refusal of
+    # the ticket two doors scanned at once too, unless the admission was already queued when it asked).
+    refusals = {(e.attendee_id, e.reason, e.state) for e in queued.filter(kind="refusal")}
+    assert {(tickets[0].id, errors.ALREADY_CHECKED_IN, "synced"), ("", errors.NOT_FOUND, "synced")} <= refusals
+    assert refusals <= {
+        (tickets[0].id, errors.ALREADY_CHECKED_IN, "synced"),
+        ("", errors.NOT_FOUND, "synced"),
+        (tickets[2].id, errors.ALREADY_CHECKED_IN, "synced"),
+    }
     assert entries[larry.id].state == "conflict" and entries[larry.id].result_code == errors.TICKET_VOID
     admitted = {tickets[0].id, tickets[1].id, tickets[2].id}
     assert set(Attendee.objects.filter(event=event, checked_in=True).values_list("id", flat=True)) == admitted

@@ -29,6 +29,7 @@ OPERATIONS = {
     ("post", "/events/{event_id}/checkins"),
     ("delete", "/events/{event_id}/checkins/{attendee_id}"),
     ("get", "/events/{event_id}/scans"),
+    ("post", "/events/{event_id}/scans"),
     ("get", "/events/{event_id}/stats"),
 }
 
