@@ -41,6 +41,8 @@ class ReplicaTicket(models.Model):
     attendee_id = models.CharField(max_length=64)
     barcode = models.CharField(max_length=64)
     name = models.CharField(max_length=200, blank=True, default="")
+    # The name with case and accents folded (venue/names.py): what the offline name search matches.
+    folded_name = models.CharField(max_length=400, blank=True, default="")
     ticket_type_id = models.CharField(max_length=64)
     ticket_type_name = models.CharField(max_length=200, blank=True, default="")
     status = models.CharField(max_length=8, choices=Status.choices)
@@ -52,7 +54,11 @@ class ReplicaTicket(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event_id", "attendee_id"], name="venue_ticket_per_event"),
         ]
-        indexes = [models.Index(fields=["event_id", "barcode"], name="venue_ticket_barcode")]
+        indexes = [
+            models.Index(fields=["event_id", "barcode"], name="venue_ticket_barcode"),
+            # A phone's offline taps are uploaded by name (and the copy's hash): found here, not by a walk.
+            models.Index(fields=["event_id", "name"], name="venue_ticket_name"),
+        ]
 
 
 class OutboxEntry(models.Model):

@@ -13,6 +13,7 @@ from django.db.models import Count, Min, Q, QuerySet, Window
 from boxoffice.brightstar.resources import Event, TicketType
 from boxoffice.prepared import Prepared
 from boxoffice.venue.models import EventReplica, OutboxEntry, ReplicaTicket
+from boxoffice.venue.names import fold
 
 WAITING = (OutboxEntry.State.PENDING, OutboxEntry.State.SENDING)
 # What "waiting to sync" counts: admissions (and undos) BrightStar's figures lack. A refusal waits in the
@@ -169,12 +170,11 @@ class ReplicaFound:
 
 
 def replica_search(*, event_id: str, q: str, limit: int) -> ReplicaFound | None:
-    """Tickets whose name contains `q`, ignoring case, ordered by name; None without a synced replica.
+    """Tickets whose name contains `q`, ignoring case and accents, ordered by name; None without a synced replica.
 
-    Case is folded as the database folds it in LIKE: every letter on
-    PostgreSQL, ASCII letters only on SQLite. Accents are not folded ("emile"
-    does not find "Émile"): doing that in SQL on both databases costs a scan
-    many times slower than LIKE (docs/venue-mode.md).
+    Both sides folded the same way in Python (venue/names.py; the sync
+    stores each row's folded name), so "emile" finds "Émile" and "élodie"
+    finds "ÉLODIE" on SQLite as on PostgreSQL, with a plain LIKE.
 
     A ticket with an admission or undo still waiting in the outbox shows as
     that entry left it: it is what this dashboard decided, and what the tap
@@ -190,7 +190,7 @@ def replica_search(*, event_id: str, q: str, limit: int) -> ReplicaFound | None:
         return None
     # The total rides on the page's query (a window over every match): one scan of the event's rows, not two.
     rows = list(
-        ReplicaTicket.objects.filter(event_id=event_id, name__icontains=q)
+        ReplicaTicket.objects.filter(event_id=event_id, folded_name__contains=fold(q))
         .annotate(total=Window(Count("id")))
         .order_by("name", "attendee_id")
         .values(
@@ -208,7 +208,7 @@ def replica_search(*, event_id: str, q: str, limit: int) -> ReplicaFound | None:
     waiting = {
         attendee_id: (kind, scanned_at)
         for attendee_id, kind, scanned_at in OutboxEntry.objects.filter(
-            event_id=event_id, attendee_id__in=[r["attendee_id"] for r in rows], state__in=WAITING
+            event_id=event_id, attendee_id__in=[r["attendee_id"] for r in rows], state__in=WAITING, kind__in=SYNCING
         )
         .order_by("id")  # the latest entry of each ticket wins
         .values_list("attendee_id", "kind", "scanned_at")

@@ -14,11 +14,13 @@ from boxoffice.brightstar import attendees as api
 from boxoffice.brightstar import events as events_api
 from boxoffice.brightstar.resources import Attendee
 from boxoffice.venue.models import EventReplica, OutboxEntry, ReplicaTicket
+from boxoffice.venue.names import fold
 
 PAGE = api.EXPORT_PAGE_SIZE
 _FIELDS = [
     "barcode",
     "name",
+    "folded_name",
     "ticket_type_id",
     "ticket_type_name",
     "status",
@@ -90,6 +92,7 @@ def _row(event_id: str, a: Attendee, names: dict[str, str], pending_kind: str | 
         attendee_id=a.id,
         barcode=a.barcode,
         name=a.name,
+        folded_name=fold(a.name),
         ticket_type_id=a.ticket_type_id,
         ticket_type_name=names.get(a.ticket_type_id, ""),
         status=a.status,
