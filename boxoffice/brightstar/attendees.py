@@ -17,10 +17,8 @@ EXPORT_MAX_ATTEMPTS = 8
 EXPORT_RETRY_AFTER_CAP = 60.0
 
 
-def _attendee_params(
-    ticket_type: str | None, checked_in: bool | None, q: str | None, limit: int, offset: int
-) -> dict[str, Any]:
-    return {"ticket_type": ticket_type, "checked_in": checked_in, "q": q or None, "limit": limit, "offset": offset}
+def _attendee_filters(ticket_type: str | None, checked_in: bool | None, q: str | None) -> dict[str, Any]:
+    return {"ticket_type": ticket_type, "checked_in": checked_in, "q": q or None}
 
 
 def attendee_list(
@@ -33,12 +31,10 @@ def attendee_list(
     offset: int = 0,
     max_attempts: int | None = None,
 ) -> Page[Attendee]:
-    response = client.get(
-        f"events/{event_id}/attendees",
-        params=_attendee_params(ticket_type, checked_in, q, limit, offset),
-        max_attempts=max_attempts,
+    filters = _attendee_filters(ticket_type, checked_in, q)
+    return client.page(
+        f"events/{event_id}/attendees", Attendee, filters, limit=limit, offset=offset, max_attempts=max_attempts
     )
-    return Page.from_response(response, Attendee, limit=limit, offset=offset)
 
 
 def attendee_iter(
@@ -56,20 +52,15 @@ def attendee_iter(
     mid-export can shift a row across a page boundary, which an export
     taken at one instant could not avoid either.
     """
-    offset = 0
-    while True:
-        response = client.request(
-            "GET",
-            f"events/{event_id}/attendees",
-            params=_attendee_params(ticket_type, checked_in, q, page_size, offset),
-            max_attempts=EXPORT_MAX_ATTEMPTS,
-            retry_after_cap=EXPORT_RETRY_AFTER_CAP,
-        )
-        page = Page.from_response(response, Attendee, limit=page_size, offset=offset)
+    for page in client.pages(
+        f"events/{event_id}/attendees",
+        Attendee,
+        _attendee_filters(ticket_type, checked_in, q),
+        page_size=page_size,
+        max_attempts=EXPORT_MAX_ATTEMPTS,
+        retry_after_cap=EXPORT_RETRY_AFTER_CAP,
+    ):
         yield from page.items
-        if not page.items or not page.has_next:
-            return
-        offset += len(page.items)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import requests
@@ -34,7 +34,7 @@ from boxoffice.brightstar.errors import (
     error_from_response,
     redact,
 )
-from boxoffice.brightstar.resources import Sent
+from boxoffice.brightstar.resources import FromJson, Page, Sent
 from boxoffice.brightstar.response import ApiResponse
 from boxoffice.brightstar.signals import exchange_failed
 
@@ -271,6 +271,49 @@ def request(
 
 def get(path: str, **kwargs: Any) -> ApiResponse:
     return request("GET", path, **kwargs)
+
+
+def page[T](
+    path: str,
+    item_cls: FromJson[T],
+    filters: Mapping[str, Any],
+    *,
+    limit: int,
+    offset: int,
+    max_attempts: int | None = None,
+    retry_after_cap: float = retry.RETRY_AFTER_CAP,
+) -> Page[T]:
+    """One page of a list: the rows matching `filters` (None: not sent) from `offset` on."""
+    params = {**filters, "limit": limit, "offset": offset}
+    response = request("GET", path, params=params, max_attempts=max_attempts, retry_after_cap=retry_after_cap)
+    return Page.from_response(response, item_cls, limit=limit, offset=offset)
+
+
+def pages[T](
+    path: str,
+    item_cls: FromJson[T],
+    filters: Mapping[str, Any],
+    *,
+    page_size: int,
+    max_attempts: int | None = None,
+    retry_after_cap: float = retry.RETRY_AFTER_CAP,
+) -> Iterator[Page[T]]:
+    """Every page of a list, each fetched when the caller reaches it, so no caller juggles `offset`."""
+    offset = 0
+    while True:
+        current = page(
+            path,
+            item_cls,
+            filters,
+            limit=page_size,
+            offset=offset,
+            max_attempts=max_attempts,
+            retry_after_cap=retry_after_cap,
+        )
+        yield current
+        if not current.items or not current.has_next:
+            return
+        offset += len(current.items)
 
 
 def send[T](

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from boxoffice.brightstar import client
 from boxoffice.brightstar.client import require_int
@@ -12,14 +13,26 @@ from boxoffice.brightstar.resources import Event, Page, Sent, TicketType, as_api
 MAX_LIMIT = 100
 
 
-def _event_body(**fields: Any) -> dict[str, Any]:
+class EventFields(TypedDict, total=False):
+    """What an event may be given besides its title and start; None (or absent) is not sent."""
+
+    end_date: datetime | None
+    description: str | None
+    venue: str | None
+    currency: str | None
+    timezone: str | None
+    status: str | None
+
+
+class EventChanges(EventFields, total=False):
+    title: str | None
+    start_date: datetime | None
+
+
+def _event_send(method: str, path: str, fields: Mapping[str, Any], idempotency_key: str | None) -> Sent[Event]:
     # The API rejects unknown and ill-typed fields, so send only what was given.
-    body = {}
-    for name, value in fields.items():
-        if value is None:
-            continue
-        body[name] = as_api_date(value) if isinstance(value, datetime) else value
-    return body
+    body = {name: as_api_date(v) if isinstance(v, datetime) else v for name, v in fields.items() if v is not None}
+    return client.send(method, path, Event.from_json, json=body, idempotency_key=idempotency_key)
 
 
 def event_list(
@@ -35,15 +48,13 @@ def event_list(
 
     An event ends at its end_date, or at its start_date if it has none.
     """
-    params = {
+    filters = {
         "status": status,
         "sort": sort,
         "ends_after": as_api_date(ends_after) if ends_after else None,
         "ends_before": as_api_date(ends_before) if ends_before else None,
-        "limit": limit,
-        "offset": offset,
     }
-    return Page.from_response(client.get("events", params=params), Event, limit=limit, offset=offset)
+    return client.page("events", Event, filters, limit=limit, offset=offset)
 
 
 def event_get(*, event_id: str) -> Event:
@@ -51,55 +62,14 @@ def event_get(*, event_id: str) -> Event:
 
 
 def event_create(
-    *,
-    title: str,
-    start_date: datetime,
-    end_date: datetime | None = None,
-    description: str | None = None,
-    venue: str | None = None,
-    currency: str | None = None,
-    timezone: str | None = None,
-    status: str | None = None,
-    idempotency_key: str,
+    *, title: str, start_date: datetime, idempotency_key: str, **fields: Unpack[EventFields]
 ) -> Sent[Event]:
-    body = _event_body(
-        title=title,
-        start_date=start_date,
-        end_date=end_date,
-        description=description,
-        venue=venue,
-        currency=currency,
-        timezone=timezone,
-        status=status,
-    )
-    return client.send("POST", "events", Event.from_json, json=body, idempotency_key=idempotency_key)
+    return _event_send("POST", "events", {"title": title, "start_date": start_date, **fields}, idempotency_key)
 
 
-def event_update(
-    *,
-    event_id: str,
-    title: str | None = None,
-    start_date: datetime | None = None,
-    end_date: datetime | None = None,
-    description: str | None = None,
-    venue: str | None = None,
-    currency: str | None = None,
-    timezone: str | None = None,
-    status: str | None = None,
-    idempotency_key: str | None = None,
-) -> Sent[Event]:
+def event_update(*, event_id: str, idempotency_key: str | None = None, **changes: Unpack[EventChanges]) -> Sent[Event]:
     """Change only the fields given (None means "leave as is")."""
-    body = _event_body(
-        title=title,
-        start_date=start_date,
-        end_date=end_date,
-        description=description,
-        venue=venue,
-        currency=currency,
-        timezone=timezone,
-        status=status,
-    )
-    return client.send("PATCH", f"events/{event_id}", Event.from_json, json=body, idempotency_key=idempotency_key)
+    return _event_send("PATCH", f"events/{event_id}", changes, idempotency_key)
 
 
 def event_delete(*, event_id: str, idempotency_key: str | None = None) -> Sent[None]:
@@ -109,15 +79,8 @@ def event_delete(*, event_id: str, idempotency_key: str | None = None) -> Sent[N
 
 def ticket_type_list(*, event_id: str) -> tuple[TicketType, ...]:
     """All of an event's ticket types (a handful; paged through in case of many)."""
-    items: list[TicketType] = []
-    offset = 0
-    while True:
-        response = client.get(f"events/{event_id}/tickets", params={"limit": MAX_LIMIT, "offset": offset})
-        page = Page.from_response(response, TicketType, limit=MAX_LIMIT, offset=offset)
-        items.extend(page.items)
-        if not page.items or not page.has_next:
-            return tuple(items)
-        offset += len(page.items)
+    pages = client.pages(f"events/{event_id}/tickets", TicketType, {}, page_size=MAX_LIMIT)
+    return tuple(ticket_type for page in pages for ticket_type in page)
 
 
 def ticket_type_create(

@@ -13,16 +13,12 @@ from boxoffice.brightstar.resources import Order, Page, Refund, Resend, Sent, as
 ORDER_ID_PREFIX = "ord_"
 
 
-def _order_params(
-    status: str | None, date_from: date | None, date_to: date | None, q: str | None, limit: int, offset: int
-) -> dict[str, Any]:
+def _order_filters(status: str | None, date_from: date | None, date_to: date | None, q: str | None) -> dict[str, Any]:
     return {
         "status": status,
         "date_from": as_api_date(date_from) if date_from else None,
         "date_to": as_api_date(date_to) if date_to else None,
         "q": q or None,
-        "limit": limit,
-        "offset": offset,
     }
 
 
@@ -42,11 +38,8 @@ def order_list(
     `expand_event`: each row embeds its event (title, date, zone) in the same call.
     """
     path = f"events/{event_id}/orders" if event_id else "orders"
-    params = {
-        "expand": "event" if expand_event else None,
-        **_order_params(status, date_from, date_to, q, limit, offset),
-    }
-    return Page.from_response(client.get(path, params=params), Order, limit=limit, offset=offset)
+    filters = {"expand": "event" if expand_event else None, **_order_filters(status, date_from, date_to, q)}
+    return client.page(path, Order, filters, limit=limit, offset=offset)
 
 
 def order_iter(
@@ -65,20 +58,15 @@ def order_iter(
     order placed mid-export shifts the rows down by one, so a row at a page
     boundary may come twice; none is ever skipped.
     """
-    offset = 0
-    while True:
-        response = client.request(
-            "GET",
-            f"events/{event_id}/orders",
-            params=_order_params(status, date_from, date_to, q, page_size, offset),
-            max_attempts=attendees.EXPORT_MAX_ATTEMPTS,
-            retry_after_cap=attendees.EXPORT_RETRY_AFTER_CAP,
-        )
-        page = Page.from_response(response, Order, limit=page_size, offset=offset)
+    for page in client.pages(
+        f"events/{event_id}/orders",
+        Order,
+        _order_filters(status, date_from, date_to, q),
+        page_size=page_size,
+        max_attempts=attendees.EXPORT_MAX_ATTEMPTS,
+        retry_after_cap=attendees.EXPORT_RETRY_AFTER_CAP,
+    ):
         yield from page.items
-        if not page.items or not page.has_next:
-            return
-        offset += len(page.items)
 
 
 EXPANDABLE = ("event", "ticket_types")

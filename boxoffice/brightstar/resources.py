@@ -7,7 +7,7 @@ to its currency; times are timezone-aware datetimes (UTC from the API).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Protocol, Self
@@ -46,16 +46,26 @@ def _counts(value: Any) -> dict[str, int]:
     return {str(code): _integer(count) for code, count in dict(value).items()}
 
 
-def _build[R](cls: type, data: Any, make: Callable[[Any], R]) -> R:
-    try:
-        return make(data)
-    except (KeyError, TypeError, ValueError) as exc:
-        # A shape we cannot read is an unusable answer, like a non-JSON body.
-        raise ConnectionFailed(f"Unexpected {cls.__name__} from BrightStar: {exc}", code=BAD_RESPONSE) from None
+class _Resource:
+    """One thing the API returns: `from_json` is the same for all, `_read` is each one's own fields."""
+
+    __slots__ = ()
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        try:
+            return cls._read(data)
+        except (KeyError, TypeError, ValueError) as exc:
+            # A shape we cannot read is an unusable answer, like a non-JSON body.
+            raise ConnectionFailed(f"Unexpected {cls.__name__} from BrightStar: {exc}", code=BAD_RESPONSE) from None
+
+    @classmethod
+    def _read(cls, d: Mapping[str, Any]) -> Self:
+        raise NotImplementedError
 
 
 @dataclass(frozen=True, slots=True)
-class Event:
+class Event(_Resource):
     id: str
     title: str
     description: str
@@ -74,28 +84,24 @@ class Event:
     updated_at: datetime | None
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Self:
-        return _build(
-            cls,
-            data,
-            lambda d: cls(
-                id=d["id"],
-                title=d["title"],
-                description=d.get("description") or "",
-                start_date=_required_datetime(d["start_date"]),
-                end_date=parse_datetime(d.get("end_date")),
-                venue=d.get("venue") or "",
-                currency=d.get("currency") or "USD",
-                timezone=d.get("timezone") or "UTC",
-                status=d["status"],
-                capacity=_integer(d.get("capacity", 0)),
-                tickets_sold=_integer(d.get("tickets_sold", 0)),
-                tickets_checked_in=_integer(d.get("tickets_checked_in", 0)),
-                gross_sales=_integer(d.get("gross_sales", 0)),
-                amount_refunded=_integer(d.get("amount_refunded", 0)),
-                created_at=parse_datetime(d.get("created_at")),
-                updated_at=parse_datetime(d.get("updated_at")),
-            ),
+    def _read(cls, d: Mapping[str, Any]) -> Self:
+        return cls(
+            id=d["id"],
+            title=d["title"],
+            description=d.get("description") or "",
+            start_date=_required_datetime(d["start_date"]),
+            end_date=parse_datetime(d.get("end_date")),
+            venue=d.get("venue") or "",
+            currency=d.get("currency") or "USD",
+            timezone=d.get("timezone") or "UTC",
+            status=d["status"],
+            capacity=_integer(d.get("capacity", 0)),
+            tickets_sold=_integer(d.get("tickets_sold", 0)),
+            tickets_checked_in=_integer(d.get("tickets_checked_in", 0)),
+            gross_sales=_integer(d.get("gross_sales", 0)),
+            amount_refunded=_integer(d.get("amount_refunded", 0)),
+            created_at=parse_datetime(d.get("created_at")),
+            updated_at=parse_datetime(d.get("updated_at")),
         )
 
     @property
@@ -104,7 +110,7 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
-class TicketType:
+class TicketType(_Resource):
     id: str
     event_id: str
     name: str
@@ -116,21 +122,17 @@ class TicketType:
     updated_at: datetime | None
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Self:
-        return _build(
-            cls,
-            data,
-            lambda d: cls(
-                id=d["id"],
-                event_id=d["event_id"],
-                name=d["name"],
-                price=_integer(d["price"]),
-                quantity=_integer(d["quantity"]),
-                quantity_sold=_integer(d.get("quantity_sold", 0)),
-                checked_in_count=_integer(d.get("checked_in_count", 0)),
-                created_at=parse_datetime(d.get("created_at")),
-                updated_at=parse_datetime(d.get("updated_at")),
-            ),
+    def _read(cls, d: Mapping[str, Any]) -> Self:
+        return cls(
+            id=d["id"],
+            event_id=d["event_id"],
+            name=d["name"],
+            price=_integer(d["price"]),
+            quantity=_integer(d["quantity"]),
+            quantity_sold=_integer(d.get("quantity_sold", 0)),
+            checked_in_count=_integer(d.get("checked_in_count", 0)),
+            created_at=parse_datetime(d.get("created_at")),
+            updated_at=parse_datetime(d.get("updated_at")),
         )
 
     @property
@@ -139,7 +141,7 @@ class TicketType:
 
 
 @dataclass(frozen=True, slots=True)
-class Attendee:
+class Attendee(_Resource):
     id: str
     event_id: str
     order_id: str
@@ -154,28 +156,24 @@ class Attendee:
     updated_at: datetime | None = None
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Self:
-        return _build(
-            cls,
-            data,
-            lambda d: cls(
-                id=d["id"],
-                event_id=d["event_id"],
-                order_id=d["order_id"],
-                ticket_type_id=d["ticket_type_id"],
-                name=d.get("name") or "",
-                email=d.get("email") or "",
-                barcode=d["barcode"],
-                status=d["status"],
-                checked_in=bool(d["checked_in"]),
-                checked_in_at=parse_datetime(d.get("checked_in_at")),
-                updated_at=parse_datetime(d.get("updated_at")),
-            ),
+    def _read(cls, d: Mapping[str, Any]) -> Self:
+        return cls(
+            id=d["id"],
+            event_id=d["event_id"],
+            order_id=d["order_id"],
+            ticket_type_id=d["ticket_type_id"],
+            name=d.get("name") or "",
+            email=d.get("email") or "",
+            barcode=d["barcode"],
+            status=d["status"],
+            checked_in=bool(d["checked_in"]),
+            checked_in_at=parse_datetime(d.get("checked_in_at")),
+            updated_at=parse_datetime(d.get("updated_at")),
         )
 
 
 @dataclass(frozen=True, slots=True)
-class Scan:
+class Scan(_Resource):
     """One check-in attempt at the door, admitted or refused (GET /events/{id}/scans)."""
 
     id: str
@@ -190,22 +188,18 @@ class Scan:
     scanned_at: datetime
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Self:
-        return _build(
-            cls,
-            data,
-            lambda d: cls(
-                id=d["id"],
-                event_id=d["event_id"],
-                attendee_id=d.get("attendee_id"),
-                barcode=d.get("barcode"),
-                result=d["result"],
-                reason=d.get("reason"),
-                gate=d.get("gate"),
-                device=d.get("device"),
-                staff=d.get("staff"),
-                scanned_at=_required_datetime(d["scanned_at"]),
-            ),
+    def _read(cls, d: Mapping[str, Any]) -> Self:
+        return cls(
+            id=d["id"],
+            event_id=d["event_id"],
+            attendee_id=d.get("attendee_id"),
+            barcode=d.get("barcode"),
+            result=d["result"],
+            reason=d.get("reason"),
+            gate=d.get("gate"),
+            device=d.get("device"),
+            staff=d.get("staff"),
+            scanned_at=_required_datetime(d["scanned_at"]),
         )
 
     @property
@@ -250,7 +244,7 @@ class SalesDay:
 
 
 @dataclass(frozen=True, slots=True)
-class EventStats:
+class EventStats(_Resource):
     """The doors and sales overview of one event (GET /events/{id}/stats), in one request."""
 
     buckets: tuple[ScanBucket, ...]  # 5-minute buckets, oldest first, empty ones included
@@ -263,71 +257,67 @@ class EventStats:
     capacity: int
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Self:
-        return _build(
-            cls,
-            data,
-            lambda d: cls(
-                buckets=tuple(
-                    ScanBucket(
-                        start=_required_datetime(b["start"]),
-                        admitted=_integer(b["admitted"]),
-                        refused=_integer(b["refused"]),
-                    )
-                    for b in d["buckets"]
-                ),
-                gates=tuple(
-                    GateStats(
-                        gate=g.get("gate"),
-                        admitted=_integer(g["admitted"]),
-                        refused=_integer(g["refused"]),
-                        last_scan_at=_required_datetime(g["last_scan_at"]),
-                        per_minute=float(g["per_minute"]),
-                        refusals=_counts(g["refusals"]),
-                    )
-                    for g in d["gates"]
-                ),
-                refusals=_counts(d["refusals"]),
-                ticket_types=tuple(
-                    TicketTypeStats(
-                        id=t["id"],
-                        name=t["name"],
-                        sold=_integer(t["sold"]),
-                        checked_in=_integer(t["checked_in"]),
-                        quantity=_integer(t["quantity"]),
-                        price=_integer(t["price"]),
-                    )
-                    for t in d["ticket_types"]
-                ),
-                sales=tuple(
-                    SalesDay(
-                        day=date.fromisoformat(s["day"]),
-                        sold=_integer(s["sold"]),
-                        gross=_integer(s["gross"]),
-                        refunded=_integer(s["refunded"]),
-                        by_ticket_type={t["id"]: _integer(t["sold"]) for t in s["ticket_types"]},
-                    )
-                    for s in d["sales"]
-                ),
-                checked_in=_integer(d["checked_in"]),
-                sold=_integer(d["sold"]),
-                capacity=_integer(d["capacity"]),
+    def _read(cls, d: Mapping[str, Any]) -> Self:
+        return cls(
+            buckets=tuple(
+                ScanBucket(
+                    start=_required_datetime(b["start"]),
+                    admitted=_integer(b["admitted"]),
+                    refused=_integer(b["refused"]),
+                )
+                for b in d["buckets"]
             ),
+            gates=tuple(
+                GateStats(
+                    gate=g.get("gate"),
+                    admitted=_integer(g["admitted"]),
+                    refused=_integer(g["refused"]),
+                    last_scan_at=_required_datetime(g["last_scan_at"]),
+                    per_minute=float(g["per_minute"]),
+                    refusals=_counts(g["refusals"]),
+                )
+                for g in d["gates"]
+            ),
+            refusals=_counts(d["refusals"]),
+            ticket_types=tuple(
+                TicketTypeStats(
+                    id=t["id"],
+                    name=t["name"],
+                    sold=_integer(t["sold"]),
+                    checked_in=_integer(t["checked_in"]),
+                    quantity=_integer(t["quantity"]),
+                    price=_integer(t["price"]),
+                )
+                for t in d["ticket_types"]
+            ),
+            sales=tuple(
+                SalesDay(
+                    day=date.fromisoformat(s["day"]),
+                    sold=_integer(s["sold"]),
+                    gross=_integer(s["gross"]),
+                    refunded=_integer(s["refunded"]),
+                    by_ticket_type={t["id"]: _integer(t["sold"]) for t in s["ticket_types"]},
+                )
+                for s in d["sales"]
+            ),
+            checked_in=_integer(d["checked_in"]),
+            sold=_integer(d["sold"]),
+            capacity=_integer(d["capacity"]),
         )
 
 
 @dataclass(frozen=True, slots=True)
-class OrderItem:
+class OrderItem(_Resource):
     ticket_type_id: str
     quantity: int
     unit_price: int
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Self:
+    def _read(cls, d: Mapping[str, Any]) -> Self:
         return cls(
-            ticket_type_id=data["ticket_type_id"],
-            quantity=int(data["quantity"]),
-            unit_price=_integer(data["unit_price"]),
+            ticket_type_id=d["ticket_type_id"],
+            quantity=int(d["quantity"]),
+            unit_price=_integer(d["unit_price"]),
         )
 
     @property
@@ -336,7 +326,7 @@ class OrderItem:
 
 
 @dataclass(frozen=True, slots=True)
-class Refund:
+class Refund(_Resource):
     id: str
     order_id: str
     amount: int
@@ -348,24 +338,20 @@ class Refund:
     order: Order | None = None
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Self:
-        return _build(
-            cls,
-            data,
-            lambda d: cls(
-                id=d["id"],
-                order_id=d["order_id"],
-                amount=_integer(d["amount"]),
-                reason=d.get("reason") or "",
-                created_at=parse_datetime(d.get("created_at")),
-                attendee_ids=tuple(str(a) for a in d.get("attendee_ids") or ()),
-                order=Order.from_json(d["order"]) if isinstance(d.get("order"), dict) else None,
-            ),
+    def _read(cls, d: Mapping[str, Any]) -> Self:
+        return cls(
+            id=d["id"],
+            order_id=d["order_id"],
+            amount=_integer(d["amount"]),
+            reason=d.get("reason") or "",
+            created_at=parse_datetime(d.get("created_at")),
+            attendee_ids=tuple(str(a) for a in d.get("attendee_ids") or ()),
+            order=Order.from_json(d["order"]) if isinstance(d.get("order"), dict) else None,
         )
 
 
 @dataclass(frozen=True, slots=True)
-class EventRef:
+class EventRef(_Resource):
     """The event an order is for, as `GET /orders/{id}?expand=event` embeds it."""
 
     id: str
@@ -375,22 +361,18 @@ class EventRef:
     timezone: str = "UTC"
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Self:
-        return _build(
-            cls,
-            data,
-            lambda d: cls(
-                id=d["id"],
-                title=d["title"],
-                start_date=_required_datetime(d["start_date"]),
-                currency=d.get("currency") or "USD",
-                timezone=d.get("timezone") or "UTC",
-            ),
+    def _read(cls, d: Mapping[str, Any]) -> Self:
+        return cls(
+            id=d["id"],
+            title=d["title"],
+            start_date=_required_datetime(d["start_date"]),
+            currency=d.get("currency") or "USD",
+            timezone=d.get("timezone") or "UTC",
         )
 
 
 @dataclass(frozen=True, slots=True)
-class Order:
+class Order(_Resource):
     id: str
     event_id: str
     status: str  # completed | partially_refunded | refunded | cancelled
@@ -409,12 +391,7 @@ class Order:
     ticket_type_names: dict[str, str] | None = None
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Self:
-        return _build(cls, data, cls._from_dict)
-
-    # A classmethod, not a closure in from_json: mypy gives Self no meaning inside a nested function.
-    @classmethod
-    def _from_dict(cls, d: Any) -> Self:
+    def _read(cls, d: Mapping[str, Any]) -> Self:
         attendees = d.get("attendees")
         refunds = d.get("refunds")
         return cls(
@@ -442,16 +419,14 @@ class Order:
 
 
 @dataclass(frozen=True, slots=True)
-class Resend:
+class Resend(_Resource):
     order_id: str
     email: str
     sent_at: datetime | None
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Self:
-        return _build(
-            cls, data, lambda d: cls(order_id=d["order_id"], email=d["email"], sent_at=parse_datetime(d.get("sent_at")))
-        )
+    def _read(cls, d: Mapping[str, Any]) -> Self:
+        return cls(order_id=d["order_id"], email=d["email"], sent_at=parse_datetime(d.get("sent_at")))
 
 
 @dataclass(frozen=True, slots=True)

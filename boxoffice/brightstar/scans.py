@@ -30,8 +30,8 @@ def scan_list(
     (ALREADY_CHECKED_IN, TICKET_VOID, NOT_FOUND, WRONG_EVENT, EVENT_NOT_ACTIVE);
     `gate`: one door, exactly; `since`: scanned at or after (aware datetime).
     """
-    params = _scan_params(result, reason, gate, since, limit, offset)
-    return Page.from_response(client.get(f"events/{event_id}/scans", params=params), Scan, limit=limit, offset=offset)
+    filters = _scan_filters(result, reason, gate, since)
+    return client.page(f"events/{event_id}/scans", Scan, filters, limit=limit, offset=offset)
 
 
 def scan_iter(
@@ -51,22 +51,17 @@ def scan_iter(
     starts with rows already given. Those are skipped by id (only the last
     page's ids are kept, so memory stays one page); none is ever skipped.
     """
-    offset = 0
     seen: frozenset[str] = frozenset()
-    while True:
-        response = client.request(
-            "GET",
-            f"events/{event_id}/scans",
-            params=_scan_params(result, reason, gate, since, page_size, offset),
-            max_attempts=attendees.EXPORT_MAX_ATTEMPTS,
-            retry_after_cap=attendees.EXPORT_RETRY_AFTER_CAP,
-        )
-        page = Page.from_response(response, Scan, limit=page_size, offset=offset)
+    for page in client.pages(
+        f"events/{event_id}/scans",
+        Scan,
+        _scan_filters(result, reason, gate, since),
+        page_size=page_size,
+        max_attempts=attendees.EXPORT_MAX_ATTEMPTS,
+        retry_after_cap=attendees.EXPORT_RETRY_AFTER_CAP,
+    ):
         yield from (scan for scan in page.items if scan.id not in seen)
-        if not page.items or not page.has_next:
-            return
         seen = frozenset(scan.id for scan in page.items)
-        offset += len(page.items)
 
 
 def scan_refusal_record(
@@ -111,16 +106,14 @@ def scan_refusal_record(
     )
 
 
-def _scan_params(
-    result: str | None, reason: str | None, gate: str | None, since: datetime | None, limit: int, offset: int
+def _scan_filters(
+    result: str | None, reason: str | None, gate: str | None, since: datetime | None
 ) -> dict[str, object]:
     return {
         "result": result,
         "reason": reason,
         "gate": gate or None,
         "since": as_api_date(since) if since is not None else None,
-        "limit": limit,
-        "offset": offset,
     }
 
 

@@ -13,7 +13,7 @@ CSS scales to the container's width.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # Room for the y labels on the left, the lines' end labels on the right, the x labels below.
 WIDTH, HEIGHT = 480, 220
@@ -93,7 +93,9 @@ class Line:
 
 
 @dataclass(frozen=True, slots=True)
-class LineChart:
+class Plot:
+    """What a chart on two axes shares: its viewBox, the plotting area inside it, and both axes' ticks."""
+
     width: int
     height: int
     left: int
@@ -102,6 +104,10 @@ class LineChart:
     bottom: float
     x_ticks: tuple[Tick, ...]
     y_ticks: tuple[Tick, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LineChart(Plot):
     lines: tuple[Line, ...]
 
 
@@ -195,19 +201,7 @@ def _spread_labels(lines: list[Line], *, low: float, high: float) -> list[Line]:
     overflow = last - high
     if overflow > 0:  # pushed off the bottom: shift the whole stack up
         placed = {i: at - overflow for i, at in placed.items()}
-    out = []
-    for i, line in enumerate(lines):
-        out.append(
-            Line(
-                name=line.name,
-                style=line.style,
-                path=line.path,
-                points=line.points,
-                end=(line.end[0], round(placed[i], 2)),
-                end_label=line.end_label,
-            )
-        )
-    return out
+    return [replace(line, end=(line.end[0], round(placed[i], 2))) for i, line in enumerate(lines)]
 
 
 # --- bars (horizontal, one per row) ---------------------------------------------------
@@ -307,18 +301,10 @@ class Column:
 
 
 @dataclass(frozen=True, slots=True)
-class ColumnChart:
-    width: int
-    height: int
-    left: int
-    right: float
-    top: int
-    bottom: float
+class ColumnChart(Plot):
     column_width: float
     names: tuple[str, ...]
     columns: tuple[Column, ...]
-    x_ticks: tuple[Tick, ...]
-    y_ticks: tuple[Tick, ...]
 
 
 def rebin(rows: Sequence[Sequence[int]], *, most: int = MAX_COLUMNS) -> tuple[int, list[tuple[int, ...]]]:

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from boxoffice.audit.models import AuditEntry
 from boxoffice.audit.selectors import audit_attempts_by_key, audit_for_order, audit_list
 from boxoffice.audit.services import audit_record
+from tests.audit.conftest import record
 
 pytestmark = pytest.mark.django_db
 
@@ -15,20 +16,6 @@ Outcome = AuditEntry.Outcome
 @pytest.fixture
 def staff():
     return get_user_model().objects.create_user("dora", password="x")
-
-
-def record(staff, **overrides):
-    fields = {
-        "staff": staff,
-        "action": "order.refund",
-        "object_type": "refund",
-        "object_id": "ref_1",
-        "outcome": Outcome.SUCCEEDED,
-        "order_id": "ord_1",
-        "amount": 2500,
-        "currency": "USD",
-    }
-    return audit_record(**{**fields, **overrides})
 
 
 def test_a_record_keeps_who_what_which_how_much_and_the_outcome(staff):
@@ -92,8 +79,6 @@ def test_selectors_filter_and_order(staff):
 
 
 def test_overlong_values_from_a_tampered_form_are_cut_to_fit_not_lost(db):
-    from boxoffice.audit.services import audit_record
-
     entry = audit_record(
         staff=None,
         action="order.resend",
@@ -107,8 +92,6 @@ def test_overlong_values_from_a_tampered_form_are_cut_to_fit_not_lost(db):
 
 
 def test_nul_bytes_from_a_tampered_form_are_dropped_not_fatal(db):
-    from boxoffice.audit.services import audit_record
-
     entry = audit_record(
         staff=None,
         action="attendee.check_in",

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from boxoffice.audit.models import AuditEntry
-from boxoffice.audit.services import audit_record
 from boxoffice.audit.views import PAGE_SIZE
+from tests.audit.conftest import record
 from tests.orders.conftest import refund_form_fields
 from tests.pager import assert_pager, pager_of
 
@@ -18,20 +18,6 @@ Outcome = AuditEntry.Outcome
 
 def html(response) -> str:
     return response.content.decode()
-
-
-def record(staff, **overrides) -> AuditEntry:
-    fields = {
-        "staff": staff,
-        "action": "order.refund",
-        "object_type": "refund",
-        "object_id": "ref_1",
-        "outcome": Outcome.SUCCEEDED,
-        "order_id": "ord_1",
-        "amount": 2500,
-        "currency": "USD",
-    }
-    return audit_record(**{**fields, **overrides})
 
 
 @pytest.mark.parametrize("role", ["door", "box_office", "nobody"])

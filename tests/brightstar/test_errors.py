@@ -7,19 +7,15 @@ import requests
 
 from boxoffice.brightstar import errors
 from boxoffice.brightstar.errors import (
-    AuthenticationError,
     BrightStarError,
-    Conflict,
     ConnectionFailed,
     NotFound,
-    PermissionDenied,
     RateLimited,
     ServerError,
-    ValidationError,
     error_from_response,
 )
 from boxoffice.brightstar.resources import attendee_in
-from tests.brightstar.conftest import FAKE_KEY
+from tests.brightstar.conftest import ATTENDEE, ERROR_CLASSES, FAKE_KEY, envelope
 
 
 def make_response(status: int, body=None, *, headers=None, raw: bytes | None = None) -> requests.Response:
@@ -34,26 +30,7 @@ def make_response(status: int, body=None, *, headers=None, raw: bytes | None = N
     return response
 
 
-def envelope(code, message="nope", field=None, **extra):
-    return {"error": {"code": code, "message": message, "field": field, **extra}}
-
-
-@pytest.mark.parametrize(
-    ("status", "code", "cls"),
-    [
-        (400, errors.VALIDATION_ERROR, ValidationError),
-        (400, errors.IDEMPOTENCY_KEY_REUSED, ValidationError),
-        (401, errors.UNAUTHORIZED, AuthenticationError),
-        (403, errors.FORBIDDEN, PermissionDenied),
-        (404, errors.NOT_FOUND, NotFound),
-        (404, errors.WRONG_EVENT, NotFound),
-        (409, errors.ALREADY_CHECKED_IN, Conflict),
-        (409, errors.REFUND_STALE, Conflict),
-        (429, errors.RATE_LIMITED, RateLimited),
-        (500, errors.INTERNAL_ERROR, ServerError),
-        (503, errors.INTERNAL_ERROR, ServerError),
-    ],
-)
+@pytest.mark.parametrize(("status", "code", "cls"), ERROR_CLASSES)
 def test_each_status_maps_to_its_class_and_keeps_the_code(status, code, cls):
     exc = error_from_response(make_response(status, envelope(code), headers={"X-Request-Id": "req_abc"}))
     assert type(exc) is cls
@@ -74,19 +51,7 @@ def test_validation_error_names_the_field():
 
 
 def test_already_checked_in_carries_the_attendee_with_the_first_scan_time():
-    attendee = {
-        "id": "att_1",
-        "event_id": "evt_1",
-        "order_id": "ord_1",
-        "ticket_type_id": "tkt_1",
-        "name": "Ada",
-        "email": "ada@example.com",
-        "barcode": "BC1",
-        "status": "valid",
-        "checked_in": True,
-        "checked_in_at": "2026-05-01T19:02:03Z",
-    }
-    exc = error_from_response(make_response(409, envelope(errors.ALREADY_CHECKED_IN, attendee=attendee)))
+    exc = error_from_response(make_response(409, envelope(errors.ALREADY_CHECKED_IN, attendee=ATTENDEE)))
     assert attendee_in(exc).id == "att_1"
     assert attendee_in(exc).checked_in_at.isoformat() == "2026-05-01T19:02:03+00:00"
     assert exc.extra["attendee"]["barcode"] == "BC1"

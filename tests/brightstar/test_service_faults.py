@@ -11,24 +11,12 @@ from boxoffice.brightstar.resources import attendee_in
 from boxoffice.door import services as door_services
 from boxoffice.events import services as event_services
 from boxoffice.orders import services as order_services
-from tests.brightstar.conftest import FAKE_KEY, url
+from tests.brightstar.conftest import ATTENDEE, FAKE_KEY, url
 
 pytestmark = pytest.mark.django_db
 
 Outcome = AuditEntry.Outcome
 
-ATTENDEE = {
-    "id": "att_1",
-    "event_id": "evt_1",
-    "order_id": "ord_1",
-    "ticket_type_id": "tkt_1",
-    "name": "Ada",
-    "email": "ada@example.com",
-    "barcode": "BC1",
-    "status": "valid",
-    "checked_in": True,
-    "checked_in_at": "2026-05-01T19:00:00Z",
-}
 ORDER = {
     "id": "ord_1",
     "event_id": "evt_1",
@@ -69,12 +57,6 @@ TICKET_TYPE = {
     "quantity_sold": 0,
     "checked_in_count": 0,
 }
-
-
-@pytest.fixture
-def mock(fake_api, sleeps):
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
 
 
 def test_a_refund_that_times_out_is_retried_with_its_key_and_audited_once_per_call(mock, staff):

@@ -13,10 +13,21 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from boxoffice.audit.models import AuditEntry
 from boxoffice.audit.services import audit_record
+
+# The door's night as tests/door builds it: its fixtures (night, event, general, tickets, refunded, queue).
+from tests.door.conftest import (  # noqa: F401
+    door_url,
+    fixture_event,
+    fixture_general,
+    fixture_night,
+    fixture_queue,
+    fixture_refunded,
+    fixture_tickets,
+)
 from tests.factories import event_make, order_make, ticket_type_make
 
 LONG_TITLE = "The Midsummer Philharmonic Orchestra Gala — Evening Performance"
@@ -136,6 +147,14 @@ def assert_accessible(page: Page) -> None:
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
     report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in bad)
     assert not bad, f"{page.url}\n{report}"
+
+
+def open_door(browser_page_as, event, role="door", **kwargs) -> Page:
+    """The door page of `event` for `role`, its scan field focused as a scanner needs it."""
+    page = browser_page_as(role, **kwargs)
+    page.goto(door_url(event))
+    expect(page.locator("#scan-input")).to_be_focused()
+    return page
 
 
 @pytest.fixture

@@ -6,52 +6,17 @@ import pytest
 from playwright.sync_api import expect
 
 from sandbox.models import Attendee
-from tests.browser.conftest import PHONE, assert_accessible, screenshot
-from tests.door.conftest import door_event, door_url, refunded_ticket
-from tests.factories import order_make
+from tests.browser.conftest import PHONE, assert_accessible, open_door, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 DASH = "\N{EN DASH}"  # the count line says "1 DASH 2 of 4"
 
 
-@pytest.fixture
-def night(account):
-    return door_event(account)
-
-
-@pytest.fixture
-def event(night):
-    return night[0]
-
-
-@pytest.fixture
-def tickets(night):
-    return night[3]
-
-
-@pytest.fixture
-def refunded(night):
-    return refunded_ticket(night[0], night[1])
-
-
-@pytest.fixture
-def crowd(night):
-    event, general = night[0], night[1]
-    order_make(event, general, quantity=10, buyer_name="Queue Person", buyer_email="queue@example.com")
-    return list(Attendee.objects.filter(event=event, order__buyer_name="Queue Person").order_by("id"))
-
-
-def open_door(browser_page_as, event, role="door", **kwargs):
-    page = browser_page_as(role, **kwargs)
-    page.goto(door_url(event))
-    expect(page.locator("#scan-input")).to_be_focused()
-    return page
-
-
-def test_ten_scans_in_a_row_without_a_click(browser_page_as, event, crowd):
+def test_ten_scans_in_a_row_without_a_click(browser_page_as, event, queue):
+    ten = queue[:10]
     page = open_door(browser_page_as, event)
-    for ticket in crowd:
+    for ticket in ten:
         # A hardware scanner: the code's keystrokes, then Enter, at once.
         page.keyboard.type(ticket.barcode, delay=0)
         page.keyboard.press("Enter")
@@ -61,9 +26,9 @@ def test_ten_scans_in_a_row_without_a_click(browser_page_as, event, crowd):
     expect(page.locator("#result .result")).to_have_class(re.compile(r"\bok\b"))
     expect(page.locator("#scan-input")).to_be_focused()
     expect(page.locator("#scan-input")).to_have_value("")
-    assert Attendee.objects.filter(pk__in=[t.pk for t in crowd], checked_in=True).count() == 10
+    assert Attendee.objects.filter(pk__in=[t.pk for t in ten], checked_in=True).count() == 10
     # Scanned again: ten yellows, each naming the first time.
-    for ticket in crowd:
+    for ticket in ten:
         page.keyboard.type(ticket.barcode, delay=0)
         page.keyboard.press("Enter")
     expect(page.locator("#scan-log .log-item.warn")).to_have_count(10)

@@ -8,47 +8,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sandbox.models import Attendee
-from tests.browser.conftest import PHONE, assert_accessible, screenshot
-from tests.door.conftest import door_event, door_url, refunded_ticket
+from tests.browser.conftest import PHONE, assert_accessible, open_door, screenshot
+from tests.door.conftest import door_url
 from tests.factories import order_make
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 DEFICIENCIES = ["deuteranopia", "protanopia", "achromatopsia"]
-
-
-@pytest.fixture
-def night(account):
-    return door_event(account)
-
-
-@pytest.fixture
-def event(night):
-    return night[0]
-
-
-@pytest.fixture
-def tickets(night):
-    return night[3]
-
-
-@pytest.fixture
-def refunded(night):
-    return refunded_ticket(night[0], night[1])
-
-
-@pytest.fixture
-def crowd(night):
-    event, general = night[0], night[1]
-    order_make(event, general, quantity=12, buyer_name="Queue Person", buyer_email="queue@example.com")
-    return list(Attendee.objects.filter(event=event, order__buyer_name="Queue Person").order_by("id"))
-
-
-def open_door(browser_page_as, event, role="door", **kwargs) -> Page:
-    page = browser_page_as(role, **kwargs)
-    page.goto(door_url(event))
-    expect(page.locator("#scan-input")).to_be_focused()
-    return page
 
 
 def scan(page: Page, code: str) -> None:
@@ -183,7 +149,7 @@ def test_the_last_verdict_clears_when_the_next_scan_or_search_starts(browser_pag
     expect(panel).to_contain_text("Ready to scan")
 
 
-def test_a_search_tap_verdict_comes_into_view_on_a_phone(browser_page_as, event, tickets, crowd):
+def test_a_search_tap_verdict_comes_into_view_on_a_phone(browser_page_as, event, tickets, queue):
     # A phone with its keyboard up (the volunteer just typed a name): about half the screen is left.
     page = open_door(browser_page_as, event, viewport={"width": 390, "height": 460})
     page.get_by_label("Name or email", exact=True).fill("queue")
@@ -197,7 +163,7 @@ def test_a_search_tap_verdict_comes_into_view_on_a_phone(browser_page_as, event,
     screenshot(page, "door-search-tap")
 
 
-def test_door_after_thirty_scans_is_accessible_on_a_phone(browser_page_as, night, tickets, refunded, crowd):
+def test_door_after_thirty_scans_is_accessible_on_a_phone(browser_page_as, night, tickets, refunded, queue):
     """A realistic stretch of a night: a refund at the desk, then admissions, duplicates, refusals
     and searches at the door, then axe on the door page and on the order page, at phone width."""
     event, general = night[0], night[1]
@@ -216,14 +182,14 @@ def test_door_after_thirty_scans_is_accessible_on_a_phone(browser_page_as, night
     page.goto(door_url(event))
     expect(page.locator("#scan-input")).to_be_focused()
     codes = (
-        [t.barcode for t in crowd[:10]]  # 10 admitted
-        + [t.barcode for t in crowd[:6]]  # 6 already in
+        [t.barcode for t in queue[:10]]  # 10 admitted
+        + [t.barcode for t in queue[:6]]  # 6 already in
         + [refunded.barcode] * 2
         + [gone.barcode] * 2  # 4 void, two of them refunded just now
         + ["NOT-A-TICKET", "XXXX", "1234"]  # 3 unknown
-        + [t.barcode for t in crowd[10:12]]  # 2 admitted
+        + [t.barcode for t in queue[10:12]]  # 2 admitted
         + [t.barcode for t in tickets[:3]]  # 3 admitted
-        + [tickets[0].barcode, crowd[11].barcode]  # 2 already in
+        + [tickets[0].barcode, queue[11].barcode]  # 2 already in
     )
     assert len(codes) == 30
     for code in codes:

@@ -1,9 +1,11 @@
-"""An open event with two ticket types and a few attendees, and helpers to scan them."""
+"""An open event with two ticket types and a few attendees, and helpers to scan and list them."""
 
 import uuid
 
 import pytest
 
+from boxoffice.brightstar import client as bs_client
+from boxoffice.brightstar.errors import ConnectionFailed
 from sandbox.models import Attendee
 from sandbox.services.refunds import order_refund
 from tests.factories import event_make, order_make, ticket_type_make
@@ -29,35 +31,89 @@ def refunded_ticket(event, general) -> Attendee:
     return Attendee.objects.get(order=order)
 
 
-@pytest.fixture
-def night(account):
+def crowd_make(event, general, vip, *, hundreds: int, vips: int, gone: str = "Gone Guest"):
+    """`hundreds` orders of 100 General, one of `vips` VIP, and one VIP bought by `gone` and refunded."""
+    for i in range(hundreds):
+        order_make(event, general, quantity=100, buyer_name=f"Crowd {i}", buyer_email=f"crowd{i}@example.com")
+    order_make(event, vip, quantity=vips, buyer_name="Balcony Box", buyer_email="box@example.com")
+    gone_order = order_make(event, vip, quantity=1, buyer_name=gone, buyer_email="gone@example.com")
+    order_refund(order=gone_order, amount=None, reason="changed plans", expected_amount_refunded=None)
+    return Attendee.objects.filter(event=event)
+
+
+# Named apart from their fixtures so that tests/browser can take the same night by importing them.
+@pytest.fixture(name="night")
+def fixture_night(account):
     return door_event(account)
 
 
-@pytest.fixture
-def event(night):
+@pytest.fixture(name="event")
+def fixture_event(night):
     return night[0]
 
 
-@pytest.fixture
-def general(night):
+@pytest.fixture(name="general")
+def fixture_general(night):
     return night[1]
 
 
-@pytest.fixture
-def vip(night):
+@pytest.fixture(name="vip")
+def fixture_vip(night):
     return night[2]
 
 
-@pytest.fixture
-def tickets(night) -> list[Attendee]:
+@pytest.fixture(name="tickets")
+def fixture_tickets(night) -> list[Attendee]:
     """Three General (Ada's order) and one VIP (Grace's order), ordered as made."""
     return night[3]
 
 
-@pytest.fixture
-def refunded(event, general) -> Attendee:
+@pytest.fixture(name="refunded")
+def fixture_refunded(event, general) -> Attendee:
     return refunded_ticket(event, general)
+
+
+@pytest.fixture(name="queue")
+def fixture_queue(event, general) -> list[Attendee]:
+    """Twelve more General tickets in one order: people waiting at the door."""
+    order_make(event, general, quantity=12, buyer_name="Queue Person", buyer_email="queue@example.com")
+    return list(Attendee.objects.filter(event=event, order__buyer_name="Queue Person").order_by("id"))
+
+
+@pytest.fixture
+def requests_made(monkeypatch):
+    """(method, path, params) of every exchange with BrightStar."""
+    made = []
+    real = bs_client._request
+
+    def recording(method, path, **kwargs):
+        made.append((method, path, dict(kwargs.get("params") or {})))
+        return real(method, path, **kwargs)
+
+    monkeypatch.setattr(bs_client, "_request", recording)
+    return made
+
+
+@pytest.fixture
+def lose_brightstar_after_two_pages(monkeypatch, settings):
+    """Call it, and BrightStar serves two more pages of attendees, then none (and nothing is tried twice)."""
+    settings.BRIGHTSTAR_MAX_ATTEMPTS = 1
+    monkeypatch.setattr("boxoffice.brightstar.attendees.EXPORT_MAX_ATTEMPTS", 1)
+    real = bs_client._request
+
+    def lose():
+        served = []
+
+        def flaky(method, path, **kwargs):
+            if path.endswith("/attendees"):
+                if len(served) >= 2:
+                    raise ConnectionFailed("gone", may_have_reached_server=False)
+                served.append(path)
+            return real(method, path, **kwargs)
+
+        monkeypatch.setattr(bs_client, "_request", flaky)
+
+    return lose
 
 
 def door_url(event) -> str:

@@ -8,8 +8,8 @@ import pytest
 
 from boxoffice.brightstar import client as bs_client
 from sandbox.models import Attendee, Event
-from sandbox.services.refunds import order_refund
-from tests.factories import event_make, order_make, ticket_type_make
+from tests.door.conftest import crowd_make
+from tests.factories import event_make, ticket_type_make
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
@@ -31,27 +31,8 @@ def vip(event):
 
 @pytest.fixture
 def crowd(event, general, vip):
-    """350 attendees: 300 General in 3 orders, 49 VIP, and one refunded VIP."""
-    for i in range(3):
-        order_make(event, general, quantity=100, buyer_name=f"Crowd {i}", buyer_email=f"crowd{i}@example.com")
-    order_make(event, vip, quantity=49, buyer_name="Balcony Box", buyer_email="box@example.com")
-    gone = order_make(event, vip, quantity=1, buyer_name="=Gone Guest", buyer_email="gone@example.com")
-    order_refund(order=gone, amount=None, reason="changed plans", expected_amount_refunded=None)
-    return Attendee.objects.filter(event=event)
-
-
-@pytest.fixture
-def requests_made(monkeypatch):
-    """(method, path, params) of every exchange with BrightStar."""
-    made = []
-    real = bs_client._request
-
-    def recording(method, path, **kwargs):
-        made.append((method, path, dict(kwargs.get("params") or {})))
-        return real(method, path, **kwargs)
-
-    monkeypatch.setattr(bs_client, "_request", recording)
-    return made
+    """350 attendees: 300 General in 3 orders, 49 VIP, and one refunded VIP (whose name would be a formula)."""
+    return crowd_make(event, general, vip, hundreds=3, vips=49, gone="=Gone Guest")
 
 
 def read_csv(response) -> list[list[str]]:
@@ -116,22 +97,8 @@ def test_check_in_times_are_in_the_events_zone_as_excel_reads_them(client_as, ev
     assert row[-1] == "2031-01-14 19:30:00"
 
 
-def test_an_api_failure_mid_export_is_written_into_the_file(client_as, event, crowd, monkeypatch, settings):
-    settings.BRIGHTSTAR_MAX_ATTEMPTS = 1
-    monkeypatch.setattr("boxoffice.brightstar.attendees.EXPORT_MAX_ATTEMPTS", 1)
-    real = bs_client._request
-    served = []
-
-    def flaky(method, path, **kwargs):
-        if path.endswith("/attendees") and len(served) >= 2:  # the first two pages arrive
-            from boxoffice.brightstar.errors import ConnectionFailed
-
-            raise ConnectionFailed("gone", may_have_reached_server=False)
-        if path.endswith("/attendees"):
-            served.append(path)
-        return real(method, path, **kwargs)
-
-    monkeypatch.setattr(bs_client, "_request", flaky)
+def test_an_api_failure_mid_export_is_written_into_the_file(client_as, event, crowd, lose_brightstar_after_two_pages):
+    lose_brightstar_after_two_pages()
     response = client_as("box_office").get(f"/events/{event.id}/attendees/export.csv")
     rows = read_csv(response)
     assert len(rows) == 1 + 200 + 1

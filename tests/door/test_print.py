@@ -4,11 +4,7 @@ import re
 
 import pytest
 
-from boxoffice.brightstar import client as bs_client
-from boxoffice.brightstar.errors import ConnectionFailed
-from sandbox.models import Attendee
-from sandbox.services.refunds import order_refund
-from tests.factories import order_make
+from tests.door.conftest import crowd_make
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
@@ -16,26 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 @pytest.fixture
 def crowd(event, general, vip):
     """225 attendees (three API pages): the night's four, 200 General, 20 VIP, one refunded VIP."""
-    for i in range(2):
-        order_make(event, general, quantity=100, buyer_name=f"Crowd {i}", buyer_email=f"crowd{i}@example.com")
-    order_make(event, vip, quantity=20, buyer_name="Balcony Box", buyer_email="box@example.com")
-    gone = order_make(event, vip, quantity=1, buyer_name="Gone Guest", buyer_email="gone@example.com")
-    order_refund(order=gone, amount=None, reason="changed plans", expected_amount_refunded=None)
-    return Attendee.objects.filter(event=event)
-
-
-@pytest.fixture
-def requests_made(monkeypatch):
-    """(path, params) of every exchange with BrightStar."""
-    made = []
-    real = bs_client._request
-
-    def recording(method, path, **kwargs):
-        made.append((path, dict(kwargs.get("params") or {})))
-        return real(method, path, **kwargs)
-
-    monkeypatch.setattr(bs_client, "_request", recording)
-    return made
+    return crowd_make(event, general, vip, hundreds=2, vips=20)
 
 
 def sheet(response) -> str:
@@ -53,7 +30,7 @@ def body_rows(html: str) -> list[str]:
 def test_every_row_of_the_event_page_after_page(client_as, event, crowd, requests_made, role):
     html = sheet(client_as(role).get(f"/events/{event.id}/attendees/print/"))
     assert len(body_rows(html)) == 225  # all of them, not the list's first page of 50
-    pages = [params for path, params in requests_made if path == f"events/{event.id}/attendees"]
+    pages = [params for method, path, params in requests_made if path == f"events/{event.id}/attendees"]
     assert [p["offset"] for p in pages] == [0, 100, 200]
     assert set(re.findall(r"<code>([^<]+)</code>", html)) == set(crowd.values_list("barcode", flat=True))
     assert "225 attendees · end of list" in html
@@ -87,22 +64,10 @@ def test_a_role_without_check_in_is_refused(client_as, event, crowd):
     assert client_as("nobody").get(f"/events/{event.id}/attendees/print/").status_code == 403
 
 
-def test_an_api_failure_mid_list_is_printed_not_hidden(client_as, event, crowd, monkeypatch, settings):
-    settings.BRIGHTSTAR_MAX_ATTEMPTS = 1
-    monkeypatch.setattr("boxoffice.brightstar.attendees.EXPORT_MAX_ATTEMPTS", 1)
+def test_an_api_failure_mid_list_is_printed_not_hidden(client_as, event, crowd, lose_brightstar_after_two_pages):
     client = client_as("door")
     client.get(f"/events/{event.id}/attendees/")  # warm the names
-    real = bs_client._request
-    served = []
-
-    def flaky(method, path, **kwargs):
-        if path.endswith("/attendees") and len(served) >= 2:  # the first two pages arrive
-            raise ConnectionFailed("gone", may_have_reached_server=False)
-        if path.endswith("/attendees"):
-            served.append(path)
-        return real(method, path, **kwargs)
-
-    monkeypatch.setattr(bs_client, "_request", flaky)
+    lose_brightstar_after_two_pages()
     html = sheet(client.get(f"/events/{event.id}/attendees/print/"))
     assert len(body_rows(html)) == 200
     assert "LIST INCOMPLETE" in html

@@ -1,18 +1,16 @@
 """The scans log CSV: every check-in attempt, streamed page after page from the API, for the desk only."""
 
 import csv
-import gc
 import io
-import tracemalloc
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from boxoffice.brightstar import client as bs_client
 from boxoffice.brightstar.scans import scan_iter
 from boxoffice.door.scans_export import REASONS
 from sandbox.models import Event, Scan
 from tests.factories import event_make, order_make, ticket_type_make
+from tests.memory import collect_at_each_page, streamed
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
@@ -215,40 +213,16 @@ SMALL, BIG = 2_000, 20_000
 
 @pytest.mark.slow
 def test_memory_stays_flat_from_2000_to_20000_scans(client_as, account, monkeypatch):
-    """tracemalloc around the whole request, the sandbox answering in this process included.
-
-    As in tests/orders/test_export_memory.py, collected at each API page:
-    the ORM's objects free through cycles, and the peak would otherwise
-    measure when the collector happened to run.
-    """
+    """Measured as tests/memory.py says, like tests/orders/test_export_memory.py."""
     small, big = event_make(account, title="Small"), event_make(account, title="Big")
     bulk_scans(small, SMALL, start=datetime(2031, 1, 14, 18, 0, tzinfo=UTC))
     bulk_scans(big, BIG, start=datetime(2031, 1, 14, 18, 0, tzinfo=UTC))
     client = client_as("box_office")
     for event in (small, big):  # the event cached: only the export itself is measured
         client.get(f"/events/{event.pk}/")
-    real = bs_client._request
-
-    def collecting(method, path, **kwargs):
-        gc.collect()
-        return real(method, path, **kwargs)
-
-    monkeypatch.setattr(bs_client, "_request", collecting)
-
-    def streamed(event) -> tuple[int, int]:
-        tracemalloc.start()
-        try:
-            response = client.get(URL.format(id=event.pk))
-            assert response.status_code == 200
-            size = sum(len(chunk) for chunk in response.streaming_content)
-            response.close()
-            _, peak = tracemalloc.get_traced_memory()
-        finally:
-            tracemalloc.stop()
-        return peak, size
-
-    small_peak, small_size = streamed(small)
-    big_peak, big_size = streamed(big)
+    collect_at_each_page(monkeypatch)
+    small_peak, small_size = streamed(client, URL.format(id=small.pk))
+    big_peak, big_size = streamed(client, URL.format(id=big.pk))
     assert big_size > 8 * small_size  # ten times the rows, really read
     assert big_peak < small_peak * 1.2 + 256 * 1024, (small_peak, big_peak)
     assert big_peak - small_peak < (big_size - small_size) / 2, (small_peak, big_peak, small_size, big_size)

@@ -1,53 +1,20 @@
 """Exports hold one API page, not the event: peak memory at 20,000 orders is that at 2,000.
 
-Measured with tracemalloc around the whole request, the sandbox serving it
-in this same process included (it, too, must answer page by page). A file
-held in memory would show: 20,000 orders are several MB of CSV.
-
-Both ends run in this process, and the ORM's objects free through reference
-cycles, which wait for Python's cyclic collector: left alone, the peak
-measures when the collector got round to it (2 to 8 MB, at random). The
-test collects at each API page, so the peak is what is really held.
+A file held in memory would show: 20,000 orders are several MB of CSV. How the
+peak is measured, and why the collector runs at each page: tests/memory.py.
+One seeding serves the three exports (subtests).
 """
-
-import gc
-import tracemalloc
 
 import pytest
 from django.db.models import Count
 
-from boxoffice.brightstar import client as bs_client
 from sandbox.models import Event
 from sandbox.services.seed import sandbox_seed
+from tests.memory import collect_at_each_page, streamed
 
 pytestmark = [pytest.mark.django_db(transaction=True, databases="__all__"), pytest.mark.slow]
 
 SMALL, BIG = 2_000, 20_000
-
-
-def streamed(client, url: str) -> tuple[int, int]:
-    """(peak bytes allocated while the response was made and read, bytes of the file)."""
-    tracemalloc.start()
-    try:
-        response = client.get(url)
-        assert response.status_code == 200
-        size = sum(len(chunk) for chunk in response.streaming_content)
-        response.close()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return peak, size
-
-
-@pytest.fixture
-def collected_per_page(monkeypatch):
-    real = bs_client._request
-
-    def collecting(method, path, **kwargs):
-        gc.collect()
-        return real(method, path, **kwargs)
-
-    monkeypatch.setattr(bs_client, "_request", collecting)
 
 
 @pytest.fixture
@@ -61,20 +28,23 @@ def small_and_big(account):
     return small, big
 
 
-@pytest.mark.parametrize(
-    "path", ["/orders/event/{id}/export.csv", "/orders/event/{id}/export.xlsx", "/events/{id}/attendees/export.csv"]
-)
-def test_memory_stays_flat_from_2000_to_20000_rows(client_as, small_and_big, collected_per_page, path):
+EXPORTS = ["/orders/event/{id}/export.csv", "/orders/event/{id}/export.xlsx", "/events/{id}/attendees/export.csv"]
+
+
+def test_memory_stays_flat_from_2000_to_20000_rows(client_as, small_and_big, monkeypatch, subtests):
     client = client_as("box_office")
     small, big = small_and_big
     for event in (small, big):  # the event and its names cached: only the export itself is measured
         client.get(f"/events/{event.id}/")
-    small_peak, small_size = streamed(client, path.format(id=small.id))
-    big_peak, big_size = streamed(client, path.format(id=big.id))
-    assert big_size > 8 * small_size  # ten times the rows, really read
-    # Flat: ten times the rows cost at most a quarter more at the peak, and a file
-    # (or its rows) kept in memory would have grown it by at least the extra bytes.
-    assert big_peak < small_peak * 1.25 + 256 * 1024, (small_peak, big_peak)
-    # Far less than what was written: a file held in memory would grow by all of it. (A quarter was
-    # too tight on PostgreSQL: its driver's buffers moved the XLSX peak by 26% of the file, once.)
-    assert big_peak - small_peak < (big_size - small_size) / 2, (small_peak, big_peak, small_size, big_size)
+    collect_at_each_page(monkeypatch)
+    for path in EXPORTS:
+        with subtests.test(path=path):
+            small_peak, small_size = streamed(client, path.format(id=small.id))
+            big_peak, big_size = streamed(client, path.format(id=big.id))
+            assert big_size > 8 * small_size  # ten times the rows, really read
+            # Flat: ten times the rows cost at most a quarter more at the peak, and a file
+            # (or its rows) kept in memory would have grown it by at least the extra bytes.
+            assert big_peak < small_peak * 1.25 + 256 * 1024, (small_peak, big_peak)
+            # Far less than what was written: a file held in memory would grow by all of it. (A quarter was
+            # too tight on PostgreSQL: its driver's buffers moved the XLSX peak by 26% of the file, once.)
+            assert big_peak - small_peak < (big_size - small_size) / 2, (small_peak, big_peak, small_size, big_size)

@@ -7,7 +7,14 @@ import pytest
 from boxoffice.brightstar import client as bs_client
 from boxoffice.venue import sync
 from sandbox.api.schemas import CheckInIn
-from tests.door.conftest import event, general, night, refunded, tickets, vip  # noqa: F401
+from tests.door.conftest import (  # noqa: F401 - the door's night: event, general, night, refunded, tickets, vip
+    fixture_event,
+    fixture_general,
+    fixture_night,
+    fixture_refunded,
+    fixture_tickets,
+    fixture_vip,
+)
 
 # The sandbox takes `scanned_at` once api2-work lands it; until then the drain tests wait for it.
 needs_scanned_at = pytest.mark.skipif(
@@ -49,9 +56,9 @@ def outage(settings, closed_url, dashboard):
 
 
 @pytest.fixture
-def opened(client_as, night):  # noqa: F811 - the fixture imported above
+def opened(client_as, night):
     """The door page loaded once while BrightStar answered, and its replica's first sync ran."""
-    event = night[0]  # noqa: F811
+    event = night[0]
     door = client_as("door")
     door.get(f"/events/{event.id}/door/")
     sync.replica_sync(event_id=event.id)
