@@ -221,7 +221,7 @@ def device(bench: Bench) -> dict:
     return device_figures(base, "bench-door", PASSWORD, f"/events/{bench.event_id}/door/", codes, queries=queries[:100])
 
 
-def report(bench: Bench, lat: dict, tput: dict) -> dict:
+def report(bench: Bench, lat: dict, tput: dict | None) -> dict:
     args, floor = bench.args, lat["floor"]["floor"]
     rows, out = [], {}
     for action, target in TARGETS.items():
@@ -254,19 +254,8 @@ def report(bench: Bench, lat: dict, tput: dict) -> dict:
     missed = [action for action, r in out.items() if r["overhead"]["ok"] is False]
     print(f"Targets (scan and counters <= 3 floors): {'all met' if not missed else 'over: ' + ', '.join(missed)}")
     print()
-    floor_rate = tput["floor"]["per_second"]
-    print_table(
-        [f"throughput, {args.clients} clients x {args.seconds:g} s", "per s", "floor/x", "failed"],
-        [
-            [
-                label,
-                f"{tput[name]['per_second']:.1f}",
-                f"{floor_rate / tput[name]['per_second']:.2f}",
-                tput[name]["failed"],
-            ]
-            for name, label in (("dashboard", "door scan (dashboard)"), ("api", "check-in (API)"), ("floor", "floor"))
-        ],
-    )
+    if tput is not None:
+        _print_throughput(args, tput)
     return {
         "attendees": bench.attendees,
         "cpus": os.cpu_count(),
@@ -282,6 +271,22 @@ def report(bench: Bench, lat: dict, tput: dict) -> dict:
     }
 
 
+def _print_throughput(args, tput: dict) -> None:
+    floor_rate = tput["floor"]["per_second"]
+    print_table(
+        [f"throughput, {args.clients} clients x {args.seconds:g} s", "per s", "floor/x", "failed"],
+        [
+            [
+                label,
+                f"{tput[name]['per_second']:.1f}",
+                f"{floor_rate / tput[name]['per_second']:.2f}",
+                tput[name]["failed"],
+            ]
+            for name, label in (("dashboard", "door scan (dashboard)"), ("api", "check-in (API)"), ("floor", "floor"))
+        ],
+    )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orders", type=int, default=40000, help="orders to seed (40000 = ~100,000 attendees)")
@@ -289,33 +294,40 @@ def main(argv=None):
         "--rounds", type=int, default=400, help="latency rounds (each: every action on both sides, and the floor)"
     )
     parser.add_argument("--warmup", type=int, default=30)
-    parser.add_argument("--seconds", type=float, default=10.0, help="throughput run per target")
+    parser.add_argument("--seconds", type=float, default=10.0, help="throughput run per target (0: none)")
     parser.add_argument("--clients", type=int, default=16, help="concurrent door clients")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers per server")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
-    parser.add_argument("--scans", type=int, default=200, help="browser scans on loopback")
+    parser.add_argument("--scans", type=int, default=200, help="browser scans on loopback (0: no browser scans)")
     parser.add_argument("--latency-scans", type=int, default=80, help="browser scans with 150 ms latency")
-    parser.add_argument("--lookups", type=int, default=150, help="offline scans on the phone's own copy")
+    parser.add_argument("--lookups", type=int, default=150, help="offline scans on the phone's copy (0: none)")
     parser.add_argument("--browser-only", action="store_true", help="only the in-browser figures")
     args = parser.parse_args(argv)
 
     bench = Bench(args)
     time_limit(900, "bench-door")
+    result: dict = {}
     try:
         bench.seed()
         bench.serve()
-        lat = tput = None
         if not args.browser_only:
             lat = bench.latency()
-            tput = bench.throughput()
-        seen = verdicts(bench)
-        phone = device(bench)
+            tput = bench.throughput() if args.seconds > 0 else None
+            # Printed now: what the browser parts below take (minutes) cannot lose it.
+            result = report(bench, lat, tput)
+        # 0 skips a part, so iterating on the server's figures need not wait for Chromium
+        # (bench/verdict.py measures both networks or neither).
+        seen = verdicts(bench) if args.scans and args.latency_scans else None
+        phone = device(bench) if args.lookups else None
     finally:
         bench.stop()
-    result = report(bench, lat, tput) if lat is not None else {"attendees": bench.attendees}
-    print_verdicts(seen, print_table)
-    print_device(phone, bench.attendees)
-    result["verdict"], result["device"] = seen, phone
+    result.setdefault("attendees", bench.attendees)
+    if seen is not None:
+        print_verdicts(seen, print_table)
+        result["verdict"] = seen
+    if phone is not None:
+        print_device(phone, bench.attendees)
+        result["device"] = phone
     path = write_results("door", result)
     print(f"\nWrote {path.relative_to(ROOT)}")
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet, Window
+from django.utils.translation import gettext
 
 from boxoffice.brightstar.resources import Event, TicketType
 from boxoffice.prepared import Prepared
@@ -86,6 +87,15 @@ class TypeCount:
     name: str
     checked_in: int
     sold: int
+
+    @property
+    def checked_in_label(self) -> str:
+        """Its bar's accessible name on the door's counters, in the staff member's language.
+
+        Made here rather than by {% blocktranslate %} in the row: every door polls the
+        counters every 5 s, and the tag cost a fifth of the fragment's render per row.
+        """
+        return gettext("%(name)s checked in") % {"name": self.name}
 
 
 def replica_counts(*, event_id: str, ticket_types: tuple[TicketType, ...] = ()) -> list[TypeCount]:
