@@ -215,7 +215,17 @@ def attendee_check_in(
     """
     key = idempotency_key or new_idempotency_key()
     # Let in offline and not yet synced: BrightStar would wrongly call it valid.
-    held = venue.waiting_admission(event_id=event_id, barcode=barcode, attendee_id=attendee_id, idempotency_key=key)
+    held = venue.waiting_admission(
+        event_id=event_id,
+        barcode=barcode,
+        attendee_id=attendee_id,
+        idempotency_key=key,
+        staff=staff,
+        door=door,
+        gate=gate,
+        device=device,
+        staff_name=staff_name(staff),
+    )
     if held is not None:
         return held
     # Known to be down a moment ago: one try, not the client's retries and their sleeps, so an

@@ -161,11 +161,18 @@ def waiting_admission(
     barcode: str | None,
     attendee_id: str | None,
     idempotency_key: str = "",
+    staff=None,
+    door: str = "",
+    gate: str = "",
+    device: str = "",
+    staff_name: str = "",
 ) -> OfflineVerdict | None:
     """A ticket admitted offline that BrightStar has not heard of yet: BrightStar would say valid.
 
     Asked before every online scan (one indexed query, no API call), so the
-    drain's backlog cannot let the same ticket in a second time.
+    drain's backlog cannot let the same ticket in a second time. The refusal
+    waits in the outbox behind that admission for BrightStar's scan log, as
+    BrightStar would have logged it had it been asked.
     """
     if barcode is not None:
         entry = _WAITING_BY_BARCODE.first(event_id=event_id, code=barcode)
@@ -176,9 +183,27 @@ def waiting_admission(
     ticket = ReplicaTicket.objects.filter(event_id=event_id, attendee_id=entry.attendee_id).first()
     if entry.idempotency_key == idempotency_key:  # the same scan again: its first verdict, not "already in"
         return OfflineVerdict(ADMITTED, ticket)
-    return OfflineVerdict(
+    verdict = OfflineVerdict(
         errors.ALREADY_CHECKED_IN, ticket, when=entry.scanned_at, who=entry.staff_username, decided_offline=False
     )
+    if idempotency_key:
+        with transaction.atomic():
+            if _BY_KEY.first(key=idempotency_key) is None:  # a lost answer's resend is logged once
+                _refusal_queue(
+                    event_id,
+                    verdict,
+                    barcode,
+                    attendee_id,
+                    idempotency_key,
+                    staff,
+                    timezone.now(),
+                    door,
+                    gate,
+                    device,
+                    staff_name,
+                )
+                tasks.schedule_drain(event_id, delay=tasks.DRAIN_RETRY_SECONDS)
+    return verdict
 
 
 def offline_check_in(

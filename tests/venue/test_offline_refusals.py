@@ -133,3 +133,26 @@ def test_a_refusal_brightstar_will_not_log_is_dropped_not_a_conflict(opened, eve
     assert (entry.state, entry.result_code) == ("dropped", errors.VALIDATION_ERROR)
     assert door_mode(event_id=event.id).conflicts == 0
     assert scan_list(event_id=event.id).items == ()
+
+
+def test_a_ticket_scanned_again_while_its_offline_admission_waits_is_logged_as_refused(opened, event, tickets, outage):
+    """Refused from the outbox (BrightStar would still call the ticket valid), online or not: logged all the same."""
+    again = str(uuid.uuid4())
+    with outage:
+        assert outcome(scan(opened, event, tickets[0].barcode)) == "admitted_offline"
+    # BrightStar answers again, the drain has not run yet: the outbox refuses, BrightStar is not asked.
+    assert outcome(scan(opened, event, tickets[0].barcode, again)) == "duplicate"
+    assert outcome(scan(opened, event, tickets[0].barcode, again)) == "duplicate"  # its answer was lost: queued once
+    assert [(e.kind, e.reason) for e in OutboxEntry.objects.order_by("id")] == [
+        ("check_in", ""),
+        ("refusal", errors.ALREADY_CHECKED_IN),
+    ]
+    assert door_mode(event_id=event.id).waiting == 1  # a refusal changes no figure a door reads
+
+    assert tasks.outbox_drain_task.call(event.id) == 0
+    assert [e.state for e in OutboxEntry.objects.order_by("id")] == ["synced", "synced"]
+    logged = scan_list(event_id=event.id).items
+    assert sorted((s.result, s.reason, s.attendee_id) for s in logged) == [
+        ("admitted", None, tickets[0].id),
+        ("refused", errors.ALREADY_CHECKED_IN, tickets[0].id),
+    ]
