@@ -10,6 +10,8 @@ import functools
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import defaultfilters, defaulttags
 from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
@@ -152,3 +154,11 @@ class RememberedURLNode(defaulttags.URLNode):
 def url(parser, token):
     node = defaulttags.url(parser, token)
     return RememberedURLNode(node.view_name, node.args, node.kwargs, node.asvar)
+
+
+@receiver(setting_changed)
+def _forget(**kwargs) -> None:
+    """A test's override_settings (a format, a language, the URLconf) must not meet an answer made before it."""
+    _date.cache_clear()
+    _time.cache_clear()
+    _reversed.cache_clear()
