@@ -112,8 +112,9 @@ def time(value, arg=None):
 
 
 @functools.lru_cache(maxsize=8192)
-def _reversed(resolver, prefix, view_name, args, kwargs, current_app) -> str:
-    # resolver and prefix are what reverse() reads from the thread: part of the key, not passed on.
+def _reversed(resolver, prefix, language, view_name, args, kwargs, current_app) -> str:
+    # resolver, prefix and language are what reverse() reads from the thread (the language, should a
+    # pattern ever be translated or i18n_patterns used): part of the key, not passed on.
     return reverse(view_name, args=args, kwargs=dict(kwargs), current_app=current_app)
 
 
@@ -121,7 +122,7 @@ class RememberedURLNode(defaulttags.URLNode):
     """The stock {% url %} (same arguments, same errors, same `as var`), without reversing the same URL twice.
 
     The key holds everything reverse() depends on: the URLconf's resolver (a new object whenever the URL
-    caches are cleared, as a test's ROOT_URLCONF override does), the script prefix, and current_app.
+    caches are cleared, as a test's ROOT_URLCONF override does), the script prefix, the language, current_app.
     """
 
     def render(self, context):
@@ -138,7 +139,8 @@ class RememberedURLNode(defaulttags.URLNode):
         url = ""
         try:
             try:
-                url = _reversed(get_resolver(get_urlconf()), get_script_prefix(), view_name, args, kwargs, current_app)
+                where = (get_resolver(get_urlconf()), get_script_prefix(), get_language())
+                url = _reversed(*where, view_name, args, kwargs, current_app)
             except TypeError:  # an unhashable argument: reverse it afresh
                 url = reverse(view_name, args=args, kwargs=dict(kwargs), current_app=current_app)
         except NoReverseMatch:
