@@ -29,6 +29,16 @@ def cents(text: str, places: int = 2) -> int:
     return int(Decimal(text.replace(",", "")) * 10**places)
 
 
+def told_amount(message: str, places: int = 2) -> int | None:
+    """The cents a refund's notice said were refunded, or None if it named no amount.
+
+    "Refunded $12.50.", "Refunded €12.50.", "Refunded ¥1,250.", or a lost answer's resend replayed:
+    "That refund of €12.50 was already made": the first amount after the words.
+    """
+    told = re.search(r"(?:Refunded|refund of)\s+\D*?(\d[\d,]*(?:\.\d+)?)", message)
+    return cents(told[1], places) if told else None
+
+
 def typed(amount: int, places: int = 2) -> str:
     """Minor units -> what staff type in English: "12.50", or "1250" for yen."""
     return f"{Decimal(amount) / 10**places:.{places}f}"
@@ -118,9 +128,7 @@ def refund(floor: Floor, browser: Browser, staff: str, rng: random.Random) -> No
     else:
         record.told = "unresolved"
     if record.told == "done":
-        # "Refunded $12.50.", "Refunded €12.50.", "Refunded ¥1,250.": the first amount after the word.
-        told = re.search(r"Refunded\s+\D*?(\d[\d,]*(?:\.\d+)?)", record.message)
-        record.told_amount = cents(told[1], places) if told else None
+        record.told_amount = told_amount(record.message, places)
     with floor.tally.lock:
         floor.tally.refunds.append(record)
 
