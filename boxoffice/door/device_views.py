@@ -17,7 +17,6 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 
 from boxoffice.door import device
-from boxoffice.door.services import staff_name
 from boxoffice.staff.decorators import requires
 from boxoffice.staff.roles import CHECK_IN
 from boxoffice.venue.device import DeviceScan, device_scans_upload
@@ -95,9 +94,7 @@ def upload(request: HtmxHttpRequest, event_id: str) -> HttpResponse:
         return JsonResponse(
             {"error": "each scan needs a key, a time with its zone, and a barcode or a hash and a name"}, status=400
         )
-    done = device_scans_upload(
-        event_id=event_id, device=phone, scans=scans, staff=request.user, staff_name=staff_name(request.user)
-    )
+    done = device_scans_upload(event_id=event_id, device=phone, scans=scans, staff=request.user)
     return _private(
         JsonResponse({"results": [{"key": r.idempotency_key, "result": r.result, "code": r.code} for r in done]})
     )

@@ -21,6 +21,7 @@ from boxoffice.brightstar.resources import Attendee, Event, Page, TicketType
 from boxoffice.events.services import event_get, ticket_type_list
 from boxoffice.venue import selectors as venue_selectors
 from boxoffice.venue import services as venue
+from boxoffice.venue.context import ScanContext
 from boxoffice.venue.services import OfflineVerdict
 
 # Ticket type names barely change during a night; check-ins drop the events
@@ -214,17 +215,10 @@ def attendee_check_in(
     member's name go to BrightStar's scan log, for the doors overview.
     """
     key = idempotency_key or new_idempotency_key()
+    scan = ScanContext.of(staff, door=door, gate=gate, device=device)
     # Let in offline and not yet synced: BrightStar would wrongly call it valid.
     held = venue.waiting_admission(
-        event_id=event_id,
-        barcode=barcode,
-        attendee_id=attendee_id,
-        idempotency_key=key,
-        staff=staff,
-        door=door,
-        gate=gate,
-        device=device,
-        staff_name=staff_name(staff),
+        event_id=event_id, barcode=barcode, attendee_id=attendee_id, idempotency_key=key, scan=scan
     )
     if held is not None:
         return held
@@ -239,9 +233,9 @@ def attendee_check_in(
                 attendee_id=attendee_id,
                 idempotency_key=key,
                 max_attempts=attempts,
-                gate=gate,
-                device=device,
-                staff=staff_name(staff),
+                gate=scan.gate,
+                device=scan.device,
+                staff=scan.staff_name,
             ),
             staff=staff,
             action="attendee.check_in",
@@ -256,15 +250,7 @@ def attendee_check_in(
     except venue.UNREACHABLE:
         cache.set(_silent_key(event_id), True, SILENT_SECONDS)
         verdict = venue.offline_check_in(
-            event_id=event_id,
-            barcode=barcode,
-            attendee_id=attendee_id,
-            idempotency_key=key,
-            staff=staff,
-            door=door,
-            gate=gate,
-            device=device,
-            staff_name=staff_name(staff),
+            event_id=event_id, barcode=barcode, attendee_id=attendee_id, idempotency_key=key, scan=scan
         )
         if verdict is None:  # no replica: the door never opened while BrightStar answered
             raise
@@ -277,11 +263,6 @@ def attendee_check_in(
     # fresh; forgetting it on every scan would make the cache useless on the
     # night it matters, and cost every page a refetch.
     return sent.value
-
-
-def staff_name(user) -> str:
-    """Who scanned, as the scan log keeps it: the full name if staff have one, else the username (≤ 150)."""
-    return (user.get_full_name() or user.get_username())[:150]
 
 
 def attendee_check_in_undo(*, event_id: str, attendee_id: str, staff, door: str = "") -> Attendee | OfflineVerdict:
@@ -306,7 +287,7 @@ def attendee_check_in_undo(*, event_id: str, attendee_id: str, staff, door: str 
         )
     except venue.UNREACHABLE:
         verdict = venue.offline_undo(
-            event_id=event_id, attendee_id=attendee_id, idempotency_key=key, staff=staff, door=door
+            event_id=event_id, attendee_id=attendee_id, idempotency_key=key, scan=ScanContext.of(staff, door=door)
         )
         if verdict is None:
             raise

@@ -11,7 +11,7 @@ conflict on the organizer's list, because the person is already inside.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import transaction
@@ -23,6 +23,7 @@ from boxoffice.audit.services import audit_record
 from boxoffice.brightstar import errors
 from boxoffice.door.device import barcode_hash, event_seed
 from boxoffice.venue import tasks
+from boxoffice.venue.context import ScanContext
 from boxoffice.venue.models import OutboxEntry, ReplicaTicket
 
 QUEUED, ALREADY, CONFLICT = "queued", "already", "conflict"
@@ -51,33 +52,23 @@ class Uploaded:
     code: str = ""
 
 
-def device_scans_upload(
-    *, event_id: str, device: str, scans: list[DeviceScan], staff, staff_name: str = ""
-) -> list[Uploaded]:
+def device_scans_upload(*, event_id: str, device: str, scans: list[DeviceScan], staff) -> list[Uploaded]:
     """Record each scan once, whatever the number of uploads; returns what became of each.
 
-    The drain sends each admission's door name, the phone's id and `staff_name` to BrightStar's scan log.
+    The drain sends each admission's door name, the phone's id and who scanned to BrightStar's scan log.
     """
-    door = f"phone {device}"[:64]
+    phone = ScanContext.of(staff, door=f"phone {device}"[:64], device=device[:100])
     tapped = _tapped(event_id, scans)
     results = [
-        _one(event_id, door, scan, staff, tapped=tapped, device=device[:100], staff_name=staff_name) for scan in scans
+        _one(event_id, scan, replace(phone, gate=scan.gate, scanned_at=scan.scanned_at), tapped=tapped)
+        for scan in scans
     ]
     if any(r.result == QUEUED for r in results):
         tasks.schedule_drain(event_id)
     return results
 
 
-def _one(
-    event_id: str,
-    door: str,
-    scan: DeviceScan,
-    staff,
-    *,
-    tapped: dict[tuple[str, str], int],
-    device: str,
-    staff_name: str,
-) -> Uploaded:
+def _one(event_id: str, scan: DeviceScan, context: ScanContext, *, tapped: dict[tuple[str, str], int]) -> Uploaded:
     key = scan.idempotency_key
     with transaction.atomic():
         ticket = _ticket(event_id, scan, tapped)
@@ -89,19 +80,12 @@ def _one(
         if _reached_online(key):  # the request the phone gave up on did get through
             return Uploaded(key, ALREADY)
         code, first = _refusal(event_id, ticket)
-        entry = OutboxEntry(
+        entry = context.outbox_entry(
             event_id=event_id,
             attendee_id=ticket.attendee_id if ticket else "",
             barcode=(ticket.barcode if ticket else scan.barcode)[:64],
             name=ticket.name if ticket else scan.name[:200],
             idempotency_key=key,
-            scanned_at=scan.scanned_at,
-            staff=_user(staff),
-            staff_username=_user(staff).get_username() if _user(staff) else "",
-            door=door,
-            gate=scan.gate,
-            device=device,
-            staff_name=staff_name,
         )
         if code:
             entry.state, entry.result_code, entry.synced_at = OutboxEntry.State.CONFLICT, code, timezone.now()
@@ -115,7 +99,7 @@ def _one(
             ticket.save(update_fields=["checked_in", "checked_in_at"])
         entry.save()
         audit_record(
-            staff=staff,
+            staff=context.staff,
             action="attendee.check_in_device",
             object_type="attendee",
             object_id=entry.attendee_id,
@@ -125,7 +109,7 @@ def _one(
             error_code=code,
             detail={
                 "offline": True,
-                "door": door,
+                "door": context.door,
                 "barcode": entry.barcode,
                 "scanned_at": scan.scanned_at.isoformat(),
                 **({"hash": scan.hash} if scan.hash else {}),
@@ -178,7 +162,3 @@ def _reached_online(key: str) -> bool:
         action="attendee.check_in",
         outcome__in=(AuditEntry.Outcome.SUCCEEDED, AuditEntry.Outcome.REPLAYED),
     ).exists()
-
-
-def _user(staff):
-    return staff if staff is not None and getattr(staff, "is_authenticated", False) else None

@@ -21,6 +21,7 @@ from boxoffice.brightstar import errors
 from boxoffice.brightstar.resources import Attendee, Event, TicketType
 from boxoffice.prepared import Prepared, PreparedUpdate
 from boxoffice.venue import tasks
+from boxoffice.venue.context import ScanContext
 from boxoffice.venue.models import EventReplica, OutboxEntry, ReplicaTicket
 from boxoffice.venue.sync import replica_open
 
@@ -161,11 +162,7 @@ def waiting_admission(
     barcode: str | None,
     attendee_id: str | None,
     idempotency_key: str = "",
-    staff=None,
-    door: str = "",
-    gate: str = "",
-    device: str = "",
-    staff_name: str = "",
+    scan: ScanContext,
 ) -> OfflineVerdict | None:
     """A ticket admitted offline that BrightStar has not heard of yet: BrightStar would say valid.
 
@@ -189,19 +186,7 @@ def waiting_admission(
     if idempotency_key:
         with transaction.atomic():
             if _BY_KEY.first(key=idempotency_key) is None:  # a lost answer's resend is logged once
-                _refusal_queue(
-                    event_id,
-                    verdict,
-                    barcode,
-                    attendee_id,
-                    idempotency_key,
-                    staff,
-                    timezone.now(),
-                    door,
-                    gate,
-                    device,
-                    staff_name,
-                )
+                _refusal_queue(event_id, verdict, barcode, attendee_id, idempotency_key, scan)
                 tasks.schedule_drain(event_id, delay=tasks.DRAIN_RETRY_SECONDS)
     return verdict
 
@@ -212,20 +197,15 @@ def offline_check_in(
     barcode: str | None,
     attendee_id: str | None,
     idempotency_key: str,
-    staff,
-    door: str = "",
-    gate: str = "",
-    device: str = "",
-    staff_name: str = "",
+    scan: ScanContext,
 ) -> OfflineVerdict | None:
     """Decide a scan from the replica; None when this event has none (its door never opened).
 
-    `gate`, `device` and `staff_name` wait in the outbox entry for BrightStar's scan log, which gets
+    The scan's context waits in the outbox entry for BrightStar's scan log, which gets
     refusals too (`_refusal_queue`).
     """
     if not _has_replica(event_id):
         return None
-    now = timezone.now()
     with transaction.atomic():
         if barcode is not None:
             ticket = _LOCKED_BY_BARCODE.first(event_id=event_id, code=barcode)
@@ -250,29 +230,20 @@ def offline_check_in(
                 who=_admitted_by(event_id, ticket.attendee_id),
             )
         else:
-            ticket.checked_in, ticket.checked_in_at = True, now
-            _LET_IN.run(values={"checked_in": True, "checked_in_at": now}, pk=ticket.pk)
-            OutboxEntry.objects.create(
+            ticket.checked_in, ticket.checked_in_at = True, scan.scanned_at
+            _LET_IN.run(values={"checked_in": True, "checked_in_at": scan.scanned_at}, pk=ticket.pk)
+            scan.outbox_entry(
                 event_id=event_id,
                 attendee_id=ticket.attendee_id,
                 barcode=ticket.barcode,
                 name=ticket.name,
                 idempotency_key=idempotency_key,
-                scanned_at=now,
-                staff=_user(staff),
-                staff_username=_username(staff),
-                door=door[:64],
-                gate=gate,
-                device=device,
-                staff_name=staff_name,
-            )
+            ).save(force_insert=True)
             verdict = OfflineVerdict(ADMITTED, ticket)
-        _WENT_OFFLINE.run(values={"offline_since": now}, event_id=event_id)
-        _audit(event_id, verdict, staff, idempotency_key, barcode, door)
+        _WENT_OFFLINE.run(values={"offline_since": timezone.now()}, event_id=event_id)
+        _audit(event_id, verdict, idempotency_key, barcode, scan)
         if not verdict.admitted:
-            _refusal_queue(
-                event_id, verdict, barcode, attendee_id, idempotency_key, staff, now, door, gate, device, staff_name
-            )
+            _refusal_queue(event_id, verdict, barcode, attendee_id, idempotency_key, scan)
         # In the same transaction: nothing decided here is shown without its drain queued.
         tasks.schedule_drain(event_id, delay=tasks.DRAIN_RETRY_SECONDS)
     return verdict
@@ -284,12 +255,7 @@ def _refusal_queue(
     barcode: str | None,
     attendee_id: str | None,
     key: str,
-    staff,
-    now: datetime,
-    door: str,
-    gate: str,
-    device: str,
-    staff_name: str,
+    scan: ScanContext,
 ) -> None:
     """A refusal decided here waits for BrightStar's scan log, so its doors overview and stats count it.
 
@@ -298,7 +264,7 @@ def _refusal_queue(
     turned away. The ticket as the replica has it names the scan; an unknown code keeps what was scanned.
     """
     ticket = verdict.ticket
-    OutboxEntry.objects.create(
+    scan.outbox_entry(
         event_id=event_id,
         kind=OutboxEntry.Kind.REFUSAL,
         reason=verdict.code,
@@ -306,14 +272,7 @@ def _refusal_queue(
         barcode=ticket.barcode if ticket else (barcode or "")[:64],
         name=ticket.name if ticket else "",
         idempotency_key=key,
-        scanned_at=now,
-        staff=_user(staff),
-        staff_username=_username(staff),
-        door=door[:64],
-        gate=gate,
-        device=device,
-        staff_name=staff_name,
-    )
+    ).save(force_insert=True)
 
 
 def _refusal_again(event_id: str, earlier: OutboxEntry, ticket: ReplicaTicket | None) -> OfflineVerdict:
@@ -381,8 +340,7 @@ def offline_undo(
     event_id: str,
     attendee_id: str,
     idempotency_key: str,
-    staff,
-    door: str = "",
+    scan: ScanContext,
 ) -> OfflineVerdict | None:
     """Undo a synced admission while BrightStar is unreachable: queue the undo behind what waits."""
     if not _has_replica(event_id):
@@ -393,18 +351,14 @@ def offline_undo(
             return OfflineVerdict(errors.NOT_CHECKED_IN, ticket)
         ticket.checked_in, ticket.checked_in_at = False, None
         ticket.save(update_fields=["checked_in", "checked_in_at"])
-        OutboxEntry.objects.create(
+        scan.outbox_entry(
             event_id=event_id,
             kind=OutboxEntry.Kind.UNDO,
             attendee_id=attendee_id,
             barcode=ticket.barcode,
             name=ticket.name,
             idempotency_key=idempotency_key,
-            scanned_at=timezone.now(),
-            staff=_user(staff),
-            staff_username=_username(staff),
-            door=door[:64],
-        )
+        ).save(force_insert=True)
         tasks.schedule_drain(event_id, delay=tasks.DRAIN_RETRY_SECONDS)
     return OfflineVerdict(ADMITTED, ticket, undone=True)
 
@@ -414,19 +368,10 @@ def _has_replica(event_id: str) -> bool:
     return bool(_DECIDES.rows(event_id=event_id))
 
 
-def _user(staff):
-    return staff if staff is not None and getattr(staff, "is_authenticated", False) else None
-
-
-def _username(staff) -> str:
-    user = _user(staff)
-    return user.get_username() if user is not None else ""
-
-
-def _audit(event_id: str, verdict: OfflineVerdict, staff, key: str, barcode: str | None, door: str) -> None:
+def _audit(event_id: str, verdict: OfflineVerdict, key: str, barcode: str | None, scan: ScanContext) -> None:
     ticket = verdict.ticket
     audit_record(
-        staff=staff,
+        staff=scan.staff,
         action="attendee.check_in_offline",
         object_type="attendee",
         object_id=ticket.attendee_id if ticket else "",
@@ -434,5 +379,5 @@ def _audit(event_id: str, verdict: OfflineVerdict, staff, key: str, barcode: str
         idempotency_key=key,
         outcome=AuditEntry.Outcome.SUCCEEDED if verdict.admitted else AuditEntry.Outcome.REJECTED,
         error_code=verdict.code,
-        detail={"offline": True, "door": door, "barcode": barcode or ""},
+        detail={"offline": True, "door": scan.door, "barcode": barcode or ""},
     )

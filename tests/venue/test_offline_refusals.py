@@ -12,6 +12,7 @@ from django.utils import timezone
 from boxoffice.brightstar import errors
 from boxoffice.brightstar.scans import event_stats, scan_list
 from boxoffice.venue import sync, tasks
+from boxoffice.venue.context import ScanContext
 from boxoffice.venue.models import OutboxEntry, ReplicaTicket
 from boxoffice.venue.selectors import door_mode, waiting_by_type
 from boxoffice.venue.services import offline_check_in
@@ -106,7 +107,7 @@ def test_a_ticket_refused_as_already_in_keeps_its_offline_admission_through_a_sy
             barcode=tickets[0].barcode,
             attendee_id=None,
             idempotency_key=str(uuid.uuid4()),
-            staff=staff_users["door"],
+            scan=ScanContext.of(staff_users["door"]),
         )
     assert [(e.kind, e.reason) for e in OutboxEntry.objects.order_by("id")] == [
         ("check_in", ""),
