@@ -20,7 +20,8 @@
   var CLOSED = root.hasAttribute("data-device-closed");
   var DB_PREFIX = "brightstar-door:";
   var CACHE = "brightstar-door";
-  var ANSWER_WITHIN_MS = 2500;  // a scan waits this long for the dashboard, then this phone decides
+  // A scan or a name search waits this long for the dashboard, then this phone decides (settings.DOOR_DEVICE_ANSWER_MS).
+  var ANSWER_WITHIN_MS = Number(root.getAttribute("data-device-answer-ms")) || 2500;
   var PROBE_MS = 5000;          // offline: how often to see whether the dashboard answers again
   var REFRESH_MS = 30000;       // online: how often the copy catches up with the dashboard's replica
   var OVERLAP_MS = 120000;      // a refresh re-reads this much before the last one (clock skew, late rows)
