@@ -157,6 +157,11 @@ def test_the_offline_search_list_fits_a_phone(door_phone, venue, width):  # noqa
     )
     assert_no_sideways_scroll(page)
     assert_accessible(page)
+    # The tap's verdict and its line in the scan log name the guest in full: the same long name must wrap.
+    row.get_by_role("button").click()
+    expect(page.locator("#result .result")).to_have_attribute("data-outcome", "admitted_device")
+    expect(row.locator(".badge.in")).to_be_visible()
+    assert_no_sideways_scroll(page)
     if width == 320:
         screenshot(page, "phone-door-offline-search")
 
