@@ -251,6 +251,11 @@ BRIGHTSTAR_MAX_ATTEMPTS = env.int("BRIGHTSTAR_MAX_ATTEMPTS", default=3)
 # Seconds an event or its ticket types may be served from cache.
 BRIGHTSTAR_CACHE_SECONDS = env.int("BRIGHTSTAR_CACHE_SECONDS", default=30)
 
+# How long a door phone that holds its own copy waits for the dashboard's answer to a scan or a name search
+# before it decides from the copy (static/js/door-device.js). Long enough for a slow venue network, short
+# enough that the queue at the door does not notice; tests set it short to reach the fallback at once.
+DOOR_DEVICE_ANSWER_MS = 2500
+
 # --- The sandbox (the local BrightStar API) ----------------------------------
 SANDBOX_RATE_LIMIT = env("SANDBOX_RATE_LIMIT", default="1200/minute")
 # Misbehave on purpose, e.g. "500:0.1,429:0.1,latency:0.1:2s,drop:0.05,lost:0.05" (sandbox/faults.py). Off by default.

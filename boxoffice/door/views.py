@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from itertools import batched
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -65,6 +66,7 @@ def _page(request: HtmxHttpRequest, event_id: str, result=None, *, search: dict 
         "undo_seconds": UNDO_SECONDS,
         "mode": venue_selectors.door_mode(event_id=event_id),
         "door_name_max": DOOR_NAME_MAX,
+        "device_answer_ms": settings.DOOR_DEVICE_ANSWER_MS,
         **device_page_context(request, event_id),
         **(search or {}),
     }

@@ -20,7 +20,8 @@
   var CLOSED = root.hasAttribute("data-device-closed");
   var DB_PREFIX = "brightstar-door:";
   var CACHE = "brightstar-door";
-  var ANSWER_WITHIN_MS = 2500;  // a scan waits this long for the dashboard, then this phone decides
+  // A scan or a name search waits this long for the dashboard, then this phone decides (settings.DOOR_DEVICE_ANSWER_MS).
+  var ANSWER_WITHIN_MS = Number(root.getAttribute("data-device-answer-ms")) || 2500;
   var PROBE_MS = 5000;          // offline: how often to see whether the dashboard answers again
   var REFRESH_MS = 30000;       // online: how often the copy catches up with the dashboard's replica
   var OVERLAP_MS = 120000;      // a refresh re-reads this much before the last one (clock skew, late rows)
@@ -357,12 +358,37 @@
   var SEARCH_MIN = 2;  // as the dashboard: one letter matches half the guest list
   var ASCII = /^[\x00-\x7f]*$/;
   var MARKS = /\p{M}/gu;
-  // Lower case, then accents dropped (NFD parts "é" into "e" and a combining mark): "jose" finds "José".
-  // In that order: lowering "İ" gives "i" and a combining dot, which then goes too.
-  function fold(text) {
-    var lower = text.toLowerCase();
-    return ASCII.test(lower) ? lower : lower.normalize("NFD").replace(MARKS, "");
+  // What toLowerCase leaves that Python's casefold folds further: "ß" (and "ẞ", lowered to it), final "ς",
+  // the old Cyrillic letter forms (U+1C80-1C88), and Cherokee, which casefold folds to its capitals.
+  var UNFOLDED = /[\u00df\u03c2\u1c80-\u1c88\u13f8-\u13fd\uab70-\uabbf]/g;
+  var combining = new Map();  // mark -> whether it has a combining class, asked once per mark
+  // The same fold as the dashboard's (boxoffice/venue/names.py), so a name the phone finds offline is one the
+  // dashboard finds too: "strasse" finds "Straße", "fiona" "ﬁona", "jose" "JOSÉ". NFKD parts "é" into "e" and
+  // a combining mark, and "ﬁ" into "fi"; then the marks go, and only those Python drops: a combining class other
+  // than 0. A Devanagari or Thai vowel sign is a mark of class 0 and stays, as it does on the dashboard
+  // (it is a letter's sound there, not an accent). JS cannot read a combining class, but NFD shows it: it moves
+  // a mark of class 1-239 before U+0345 (class 240, the highest), and one of class 2-240 before U+0334 (class 1).
+  function hasClass(mark) {
+    var yes = combining.get(mark);
+    if (yes === undefined) {
+      yes = ("\u0345" + mark).normalize("NFD") !== "\u0345" + mark || (mark + "\u0334").normalize("NFD") !== mark + "\u0334";
+      combining.set(mark, yes);
+    }
+    return yes;
   }
+  function refold(ch) {
+    if (ch === "\u00df") return "ss";
+    if (ch === "\u03c2") return "\u03c3";
+    return ch >= "\u1c80" && ch <= "\u1c88" ? ch.toUpperCase().toLowerCase() : ch.toUpperCase();
+  }
+  // Marks go before the case folds (as in names.py): lowering "İ" would add a dot that no name typed has.
+  // Unicode versions apart: a letter newer than the dashboard's Python knows may fold on the phone only.
+  function fold(text) {
+    if (ASCII.test(text)) return text.toLowerCase();
+    return text.normalize("NFKD").replace(MARKS, function (mark) { return hasClass(mark) ? "" : mark; })
+      .toLowerCase().replace(UNFOLDED, refold);
+  }
+  device.fold = fold;  // tests hold it to names.py's, letter by letter
   // Every name folded, in one string with a line break between them, where each starts, and its row's hash:
   // one native indexOf over the string finds the next name that matches, about 3x faster at 100,000 names than a
   // test per name, in about the same memory (make bench-door measures both). Built at the first search of this

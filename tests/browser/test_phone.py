@@ -10,8 +10,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from boxoffice.venue import sync
 from sandbox.models import Order
 from tests.browser.conftest import LONG_TITLE, assert_accessible, screenshot
+from tests.browser.test_door_offline import door_phone  # noqa: F401 - the offline phone, a fixture
+from tests.factories import order_make, ticket_type_make
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, databases="__all__")]
 
@@ -125,6 +128,42 @@ def test_row_actions_are_on_screen_on_a_phone(browser_page_as, venue, width):
     page.get_by_label("Name or email", exact=True).fill("alexandra")
     assert_on_screen(page.get_by_role("button", name="Check in Alexandra Konstantinopoulou").first)
     assert_no_sideways_scroll(page)
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_the_offline_search_list_fits_a_phone(door_phone, venue, width):  # noqa: F811 - the fixture imported above
+    """The list a phone that lost the dashboard draws from its own copy (door-device.js), not the server's."""
+    backstage = ticket_type_make(venue, name="Backstage Meet-and-Greet with Soundcheck Access (Partner Allocation)")
+    order_make(
+        venue,
+        backstage,
+        quantity=1,
+        buyer_name="Maximiliana Wolfeschlegelsteinhausenbergerdorff-Konstantinopoulou",
+        buyer_email="max@example.com",
+    )
+    sync.replica_sync(event_id=venue.id)  # the dashboard's replica, which the phone's copy comes from
+    page = door_phone
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"/events/{venue.id}/door/")
+    expect(page.locator("#device-status")).to_have_attribute("data-state", "ready")
+    page.context.set_offline(True)
+
+    page.get_by_label("Name or email", exact=True).fill("wolfeschlegel")
+    row = page.locator("#search-results [data-source=device] ~ .found .found-row")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Backstage Meet-and-Greet with Soundcheck Access (Partner Allocation)")
+    assert_on_screen(
+        row.get_by_role("button", name="Check in Maximiliana Wolfeschlegelsteinhausenbergerdorff-Konstantinopoulou")
+    )
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)
+    # The tap's verdict and its line in the scan log name the guest in full: the same long name must wrap.
+    row.get_by_role("button").click()
+    expect(page.locator("#result .result")).to_have_attribute("data-outcome", "admitted_device")
+    expect(row.locator(".badge.in")).to_be_visible()
+    assert_no_sideways_scroll(page)
+    if width == 320:
+        screenshot(page, "phone-door-offline-search")
 
 
 def test_tables_on_a_phone_stay_accessible(browser_page_as, venue):
