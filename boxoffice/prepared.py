@@ -99,6 +99,16 @@ class Prepared[M: Model]:
         found = self.all(using=using, **values)
         return found[0] if found else None
 
+    def annotated(self, *, using: str | None = None, **values: Any) -> list[tuple[M, tuple]]:
+        """Each row's model and the annotations selected after it (a join's values, one row each)."""
+        connection, compiled = self._for(using)
+        assert compiled.model is not None, "annotated() reads model querysets; rows() the others"
+        model, alias, names, cut = compiled.model, connection.alias, compiled.attnames, compiled.model_slice
+        return [
+            (model.from_db(alias, names, row[cut]), row[cut.stop :])  # type: ignore[misc]  # the queryset's model
+            for row in compiled.rows(connection, values)
+        ]
+
 
 class PreparedUpdate:
     """`build(**placeholders).update(**fields)`, its SQL compiled once per connection.

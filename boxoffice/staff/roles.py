@@ -55,10 +55,9 @@ CAPABILITIES = (
 )
 
 
-# Roles and the staff profile's language in one query, compiled once (boxoffice/prepared.py), run on every
-# request: StaffLanguageMiddleware needs the language before the view, and the view or page its roles, so a
-# second round trip for the language (~0.2 ms and an ORM build, measured) rode on this one instead. A row per
-# group (all of them: a name__in filter would turn the outer join inner and lose a user with no role).
+# Roles and the staff profile's language in one query, compiled once (boxoffice/prepared.py): a row per group
+# (all of them: a name__in filter would turn the outer join inner and lose a user with no role). The request's
+# own user arrives with them already (backends.py reads all three in its one query); this is for any other user.
 _ROLES_OF = Prepared(
     lambda user_id: (
         get_user_model()._default_manager.filter(pk=user_id).values_list("groups__name", "staff_profile__language")
@@ -67,12 +66,16 @@ _ROLES_OF = Prepared(
 )
 
 
-def _read(user) -> frozenset[str]:
-    rows = _ROLES_OF.rows(user_id=user.pk)
+def remember(user, rows) -> frozenset[str]:
+    """Keep on `user` the roles and language its (group name, language) rows hold: one read per user object."""
     roles = frozenset(name for name, _ in rows if name in ROLES)
     user._boxoffice_roles = roles
     user._boxoffice_language = next((language for _, language in rows if language), "")
     return roles
+
+
+def _read(user) -> frozenset[str]:
+    return remember(user, _ROLES_OF.rows(user_id=user.pk))
 
 
 def user_roles(user) -> frozenset[str]:

@@ -103,3 +103,36 @@ def test_roles_and_language_come_from_one_query(staff_users, django_assert_num_q
     with django_assert_num_queries(1):
         assert roles.user_language(user) == "de"
         assert roles.user_roles(user) == {roles.DOOR, roles.ORGANIZER}
+
+
+@pytest.mark.parametrize("who", ["nobody", "door", "organizer", "inactive"])
+def test_the_login_backend_reads_user_roles_and_language_in_one_query(staff_users, who, django_assert_num_queries):
+    """What each request does: the session's user id in, the user out with roles and language, one query."""
+    from django.contrib.auth.models import Group, User
+
+    from boxoffice.staff.backends import StaffBackend
+    from boxoffice.staff.models import StaffProfile
+
+    user = staff_users["door" if who == "inactive" else who]
+    if who == "organizer":  # two roles, a group that is no role, and a language: still one row's user
+        user.groups.add(Group.objects.get_or_create(name="Not a role")[0], Group.objects.get(name=roles.DOOR))
+        StaffProfile.objects.update_or_create(user=user, defaults={"language": "de"})
+    if who == "inactive":
+        User.objects.filter(pk=user.pk).update(is_active=False)
+    with django_assert_num_queries(1):
+        found = StaffBackend().get_user(str(user.pk))  # the session keeps the id as a string
+        if who == "inactive":
+            assert found is None
+            return
+        assert found.pk == user.pk and found.get_username() == user.get_username()
+        assert (
+            roles.user_roles(found)
+            == {"nobody": set(), "door": {roles.DOOR}, "organizer": set(roles.ROLES) - {roles.BOX_OFFICE}}[who]
+        )
+        assert roles.user_language(found) == ("de" if who == "organizer" else "")
+
+
+def test_the_login_backend_knows_no_user_it_does_not_have(transactional_db):
+    from boxoffice.staff.backends import StaffBackend
+
+    assert StaffBackend().get_user("424242") is None
