@@ -15,20 +15,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import signal
-import sqlite3
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: `bench` importable
-from bench.harness.servers import HOST, ROOT, free_port, time_limit
-from bench.harness.stack import OWN_ENV
-
-PY = sys.executable
+from bench.harness.servers import ROOT, time_limit
+from bench.harness.stack import Stack
 
 # The replica as a finished first sync leaves it: one EventReplica, a ReplicaTicket per attendee.
 REPLICA = """
@@ -80,106 +74,41 @@ print(OUT)
 
 
 class Tree:
+    """One source tree's side: a Stack of its own code, serving only its sandbox (the drain runs in manage.py)."""
+
     def __init__(self, label: str, root: Path, run_dir: Path, args):
-        self.label, self.root, self.dir, self.args = label, root, run_dir, args
-        self.port = free_port()
-        self.env = {k: v for k, v in os.environ.items() if k not in OWN_ENV}
-        self.env.update(
-            {
-                "DATABASE_URL": f"sqlite:///{run_dir / 'boxoffice.sqlite3'}",
-                "SANDBOX_DATABASE_URL": f"sqlite:///{run_dir / 'sandbox.sqlite3'}",
-                "SANDBOX_RATE_LIMIT": "100000000/minute",
-                "DEBUG": "false",
-                "LOG_LEVEL": "ERROR",
-                "BRIGHTSTAR_API_URL": f"http://{HOST}:{self.port}/v1/test",
-                "PYTHONDONTWRITEBYTECODE": "1",
-            }
-        )
-        self.proc: subprocess.Popen | None = None
+        self.label, self.dir, self.args = label, run_dir, args
+        self.stack = Stack(run_dir, apps=("sandbox",), workers=args.workers, threads=8, root=root)
         self.rates: list[float] = []
         self.cpu: list[float] = []  # the drain process's own CPU per entry, ms: what the load around it barely moves
         self.api_cpu: list[float] = []  # the sandbox's CPU per entry, ms (its check-in, tally trigger included)
 
-    def manage(self, *argv: str) -> str:
-        out = subprocess.run(  # noqa: S603 - the tree's own manage.py
-            [PY, "manage.py", *argv], cwd=self.root, env=self.env, check=True, capture_output=True, text=True
-        )
-        return out.stdout.strip()
-
     def shell(self, script: str, **values) -> str:
         for name, value in {"EVENT": repr(self.event_id), **{k: repr(v) for k, v in values.items()}}.items():
             script = script.replace(name, value)
-        return self.manage("shell", "-c", script).splitlines()[-1] if script else ""
+        return self.stack.manage("shell", "-c", script).splitlines()[-1] if script else ""
 
     def prepare(self) -> None:
         started = time.perf_counter()
-        shutil.rmtree(self.dir, ignore_errors=True)
-        self.dir.mkdir(parents=True)
-        self.manage("migrate", "--verbosity", "0")
-        self.manage("seed_sandbox", "--account", "bench", "--events", "1", "--orders-per-event", str(self.args.orders))
-        self.env["BRIGHTSTAR_API_KEY"] = self.manage("sandbox_apikey", "--account", "bench").splitlines()[-1]
-        with sqlite3.connect(self.dir / "sandbox.sqlite3") as db:
+        self.stack.reset()
+        self.stack.seed(account="bench", events=1, orders_per_event=self.args.orders)
+        self.stack.api_key("bench")
+        with self.stack.sandbox_db() as db:
             rows = db.execute(
                 "SELECT id, barcode, ticket_type_id, event_id FROM sandbox_attendee"
                 " WHERE status='valid' AND checked_in=0"
             ).fetchall()
         self.event_id = rows[0][3]
         (self.dir / "rows.json").write_text(json.dumps([r[:3] for r in rows]))
-        self.manage(
-            "shell",
-            "-c",
-            REPLICA.replace("EVENT", repr(self.event_id)).replace("ROWS", repr(str(self.dir / "rows.json"))),
-        )
+        self.shell(REPLICA, ROWS=str(self.dir / "rows.json"))
         print(
             f"{self.label}: {len(rows):,} tickets to scan, ready in {time.perf_counter() - started:.0f} s", flush=True
         )
 
     def reuse(self) -> None:
-        self.env["BRIGHTSTAR_API_KEY"] = self.manage("sandbox_apikey", "--account", "bench").splitlines()[-1]
-        with sqlite3.connect(self.dir / "sandbox.sqlite3") as db:
+        self.stack.api_key("bench")
+        with self.stack.sandbox_db() as db:
             self.event_id = db.execute("SELECT id FROM sandbox_event").fetchone()[0]
-
-    def serve(self) -> None:
-        self.proc = subprocess.Popen(  # noqa: S603 - the tree's own gunicorn and settings
-            [
-                PY,
-                "-m",
-                "gunicorn",
-                "-c",
-                str(self.root / "gunicorn.conf.py"),
-                "--chdir",
-                str(self.root),
-                "--no-control-socket",
-                "sandbox.wsgi:application",
-            ],
-            cwd=self.root,
-            env={
-                **self.env,
-                "BIND": f"{HOST}:{self.port}",
-                "WEB_CONCURRENCY": str(self.args.workers),
-                "GUNICORN_THREADS": "8",
-                "DJANGO_SETTINGS_MODULE": "sandbox.settings",
-            },
-            start_new_session=True,
-            stdout=(self.dir / "sandbox.log").open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        import socket
-
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection((HOST, self.port), timeout=1).close()
-                return
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit(f"{self.label}: the sandbox did not start") from None
-                time.sleep(0.2)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)  # our own gunicorn master and its workers
-            self.proc.wait(timeout=15)
 
     def profile(self) -> None:
         self.shell(FILL, BATCH=self.args.batch)
@@ -187,9 +116,9 @@ class Tree:
 
     def sandbox_cpu(self) -> float:
         """CPU seconds the sandbox's gunicorn (master and workers) has used so far (Linux /proc)."""
-        assert self.proc is not None
-        pids = [self.proc.pid]
-        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        [master] = self.stack.servers.procs  # the sandbox's gunicorn, the stack's one server
+        pids = [master.pid]
+        children = Path(f"/proc/{master.pid}/task/{master.pid}/children")
         pids += [int(p) for p in children.read_text().split()] if children.exists() else []
         ticks = 0
         for pid in pids:
@@ -227,7 +156,7 @@ def main(argv=None):
     try:
         for tree in trees:
             tree.prepare() if not args.reuse else tree.reuse()
-            tree.serve()
+            tree.stack.serve()
         for n in range(args.rounds):
             for tree in trees if n % 2 == 0 else reversed(trees):
                 r = tree.round()
@@ -243,7 +172,7 @@ def main(argv=None):
                 tree.profile()
     finally:
         for tree in trees:
-            tree.stop()
+            tree.stack.stop()
     for tree in trees:
         rates = ", ".join(f"{r:.0f}" for r in tree.rates)
         if tree.rates:

@@ -35,8 +35,17 @@ class Servers:
     def __init__(self):
         self.procs: list[subprocess.Popen] = []
 
-    def start(self, app: str, *, port: int, env: dict[str, str], args: list[str] | None = None, output=None) -> None:
-        """Serve the WSGI `app` on `port`; `env` sets its settings, workers and threads."""
+    def start(
+        self,
+        app: str,
+        *,
+        port: int,
+        env: dict[str, str],
+        args: list[str] | None = None,
+        output=None,
+        root: Path = ROOT,
+    ) -> None:
+        """Serve the WSGI `app` of the source tree `root` on `port`; `env` sets its settings, workers and threads."""
         # No control socket: nobody drives these with gunicornc, and one killed
         # with SIGKILL below would leave its socket file behind.
         cmd = [
@@ -44,9 +53,9 @@ class Servers:
             "-m",
             "gunicorn",
             "-c",
-            str(ROOT / "gunicorn.conf.py"),
+            str(root / "gunicorn.conf.py"),
             "--chdir",
-            str(ROOT),
+            str(root),
             "--no-control-socket",
             *(args or []),
             app,
@@ -54,7 +63,7 @@ class Servers:
         self.procs.append(
             subprocess.Popen(  # noqa: S603 - our own gunicorn and settings, no outside input
                 cmd,
-                cwd=ROOT,
+                cwd=root,
                 env={**env, "BIND": f"{HOST}:{port}"},
                 start_new_session=True,
                 stdout=output,

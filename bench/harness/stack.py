@@ -69,9 +69,13 @@ class Stack:
         workers: int = 2,
         threads: int = 8,
         env: dict[str, str] | None = None,
+        root: Path = ROOT,
     ):
-        """`env` adds to (or overrides) the settings every server and manage.py command gets."""
-        self.dir, self.workers, self.threads = run_dir, workers, threads
+        """`env` adds to (or overrides) the settings every server and manage.py command gets.
+
+        `root` is the source tree whose manage.py and servers run: another worktree, to compare commits side by side.
+        """
+        self.dir, self.workers, self.threads, self.root = run_dir, workers, threads, root
         self.servers = Servers()
         self.ports = {app: free_port() for app in apps}
         self.env = {k: v for k, v in os.environ.items() if k not in OWN_ENV}
@@ -94,7 +98,7 @@ class Stack:
     def manage(self, *argv: str) -> str:
         out = subprocess.run(  # noqa: S603 - our own manage.py, arguments from this harness
             [PY, "manage.py", *argv],
-            cwd=ROOT,
+            cwd=self.root,
             env=self.env,
             check=True,
             capture_output=True,
@@ -104,13 +108,14 @@ class Stack:
         return out.stdout.strip()
 
     def reset(self) -> None:
-        """An empty run directory with both databases migrated and static files collected, as `make run` does."""
+        """An empty run directory, both databases migrated; static files collected if the dashboard is served."""
         if self.dir.exists() and any(self.dir.iterdir()) and not (self.dir / "sandbox.sqlite3").exists():
             raise SystemExit(f"{self.dir} is not empty and holds no earlier run: not deleting it")
         shutil.rmtree(self.dir, ignore_errors=True)
         self.dir.mkdir(parents=True)
         self.manage("migrate", "--verbosity", "0")
-        self.manage("collectstatic", "--noinput", "--verbosity", "0")
+        if "dashboard" in self.ports:  # only its pages need them; elsewhere they cost seconds and write to the tree
+            self.manage("collectstatic", "--noinput", "--verbosity", "0")
 
     def seed(self, *, account: str, events: int, orders_per_event: int) -> str:
         return self.manage(
@@ -181,7 +186,12 @@ class Stack:
                 **(env or {}).get(name, {}),
             }
             self.servers.start(
-                app, port=port, env=server_env, args=(args or {}).get(name), output=self.log(name).open("w")
+                app,
+                port=port,
+                env=server_env,
+                args=(args or {}).get(name),
+                output=self.log(name).open("w"),
+                root=self.root,
             )
         self.servers.wait(self.ports, hint=f" (see the logs in {self.dir})")
 

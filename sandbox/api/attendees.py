@@ -1,10 +1,10 @@
 from django.http import HttpResponse
 from ninja import Query, Router, Status
 
-from sandbox import changes, errors, selectors
+from sandbox import changes, selectors
 from sandbox.api.common import CONFLICT, ERRORS, page_by_ids, page_headers, scope
 from sandbox.api.schemas import AttendeeFilters, AttendeeOut, CheckInIn
-from sandbox.errors import ApiError, invalid
+from sandbox.errors import invalid
 from sandbox.services import checkins as services
 
 # A feed page is "everything after the cursor": narrowing it would hide changes
@@ -48,19 +48,7 @@ def build_router() -> Router:
         summary="Check a ticket in (by barcode or attendee id)",
     )
     def check_in(request, event_id: str, payload: CheckInIn):
-        if (payload.barcode is None) == (payload.attendee_id is None):
-            raise ApiError(errors.VALIDATION_ERROR, "Give exactly one of barcode or attendee_id", field="barcode")
-        attendee = services.attendee_check_in(
-            **scope(request),
-            event_id=event_id,
-            barcode=payload.barcode,
-            attendee_id=payload.attendee_id,
-            scanned_at=payload.scanned_at,
-            gate=payload.gate,
-            device=payload.device,
-            staff=payload.staff,
-        )
-        return Status(201, attendee)
+        return Status(201, services.attendee_check_in(**scope(request), event_id=event_id, **payload.dict()))
 
     @router.delete(
         "/events/{event_id}/checkins/{attendee_id}",

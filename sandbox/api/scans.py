@@ -14,10 +14,9 @@ from django.http import HttpResponse
 from ninja import Query, Router, Status
 from ninja.renderers import JSONRenderer
 
-from sandbox import errors, selectors, stats
+from sandbox import selectors, stats
 from sandbox.api.common import ERRORS, page_found, scope
 from sandbox.api.schemas import EventStatsOut, ScanFilters, ScanOut, ScanRefusalIn, StatsFilters
-from sandbox.errors import ApiError
 from sandbox.services import checkins
 
 SCAN_FIELDS = tuple(ScanOut.model_fields)
@@ -66,19 +65,7 @@ def build_router() -> Router:
         summary="Log a refusal decided elsewhere (a door offline): never admits, changes no ticket",
     )
     def scan_refusal_record(request, event_id: str, payload: ScanRefusalIn):
-        if (payload.barcode is None) == (payload.attendee_id is None):
-            raise ApiError(errors.VALIDATION_ERROR, "Give exactly one of barcode or attendee_id", field="barcode")
-        scan = checkins.scan_refusal_record(
-            **scope(request),
-            event_id=event_id,
-            reason=payload.reason,
-            scanned_at=payload.scanned_at,
-            barcode=payload.barcode,
-            attendee_id=payload.attendee_id,
-            gate=payload.gate,
-            device=payload.device,
-            staff=payload.staff,
-        )
+        scan = checkins.scan_refusal_record(**scope(request), event_id=event_id, **payload.dict())
         return Status(201, scans_body([scan])[0])
 
     @router.get(

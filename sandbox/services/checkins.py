@@ -29,7 +29,15 @@ class Refused(ApiError):
         self.scanned = scanned  # the ticket the code belongs to, if any: for the log, not the answer
 
 
+def _ticket_lookup(*, barcode: str | None, attendee_id: str | None) -> dict:
+    """The filter that finds the ticket a door names: by exactly one of the code as scanned or its id."""
+    if (barcode is None) == (attendee_id is None):
+        raise invalid("barcode", "Give exactly one of barcode or attendee_id")
+    return {"barcode": barcode} if barcode is not None else {"pk": attendee_id}
+
+
 def _check_scan_time(scanned_at: datetime) -> None:
+    """Check-in's window, which a refusal told later shares: a scan from the last week, or a fast clock's."""
     now = timezone.now()
     earliest, latest = now - SCAN_MAX_AGE, now + SCAN_MAX_AHEAD
     if not earliest <= scanned_at <= latest:
@@ -41,14 +49,13 @@ def _check_scan_time(scanned_at: datetime) -> None:
         )
 
 
-def _find(*, account: Account, livemode: bool, event_id: str, barcode: str | None, attendee_id: str | None) -> Attendee:
+def _find(*, account: Account, livemode: bool, event_id: str, lookup: dict) -> Attendee:
     """The ticket presented at `event_id`, with its event's status (`event_status`).
 
     One query when all is well. When it is not, the event is looked up on its
     own, so the answers keep their order: an unknown event first, then an
     unknown ticket, then a ticket for another event.
     """
-    lookup = {"barcode": barcode} if barcode is not None else {"pk": attendee_id}
     try:
         # The status alone, not select_related("event"): building the whole
         # event cost more than the query's join. Only WRONG_EVENT needs more.
@@ -127,13 +134,13 @@ def attendee_check_in(
     an admission in the check-in's transaction, so the log and the ticket
     agree; a refusal after that transaction has rolled back, so it stays.
     """
+    # Input first, as every 400 comes before a lookup (and is no scan at a door, so never logged).
+    lookup = _ticket_lookup(barcode=barcode, attendee_id=attendee_id)
     if scanned_at is not None:
-        _check_scan_time(scanned_at)  # input first, as every 400 comes before a lookup
+        _check_scan_time(scanned_at)
     scan = Scan(event_id=event_id, barcode=barcode, attendee_id=attendee_id, gate=gate, device=device, staff=staff)
     try:
-        attendee = _find(
-            account=account, livemode=livemode, event_id=event_id, barcode=barcode, attendee_id=attendee_id
-        )
+        attendee = _find(account=account, livemode=livemode, event_id=event_id, lookup=lookup)
         if attendee.event_status != Event.Status.PUBLISHED:
             raise Refused(
                 errors.EVENT_NOT_ACTIVE,
@@ -174,7 +181,7 @@ def _scan_record(scan: Scan, attendee: Attendee | None, result: str, reason: str
 
 
 def attendee_check_in_undo(*, account: Account, livemode: bool, event_id: str, attendee_id: str) -> Attendee:
-    attendee = _find(account=account, livemode=livemode, event_id=event_id, barcode=None, attendee_id=attendee_id)
+    attendee = _find(account=account, livemode=livemode, event_id=event_id, lookup={"pk": attendee_id})
     with transaction.atomic(using=DB):
         changes_lock_write(attendee.event_id)
         # Locked: whether the counter moves depends on the status read here.
@@ -211,9 +218,9 @@ def scan_refusal_record(
     could then admit someone the door turned away. So nothing is judged and no ticket changes; the ticket
     is only looked up to name it in the log, as a refused check-in names it (one query).
     """
+    lookup = _ticket_lookup(barcode=barcode, attendee_id=attendee_id)  # check-in's input, in check-in's order
     _check_scan_time(scanned_at)
     event = selectors.event_row(account=account, livemode=livemode, event_id=event_id)
-    lookup = {"barcode": barcode} if barcode is not None else {"pk": attendee_id}
     ticket = Attendee.objects.filter(**lookup, event__account=account, event__livemode=livemode).first()
     scan = Scan(event_id=event.pk, barcode=barcode, attendee_id=attendee_id, gate=gate, device=device, staff=staff)
     with transaction.atomic(using=DB):  # the tally triggers run in this transaction (migration 0007)

@@ -1,6 +1,6 @@
 """POST /events/{id}/scans: a refusal decided elsewhere (a door offline), logged and counted, never an admission."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -9,6 +9,7 @@ from sandbox import errors
 from sandbox.models import Attendee, Scan, TicketType
 from tests.conftest import make_account
 from tests.factories import assert_api_error, event_make, order_make, ticket_type_make
+from tests.sandbox.scan_times import WINDOW_EDGES, iso
 
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
@@ -20,10 +21,6 @@ def door(account):
     event = event_make(account, title="Spring Gala")
     order = order_make(event, ticket_type_make(event), quantity=3)
     return event, list(order.attendees.order_by("id"))
-
-
-def iso(when: datetime) -> str:
-    return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def ago(**delta) -> datetime:
@@ -116,15 +113,7 @@ def test_bad_input_logs_nothing(api, door, body, field):
     assert Scan.objects.count() == 0
 
 
-@pytest.mark.parametrize(
-    ("offset", "ok"),
-    [
-        (timedelta(minutes=4, seconds=50), True),
-        (timedelta(minutes=5, seconds=10), False),
-        (-timedelta(days=6, hours=23), True),
-        (-timedelta(days=7, minutes=1), False),
-    ],
-)
+@WINDOW_EDGES
 def test_the_scan_time_has_check_ins_window(api, door, offset, ok):
     event, (ticket, *_) = door
     response = refuse(
@@ -136,6 +125,16 @@ def test_the_scan_time_has_check_ins_window(api, door, offset, ok):
         error = assert_api_error(response, 400, errors.VALIDATION_ERROR, "scanned_at")
         assert {"earliest", "latest"} <= set(error)
         assert Scan.objects.count() == 0
+
+
+@pytest.mark.parametrize("path", ["checkins", "scans"])
+def test_a_ticket_named_twice_is_refused_before_its_scan_time_as_at_check_in(api, door, path):
+    event, (ticket, *_) = door
+    body = {"barcode": ticket.barcode, "attendee_id": ticket.pk, "scanned_at": iso(ago(days=30))}
+    if path == "scans":
+        body["reason"] = errors.NOT_FOUND
+    assert_api_error(api.post(f"/events/{event.pk}/{path}", json=body), 400, errors.VALIDATION_ERROR, "barcode")
+    assert Scan.objects.count() == 0
 
 
 def test_an_unknown_or_foreign_event_is_404_and_logs_nothing(api, door):
