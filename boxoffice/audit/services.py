@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 
 from boxoffice.audit.models import AuditEntry
 from boxoffice.brightstar.errors import BrightStarError, ConnectionFailed, ServerError, redact
@@ -42,11 +42,16 @@ def audited[T](
     currency: str = "",
     detail: Mapping[str, Any] | None = None,
     from_value: Callable[[T], Mapping[str, Any]] | None = None,
+    then: Callable[[T], object] | None = None,
 ) -> Sent[T]:
     """Send one mutation through the SDK and record it, whatever happens.
 
     The fields are what is known up front; `from_value` reads more from the
-    answer (a created object's id, a full refund's amount).
+    answer (a created object's id, a full refund's amount). `then` writes what
+    the caller keeps of a success (the door's replica) in the audit row's own
+    transaction: one commit, so one fsync on the dashboard's database
+    (settings: synchronous=FULL). If `then` fails, the row is still committed
+    (BrightStar did it) and the failure raised after.
     """
     fields: dict[str, Any] = {
         "object_id": object_id,
@@ -78,15 +83,26 @@ def audited[T](
         raise
     if from_value is not None and sent.value is not None:
         fields.update(from_value(sent.value))
-    audit_record(
-        staff=staff,
-        action=action,
-        object_type=object_type,
-        outcome=Outcome.REPLAYED if sent.replayed else Outcome.SUCCEEDED,
-        idempotency_key=idempotency_key,
-        detail={**known, "status": sent.status, "request_id": sent.request_id, "attempts": sent.attempts},
-        **fields,
-    )
+    using = router.db_for_write(AuditEntry)
+    failed: Exception | None = None
+    with transaction.atomic(using=using):
+        audit_record(
+            staff=staff,
+            action=action,
+            object_type=object_type,
+            outcome=Outcome.REPLAYED if sent.replayed else Outcome.SUCCEEDED,
+            idempotency_key=idempotency_key,
+            detail={**known, "status": sent.status, "request_id": sent.request_id, "attempts": sent.attempts},
+            **fields,
+        )
+        if then is not None:
+            try:
+                with transaction.atomic(using=using):  # a savepoint: its failure must not take the row with it
+                    then(sent.value)
+            except Exception as exc:  # raised again below, once the row is committed
+                failed = exc
+    if failed is not None:
+        raise failed
     return sent
 
 

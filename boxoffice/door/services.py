@@ -246,6 +246,8 @@ def attendee_check_in(
             event_id=event_id,
             detail={**({"barcode": barcode} if barcode is not None else {}), **({"gate": gate} if gate else {})},
             from_value=lambda a: {"object_id": a.id, "order_id": a.order_id},
+            # The replica follows from the answer (no second call), committed with the audit row.
+            then=lambda a: venue.follow_check_in(event_id=event_id, attendee=a),
         )
     except venue.UNREACHABLE:
         cache.set(_silent_key(event_id), True, SILENT_SECONDS)
@@ -257,7 +259,6 @@ def attendee_check_in(
         return verdict
     if attempts:
         cache.delete(_silent_key(event_id))
-    venue.follow_check_in(event_id=event_id, attendee=sent.value)
     # The cached event is kept: its checked-in figures may lag by up to
     # BRIGHTSTAR_CACHE_SECONDS on the event page, while the door's counters read
     # fresh; forgetting it on every scan would make the cache useless on the
@@ -284,6 +285,7 @@ def attendee_check_in_undo(*, event_id: str, attendee_id: str, staff, door: str 
             object_id=attendee_id,
             event_id=event_id,
             from_value=lambda a: {"order_id": a.order_id},
+            then=lambda a: venue.follow_undo(event_id=event_id, attendee=a),
         )
     except venue.UNREACHABLE:
         verdict = venue.offline_undo(
@@ -292,7 +294,6 @@ def attendee_check_in_undo(*, event_id: str, attendee_id: str, staff, door: str 
         if verdict is None:
             raise
         return verdict
-    venue.follow_undo(event_id=event_id, attendee=sent.value)
     return sent.value
 
 

@@ -103,3 +103,56 @@ def test_nul_bytes_from_a_tampered_form_are_dropped_not_fatal(db):
     )
     entry.refresh_from_db()
     assert (entry.object_id, entry.idempotency_key, entry.detail) == ("ab", "k", {"barcode": "XY"})
+
+
+def _sent(value="att_1"):
+    from boxoffice.brightstar.resources import Sent
+
+    return Sent(value=value, idempotency_key="k", status=201, request_id="req_1", replayed=False, attempts=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_a_success_leaves_behind_commits_with_its_audit_row(staff):
+    """`then` runs inside the row's transaction: both are there once audited() returns, in one commit."""
+    from django.db import connection
+
+    from boxoffice.audit.services import audited
+
+    seen = []
+
+    def then(value):
+        # Still inside the row's transaction, and the row is already written in it.
+        seen.append((value, connection.in_atomic_block, AuditEntry.objects.filter(idempotency_key="k").exists()))
+
+    audited(_sent, staff=staff, action="attendee.check_in", object_type="attendee", idempotency_key="k", then=then)
+    assert seen == [("att_1", True, True)]
+    assert not connection.in_atomic_block
+    assert AuditEntry.objects.get(idempotency_key="k").outcome == Outcome.SUCCEEDED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_follow_up_never_takes_the_audit_row_with_it(staff):
+    """BrightStar did it: the row is committed even when what the dashboard keeps of it cannot be written."""
+    from boxoffice.audit.services import audited
+
+    def then(value):
+        AuditEntry.objects.filter(pk=-1).exists()
+        raise RuntimeError("the replica could not be written")
+
+    with pytest.raises(RuntimeError, match="replica"):
+        audited(_sent, staff=staff, action="attendee.check_in", object_type="attendee", idempotency_key="k", then=then)
+    assert AuditEntry.objects.get(idempotency_key="k").outcome == Outcome.SUCCEEDED
+
+
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_the_dashboards_database_waits_for_the_disk_and_the_sandboxs_need_not(settings):
+    """synchronous=FULL on the dashboard's SQLite: an audit row or an offline admission outlives a power cut."""
+    from django.db import connections
+
+    for alias, expected in (("default", 2), ("sandbox", 1)):  # FULL, NORMAL
+        connection = connections[alias]
+        if connection.vendor != "sqlite":
+            pytest.skip("PostgreSQL commits durably by default (synchronous_commit=on)")
+        with connection.cursor() as cursor:
+            assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert cursor.execute("PRAGMA synchronous").fetchone()[0] == expected, alias
