@@ -90,10 +90,7 @@ class Prepared[M: Model]:
 
     def all(self, *, using: str | None = None, **values: Any) -> list[M]:
         """The queryset's own model, one per row (what select_related() joins is left unread)."""
-        connection, compiled = self._for(using)
-        assert compiled.model is not None, "all() and first() read model querysets; rows() the others"
-        model, alias, names, cut = compiled.model, connection.alias, compiled.attnames, compiled.model_slice
-        return [model.from_db(alias, names, row[cut]) for row in compiled.rows(connection, values)]  # type: ignore[misc]  # the queryset's model
+        return [model for model, _ in self.annotated(using=using, **values)]
 
     def first(self, *, using: str | None = None, **values: Any) -> M | None:
         found = self.all(using=using, **values)
@@ -102,7 +99,7 @@ class Prepared[M: Model]:
     def annotated(self, *, using: str | None = None, **values: Any) -> list[tuple[M, tuple]]:
         """Each row's model and the annotations selected after it (a join's values, one row each)."""
         connection, compiled = self._for(using)
-        assert compiled.model is not None, "annotated() reads model querysets; rows() the others"
+        assert compiled.model is not None, "all(), first() and annotated() read model querysets; rows() the others"
         model, alias, names, cut = compiled.model, connection.alias, compiled.attnames, compiled.model_slice
         return [
             (model.from_db(alias, names, row[cut]), row[cut.stop :])  # type: ignore[misc]  # the queryset's model
